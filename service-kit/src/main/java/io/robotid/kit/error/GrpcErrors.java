@@ -13,7 +13,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
-import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.AuthenticationException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.vertx.pgclient.PgException;
@@ -73,7 +73,7 @@ public final class GrpcErrors {
             if (t instanceof DomainException domain) {
                 return domain;
             }
-            if (t instanceof AuthenticationFailedException || t instanceof UnauthorizedException) {
+            if (t instanceof AuthenticationException || t instanceof UnauthorizedException) {
                 return DomainException.unauthenticated("a valid bearer token is required");
             }
             if (t instanceof ForbiddenException) {

@@ -1,0 +1,73 @@
+package io.robotid.filing.support;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.util.Set;
+
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
+
+/**
+ * Real RS256 tokens signed with the key whose public half the test OIDC server
+ * (quarkus-test-oidc-server, WireMock) publishes in its JWKS, so quarkus-oidc verifies them exactly
+ * as it verifies a production provider's tokens.
+ */
+public final class Tokens {
+    public static final String ISSUER = "https://server.example.com";
+    public static final String AUDIENCE = "robotid";
+    private static final String SIGNING_KEY = "privateKey.jwk";
+
+    private Tokens() {
+    }
+
+    public static String regulator() {
+        return token("regulator-1", "REGULATOR", null, null);
+    }
+
+    public static String auditor() {
+        return token("auditor-1", "AUDITOR", null, null);
+    }
+
+    public static String manufacturer(String code) {
+        return token("erp-" + code, "MANUFACTURER", "manufacturer_code", code);
+    }
+
+    public static String role(String role) {
+        return token(role.toLowerCase() + "-1", role, null, null);
+    }
+
+    public static String token(String subject, String role, String claim, String value) {
+        JwtClaimsBuilder claims = base(subject, role);
+        if (claim != null) {
+            claims.claim(claim, value);
+        }
+        return claims.jws().keyId("1").sign(SIGNING_KEY);
+    }
+
+    public static String expired(String role) {
+        long now = System.currentTimeMillis() / 1000;
+        return base("late", role).issuedAt(now - 7200).expiresAt(now - 3600).jws().keyId("1").sign(SIGNING_KEY);
+    }
+
+    public static String wrongAudience(String role) {
+        return Jwt.issuer(ISSUER).audience("someone-else").subject("x").groups(Set.of(role)).expiresIn(300)
+                .jws().keyId("1").sign(SIGNING_KEY);
+    }
+
+    /** Same claims, signed by a key the provider never published. */
+    public static String forged(String role) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            KeyPair pair = generator.generateKeyPair();
+            return base("forger", role).jws().keyId("1").sign(pair.getPrivate());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JwtClaimsBuilder base(String subject, String role) {
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject(subject).groups(Set.of(role)).expiresIn(300);
+    }
+}

@@ -1,0 +1,62 @@
+package io.robotid.kit.id;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class Mod3736Test {
+
+    @Test
+    void publishedExamples() {
+        assertThat(Mod3736.checkCharacter("A12425GABC1234002")).isEqualTo('M');
+        assertThat(Mod3736.checkCharacter("CNA1B2C3D4E526BJ000000000001")).isEqualTo('G');
+        assertThat(Mod3736.isValid("A12425GABC1234002M")).isTrue();
+        assertThat(Mod3736.isValid("CNA1B2C3D4E526BJ000000000001G")).isTrue();
+    }
+
+    @Test
+    void everySingleCharacterSubstitutionIsDetected() {
+        String valid = "CNA1B2C3D4E526BJ000000000001G";
+        for (int position = 0; position < valid.length(); position++) {
+            for (char c : Mod3736.ALPHABET.toCharArray()) {
+                if (c == valid.charAt(position)) {
+                    continue;
+                }
+                String changed = valid.substring(0, position) + c + valid.substring(position + 1);
+                assertThat(Mod3736.isValid(changed)).as(changed).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void everyAdjacentTranspositionIsDetected() {
+        String valid = "CNA1B2C3D4E526BJ000000000001G";
+        for (int i = 0; i + 1 < valid.length(); i++) {
+            if (valid.charAt(i) == valid.charAt(i + 1)) {
+                continue;
+            }
+            String swapped = valid.substring(0, i) + valid.charAt(i + 1) + valid.charAt(i) + valid.substring(i + 2);
+            assertThat(Mod3736.isValid(swapped)).as(swapped).isFalse();
+        }
+    }
+
+    @Test
+    void checkCharacterMakesEveryBodyValid() {
+        java.util.Random random = new java.util.Random(7);
+        for (int n = 0; n < 2000; n++) {
+            StringBuilder body = new StringBuilder();
+            for (int i = 0; i < 28; i++) {
+                body.append(Mod3736.ALPHABET.charAt(random.nextInt(36)));
+            }
+            assertThat(Mod3736.isValid(body.toString() + Mod3736.checkCharacter(body))).isTrue();
+        }
+    }
+
+    @Test
+    void refusesCharactersOutsideTheAlphabet() {
+        assertThatThrownBy(() -> Mod3736.checkCharacter("AB-C")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("position 3");
+        assertThat(Mod3736.isValid("cna1")).isFalse();
+    }
+}

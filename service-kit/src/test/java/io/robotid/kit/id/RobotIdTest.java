@@ -1,0 +1,65 @@
+package io.robotid.kit.id;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class RobotIdTest {
+
+    @Test
+    void acceptsAnyCaseSpacesAndHyphens() {
+        for (String input : new String[] { "CNA1B2C3D4E526BJ000000000001G", "cn a1b2 c3d4e5 26bj 000000000001 g",
+                "CN-A1B2-C3D4E5-26BJ-000000000001-G", " CN A1B2 C3D4E5 26 BJ 000000000001 G " }) {
+            RobotId.Parsed parsed = RobotId.parse(input);
+            assertThat(parsed).as(input).isInstanceOf(RobotId.Valid.class);
+            assertThat(parsed.normalized()).isEqualTo("CNA1B2C3D4E526BJ000000000001G");
+        }
+    }
+
+    @Test
+    void exposesItsParts() {
+        RobotId id = RobotId.of("CNA1B2C3D4E526BJ000000000001G");
+        assertThat(id.origin()).isEqualTo("CN");
+        assertThat(id.manufacturerCode()).isEqualTo("A1B2");
+        assertThat(id.modelCode()).isEqualTo("C3D4E5");
+        assertThat(id.productionYear()).isEqualTo(26);
+        assertThat(id.siteCode()).isEqualTo("BJ");
+        assertThat(id.sequence()).isEqualTo(1);
+        assertThat(id.checkCharacter()).isEqualTo('G');
+        assertThat(id.unitSerial()).hasSize(17);
+        assertThat(id.displayForm()).isEqualTo("CN A1B2 C3D4E5 26BJ 000000000001 G");
+    }
+
+    @Test
+    void composeComputesTheCheckCharacter() {
+        RobotId id = RobotId.compose("CN", "A1B2", "C3D4E5", 26, "BJ", 1);
+        assertThat(id.canonical()).isEqualTo("CNA1B2C3D4E526BJ000000000001G");
+        assertThatThrownBy(() -> RobotId.compose("CN", "A1B2", "C3D4E5", 26, "BJ", 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void badCheckCharacterIsToldApartFromMalformed() {
+        RobotId.Parsed parsed = RobotId.parse("CNA1B2C3D4E526BJ000000000001H");
+        assertThat(parsed).isInstanceOf(RobotId.BadCheckCharacter.class);
+        assertThat(((RobotId.BadCheckCharacter) parsed).expected()).isEqualTo('G');
+    }
+
+    @Test
+    void malformedSaysWhichRuleBroke() {
+        assertThat(reason("")).isEqualTo("is empty");
+        assertThat(reason("CNA1B2")).contains("29 characters");
+        assertThat(reason("1NA1B2C3D4E526BJ000000000001G")).contains("character 1").contains("letter");
+        assertThat(reason("CNA1B2C3D4E5X6BJ000000000001G")).contains("character 13").contains("digit");
+        assertThat(reason("CNA1O2C3D4E526BJ000000000001G")).contains("character 5").contains("did you mean 0");
+        assertThat(reason("CNA1B2C3D4E526BJ000000000000G")).contains("starts at 000000000001");
+        assertThat(reason("CNA1B2C3D4E526BJ00000000000!G")).contains("character 28");
+    }
+
+    private static String reason(String input) {
+        RobotId.Parsed parsed = RobotId.parse(input);
+        assertThat(parsed).as(input).isInstanceOf(RobotId.Malformed.class);
+        return ((RobotId.Malformed) parsed).reason();
+    }
+}
