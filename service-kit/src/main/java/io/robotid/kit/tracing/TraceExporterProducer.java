@@ -1,0 +1,36 @@
+package io.robotid.kit.tracing;
+
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+
+/**
+ * Where spans go. Spans are always made (their trace ids go into audit stamps and error
+ * details, and travel across gRPC calls), but they are exported only when
+ * {@code robotid.otlp.endpoint} (env {@code ROBOTID_OTLP_ENDPOINT}, e.g.
+ * {@code http://collector:4318/v1/traces}) is set. Quarkus' own OTLP exporter cannot be switched
+ * off at run time, so services build with it disabled and use this one ({@code quarkus.otel.traces.exporter=cdi}).
+ */
+@Singleton
+public class TraceExporterProducer {
+    private static final Logger LOG = Logger.getLogger(TraceExporterProducer.class);
+
+    @Produces
+    @Singleton
+    SpanExporter spanExporter(@ConfigProperty(name = "robotid.otlp.endpoint") Optional<String> endpoint) {
+        String url = endpoint.map(String::trim).orElse("");
+        if (url.isEmpty()) {
+            return SpanExporter.composite(List.of());
+        }
+        LOG.infof("exporting traces over OTLP/HTTP to %s", url);
+        return OtlpHttpSpanExporter.builder().setEndpoint(url).build();
+    }
+}
