@@ -1,7 +1,7 @@
 package io.robotid.filing.grpc;
 
-import static io.robotid.filing.support.GrpcAssertions.reason;
-import static io.robotid.filing.support.GrpcAssertions.refused;
+import static io.robotid.testkit.GrpcAssertions.reason;
+import static io.robotid.testkit.GrpcAssertions.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
@@ -17,7 +17,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.robotid.filing.support.FilingClient;
 import io.robotid.filing.support.Fixtures;
-import io.robotid.filing.support.Tokens;
+import io.robotid.testkit.Tokens;
 import io.robotid.proto.filing.v1.*;
 
 /** Every RPC without a valid token, and every mutating RPC with a wrong role. */

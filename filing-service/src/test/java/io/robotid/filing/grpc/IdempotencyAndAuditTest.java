@@ -1,6 +1,6 @@
 package io.robotid.filing.grpc;
 
-import static io.robotid.filing.support.GrpcAssertions.invalid;
+import static io.robotid.testkit.GrpcAssertions.invalid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -23,7 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.robotid.filing.support.FilingClient;
 import io.robotid.filing.support.Fixtures;
-import io.robotid.filing.support.Tokens;
+import io.robotid.testkit.Tokens;
 import io.robotid.proto.filing.v1.RegisterManufacturerRequest;
 import io.robotid.proto.filing.v1.RegisterManufacturerResponse;
 import io.vertx.mutiny.sqlclient.Pool;

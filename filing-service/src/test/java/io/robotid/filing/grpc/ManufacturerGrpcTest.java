@@ -1,9 +1,9 @@
 package io.robotid.filing.grpc;
 
-import static io.robotid.filing.support.GrpcAssertions.invalid;
-import static io.robotid.filing.support.GrpcAssertions.reason;
-import static io.robotid.filing.support.GrpcAssertions.refused;
-import static io.robotid.filing.support.GrpcAssertions.resourceInfo;
+import static io.robotid.testkit.GrpcAssertions.invalid;
+import static io.robotid.testkit.GrpcAssertions.reason;
+import static io.robotid.testkit.GrpcAssertions.refused;
+import static io.robotid.testkit.GrpcAssertions.resourceInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -25,7 +25,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.robotid.filing.support.FilingClient;
 import io.robotid.filing.support.Fixtures;
-import io.robotid.filing.support.Tokens;
+import io.robotid.testkit.Tokens;
 import io.robotid.proto.common.v1.Contact;
 import io.robotid.proto.common.v1.ContactPurpose;
 import io.robotid.proto.filing.v1.GetManufacturerRequest;
@@ -164,7 +164,7 @@ class ManufacturerGrpcTest {
     void allViolationsAreReportedAtOnce() {
         var e = refused(() -> client.as(Tokens.regulator()).registerManufacturer(RegisterManufacturerRequest.newBuilder()
                 .setRequestId(Fixtures.requestId()).setCountry("ZZ").build()), Status.Code.INVALID_ARGUMENT);
-        assertThat(io.robotid.filing.support.GrpcAssertions.details(e, com.google.rpc.BadRequest.class)
+        assertThat(io.robotid.testkit.GrpcAssertions.details(e, com.google.rpc.BadRequest.class)
                 .getFieldViolationsList()).extracting(v -> v.getField())
                 .contains("legal_name", "country", "registration_number", "contacts");
     }

@@ -1,9 +1,9 @@
 package io.robotid.filing.grpc;
 
-import static io.robotid.filing.support.GrpcAssertions.errorInfo;
-import static io.robotid.filing.support.GrpcAssertions.invalid;
-import static io.robotid.filing.support.GrpcAssertions.reason;
-import static io.robotid.filing.support.GrpcAssertions.refused;
+import static io.robotid.testkit.GrpcAssertions.errorInfo;
+import static io.robotid.testkit.GrpcAssertions.invalid;
+import static io.robotid.testkit.GrpcAssertions.reason;
+import static io.robotid.testkit.GrpcAssertions.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.robotid.filing.support.FilingClient;
 import io.robotid.filing.support.Fixtures;
-import io.robotid.filing.support.Tokens;
+import io.robotid.testkit.Tokens;
 import io.robotid.proto.filing.v1.*;
 
 @QuarkusTest

@@ -1,11 +1,5 @@
 package io.robotid.kit.idempotency;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
@@ -13,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.hibernate.reactive.mutiny.Mutiny;
 
-import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
@@ -45,6 +38,12 @@ public class IdempotentWrites {
             insert into write_record (request_id, operation, subject, role, organisation, recorded_at, trace_id, request_sha256)
             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             on conflict (request_id) do nothing""";
+    /**
+     * The same claim for services that write through the reactive SQL client ({@code $n}
+     * placeholders), e.g. bulk paths that store their own response record.
+     */
+    public static final String CLAIM_FOR_SQL_CLIENT = CLAIM.replaceAll("\\?(\\d+)", "\\$$1");
+
     private static final String STORE_RESPONSE = "update write_record set response = ?1 where request_id = ?2";
     private static final String READ = """
             select operation, subject, request_sha256, response from write_record where request_id = ?1""";
@@ -60,7 +59,7 @@ public class IdempotentWrites {
     @WithTransaction
     public <R extends Message> Uni<R> execute(WriteContext context, Message request, Parser<R> parser,
             Supplier<Uni<R>> write) {
-        byte[] requestHash = hash(context.operation(), request);
+        byte[] requestHash = RequestHash.of(context.operation(), request);
         return Panache.getSession().chain(session -> session.createNativeQuery(CLAIM)
                 .setParameter(1, context.requestId())
                 .setParameter(2, context.operation())
@@ -128,25 +127,4 @@ public class IdempotentWrites {
         }
         throw new IllegalStateException("unexpected bytea column type " + column.getClass());
     }
-
-    /** SHA-256 over the operation name and the request's deterministic protobuf encoding. */
-    static byte[] hash(String operation, Message request) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-            out.useDeterministicSerialization();
-            request.writeTo(out);
-            out.flush();
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(operation.getBytes(StandardCharsets.UTF_8));
-            digest.update((byte) 0);
-            digest.update(bytes.toByteArray());
-            return digest.digest();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    }
-
 }

@@ -1,4 +1,4 @@
-package io.robotid.filing.support;
+package io.robotid.testkit;
 
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;

@@ -1,4 +1,4 @@
-package io.robotid.filing.support;
+package io.robotid.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -13,6 +13,7 @@ import com.google.rpc.ResourceInfo;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 
 /** Reads what a refused call said: its code, its field violations, its ErrorInfo reason. */
 public final class GrpcAssertions {
@@ -48,7 +49,7 @@ public final class GrpcAssertions {
     }
 
     public static <T extends com.google.protobuf.Message> T details(StatusRuntimeException e, Class<T> type) {
-        com.google.rpc.Status status = FilingClient.details(e);
+        com.google.rpc.Status status = StatusProto.fromThrowable(e);
         assertThat(status).as("google.rpc.Status details").isNotNull();
         for (Any any : status.getDetailsList()) {
             if (any.is(type)) {

@@ -1,0 +1,105 @@
+package io.robotid.identity.client;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.grpc.GrpcClientUtils;
+import io.robotid.kit.error.DomainException;
+import io.robotid.proto.filing.v1.FilingStatus;
+import io.robotid.proto.filing.v1.GetManufacturerRequest;
+import io.robotid.proto.filing.v1.GetModelRequest;
+import io.robotid.proto.filing.v1.GetProductionSiteRequest;
+import io.robotid.proto.filing.v1.ModelFiling;
+import io.robotid.proto.filing.v1.MutinyFilingServiceGrpc;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Asks filing-service, on behalf of the caller (its token is forwarded, so filing applies its
+ * own visibility rules), whether a model and a site may get identities. Every call has a
+ * deadline; an unreachable or slow filing-service makes the issuance UNAVAILABLE.
+ */
+@ApplicationScoped
+public class FilingGateway {
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
+            Metadata.ASCII_STRING_MARSHALLER);
+
+    /** What an issuance needs from the filings: the origin code (manufacturer's country). */
+    public record IssuanceTarget(String origin, String manufacturerCode, String modelCode, String siteCode) {
+    }
+
+    private final MutinyFilingServiceGrpc.MutinyFilingServiceStub filing;
+    private final Duration deadline;
+
+    public FilingGateway(@GrpcClient("filing") MutinyFilingServiceGrpc.MutinyFilingServiceStub filing,
+            @ConfigProperty(name = "robotid.identity.filing-deadline", defaultValue = "3s") Duration deadline) {
+        this.filing = filing;
+        this.deadline = deadline;
+    }
+
+    public Uni<IssuanceTarget> checkIssuance(String bearerToken, String manufacturerCode, String modelCode,
+            String siteCode) {
+        MutinyFilingServiceGrpc.MutinyFilingServiceStub stub = as(bearerToken);
+        return stub.getModel(GetModelRequest.newBuilder().setModelCode(modelCode).build())
+                .onFailure().transform(failure -> translate(failure, "model", modelCode))
+                .map(response -> requireIssuable(response.getFiling(), manufacturerCode))
+                .chain(model -> stub.getProductionSite(GetProductionSiteRequest.newBuilder()
+                        .setManufacturerCode(manufacturerCode).setSiteCode(siteCode).build())
+                        .onFailure().transform(failure -> translate(failure, "production_site",
+                                manufacturerCode + "/" + siteCode)))
+                .chain(site -> stub.getManufacturer(GetManufacturerRequest.newBuilder().setCode(manufacturerCode)
+                        .build())
+                        .onFailure().transform(failure -> translate(failure, "manufacturer", manufacturerCode)))
+                .map(m -> new IssuanceTarget(m.getManufacturer().getCountry(), manufacturerCode, modelCode, siteCode));
+    }
+
+    private static ModelFiling requireIssuable(ModelFiling model, String manufacturerCode) {
+        if (!model.getManufacturerCode().equalsIgnoreCase(manufacturerCode)) {
+            throw DomainException.permissionDenied("NOT_CALLERS_MANUFACTURER",
+                    "model " + model.getModelCode() + " belongs to another manufacturer");
+        }
+        if (model.getStatus() == FilingStatus.FILING_STATUS_WITHDRAWN) {
+            throw DomainException.failedPrecondition("MODEL_WITHDRAWN",
+                    "model " + model.getModelCode() + " is withdrawn; no new identities are issued for it",
+                    Map.of("model_code", model.getModelCode(), "status", "WITHDRAWN"));
+        }
+        if (model.getStatus() != FilingStatus.FILING_STATUS_ACCEPTED) {
+            throw DomainException.failedPrecondition("MODEL_NOT_ACCEPTED",
+                    "model " + model.getModelCode() + " is not accepted",
+                    Map.of("model_code", model.getModelCode(), "status", model.getStatus().name()));
+        }
+        return model;
+    }
+
+    private MutinyFilingServiceGrpc.MutinyFilingServiceStub as(String bearerToken) {
+        Metadata headers = new Metadata();
+        headers.put(AUTHORIZATION, "Bearer " + bearerToken);
+        return GrpcClientUtils.attachHeaders(filing, headers)
+                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** filing-service's answer in this service's words. */
+    private static Throwable translate(Throwable failure, String resourceType, String name) {
+        if (!(failure instanceof StatusRuntimeException sre)) {
+            return failure;
+        }
+        Status.Code code = sre.getStatus().getCode();
+        return switch (code) {
+            case NOT_FOUND -> DomainException.notFound(resourceType, name);
+            case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> DomainException.unavailable("FILING_UNAVAILABLE",
+                    "filing-service could not confirm the " + resourceType + " (" + code + "); nothing was issued; retry");
+            case PERMISSION_DENIED -> DomainException.permissionDenied("FILING_REFUSED",
+                    "filing-service refused to show the " + resourceType + " to this caller");
+            case UNAUTHENTICATED -> DomainException.unauthenticated("filing-service did not accept the caller's token");
+            default -> failure;
+        };
+    }
+}

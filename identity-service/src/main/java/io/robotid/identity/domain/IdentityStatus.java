@@ -1,0 +1,7 @@
+package io.robotid.identity.domain;
+
+public enum IdentityStatus {
+    ACTIVE,
+    /** The robot was scrapped; the ID stays and is never reused. */
+    RETIRED
+}

@@ -1,0 +1,137 @@
+package io.robotid.identity.grpc;
+
+import java.time.Clock;
+import java.util.List;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+
+import io.quarkus.grpc.GrpcService;
+import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.robotid.identity.domain.IssuedIdentity;
+import io.robotid.identity.service.IdentityIssuer;
+import io.robotid.identity.service.IdentityQueries;
+import io.robotid.identity.service.SigningKeyRing;
+import io.robotid.kit.audit.WriteContext;
+import io.robotid.kit.error.GrpcErrors;
+import io.robotid.kit.idempotency.RequestHash;
+import io.robotid.kit.paging.PageRequest;
+import io.robotid.kit.security.CallerIdentity;
+import io.robotid.kit.security.Role;
+import io.robotid.proto.identity.v1.*;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/** The gRPC face of identity-service: proto in, domain call, proto out, errors mapped here. */
+@GrpcService
+@Authenticated
+public class IdentityGrpcService implements IdentityService {
+    /** Identities per streamed message. */
+    static final int CHUNK = 1_000;
+    private static final String ISSUE = "IssueIdentities";
+
+    private final IdentityIssuer issuer;
+    private final IdentityQueries queries;
+    private final SigningKeyRing keys;
+    private final SecurityIdentity identity;
+    private final Clock clock;
+
+    @Inject
+    public IdentityGrpcService(IdentityIssuer issuer, IdentityQueries queries, SigningKeyRing keys,
+            SecurityIdentity identity, Clock clock) {
+        this.issuer = issuer;
+        this.queries = queries;
+        this.keys = keys;
+        this.identity = identity;
+        this.clock = clock;
+    }
+
+    @Override
+    @RolesAllowed(Role.Names.MANUFACTURER)
+    public Multi<IssueIdentitiesResponse> issueIdentities(IssueIdentitiesRequest request) {
+        return Uni.createFrom().<List<IssuedIdentity>>deferred(() -> {
+            CallerIdentity caller = CallerIdentity.from(identity);
+            WriteContext context = WriteContext.of(caller, request.getRequestId(), ISSUE, clock);
+            IdentityIssuer.IssueCommand command = IdentityIssuer.validate(request.getModelCode(),
+                    request.getSiteCode(), request.getProductionYear(), request.getCount(),
+                    request.getHardwareSerialsList());
+            String token = identity.getCredential(AccessTokenCredential.class).getToken();
+            return issuer.issue(context, RequestHash.of(ISSUE, request), token, command);
+        })
+                .onItem().transformToMulti(IdentityGrpcService::chunks)
+                .onFailure().transform(GrpcErrors::toStatusException);
+    }
+
+    private static Multi<IssueIdentitiesResponse> chunks(List<IssuedIdentity> batch) {
+        long first = batch.get(0).robotId().sequence();
+        long last = batch.get(batch.size() - 1).robotId().sequence();
+        int chunkCount = (batch.size() + CHUNK - 1) / CHUNK;
+        return Multi.createFrom().range(0, chunkCount).map(chunk -> {
+            IssueIdentitiesResponse.Builder b = IssueIdentitiesResponse.newBuilder()
+                    .setBatchCount(batch.size()).setFirstSequence(first).setLastSequence(last);
+            int end = Math.min(batch.size(), (chunk + 1) * CHUNK);
+            for (int i = chunk * CHUNK; i < end; i++) {
+                b.addIdentities(IdentityProtoMapper.toProto(batch.get(i)));
+            }
+            return b.build();
+        });
+    }
+
+    @Override
+    public Uni<GetIdentityResponse> getIdentity(GetIdentityRequest request) {
+        return Uni.createFrom().<GetIdentityResponse>deferred(() -> queries.get(request.getRobotId())
+                .map(found -> GetIdentityResponse.newBuilder().setIdentity(IdentityProtoMapper.toProto(found)).build()))
+                .onFailure().transform(GrpcErrors::toStatusException);
+    }
+
+    @Override
+    public Uni<ListIdentitiesResponse> listIdentities(ListIdentitiesRequest request) {
+        return Uni.createFrom().<ListIdentitiesResponse>deferred(() -> {
+            String filters = "model=" + request.getModelCode().trim().toUpperCase();
+            PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
+            return queries.list(request.getModelCode(), page).map(result -> {
+                ListIdentitiesResponse.Builder b = ListIdentitiesResponse.newBuilder();
+                result.items().forEach(i -> b.addIdentities(IdentityProtoMapper.toProto(i)));
+                if (result.nextCursor() != null) {
+                    b.setNextPageToken(PageRequest.tokenAfter(result.nextCursor(), filters));
+                }
+                return b.build();
+            });
+        }).onFailure().transform(GrpcErrors::toStatusException);
+    }
+
+    @Override
+    @PermitAll
+    public Uni<VerifyIdentityResponse> verifyIdentity(VerifyIdentityRequest request) {
+        return Uni.createFrom().<VerifyIdentityResponse>deferred(() -> queries.verify(request.getRobotId(),
+                request.getCertificate()).map(v -> {
+                    VerifyIdentityResponse.Builder b = VerifyIdentityResponse.newBuilder()
+                            .setCanonicalId(v.canonicalId())
+                            .setVerdict(Verdict.valueOf("VERDICT_" + v.verdict().name()))
+                            .setMalformedReason(v.malformedReason() == null ? "" : v.malformedReason())
+                            .setCertificate(CertificateCheck.valueOf("CERTIFICATE_CHECK_" + v.certificate().name()))
+                            .addAllSuggestions(v.suggestions());
+                    if (v.expectedCheckCharacter() != null) {
+                        b.setExpectedCheckCharacter(String.valueOf(v.expectedCheckCharacter()));
+                    }
+                    v.identity().ifPresent(record -> b.setManufacturerCode(record.manufacturerCode)
+                            .setModelCode(record.modelCode)
+                            .setIssuedAt(IdentityProtoMapper.timestamp(record.issuedAt)));
+                    return b.build();
+                }))
+                .onFailure().transform(GrpcErrors::toStatusException);
+    }
+
+    @Override
+    @PermitAll
+    public Uni<ListSigningKeysResponse> listSigningKeys(ListSigningKeysRequest request) {
+        return Uni.createFrom().<ListSigningKeysResponse>deferred(() -> keys.publishedKeys().map(all -> {
+            ListSigningKeysResponse.Builder b = ListSigningKeysResponse.newBuilder();
+            all.forEach(key -> b.addKeys(IdentityProtoMapper.toProto(key, keys.active().keyId())));
+            return b.build();
+        })).onFailure().transform(GrpcErrors::toStatusException);
+    }
+}

@@ -1,0 +1,29 @@
+package io.robotid.identity.repository;
+
+import java.util.Collection;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.robotid.identity.domain.IdentityRecord;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+public class IdentityRepository implements PanacheRepositoryBase<IdentityRecord, String> {
+
+    /** One page of a model's identities in ID order (= year, site, sequence order within a model). */
+    public Uni<List<IdentityRecord>> page(String modelCode, String afterRobotId, int limit) {
+        return find("modelCode = ?1 and robotId > ?2 order by robotId", modelCode,
+                afterRobotId == null ? "" : afterRobotId).range(0, limit - 1).list();
+    }
+
+    /** Which of these IDs were issued. */
+    public Uni<List<String>> issuedAmong(Collection<String> robotIds) {
+        if (robotIds.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return list("robotId in ?1 order by robotId", robotIds)
+                .map(rows -> rows.stream().map(r -> r.robotId).toList());
+    }
+}

@@ -1,0 +1,51 @@
+package io.robotid.identity.service;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What an identity certificate signs and how it is written on a label. The signed bytes are
+ * {@code robotid-identity-v1\n<robot_id>\n<manufacturer_code>\n<model_code>\n<issued_at millis>}
+ * (UTF-8); the text form is {@code <key_id>.<issued_at millis>.<signature base64url>}.
+ */
+public final class IdentityCertificates {
+    public static final String DOMAIN = "robotid-identity-v1";
+    private static final Pattern TEXT = Pattern.compile("([A-Za-z0-9_-]{1,64})\\.([0-9]{1,15})\\.([A-Za-z0-9_-]{86})");
+    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+
+    private IdentityCertificates() {
+    }
+
+    /** A certificate as presented: key id, issue time, signature. */
+    public record Presented(String keyId, Instant issuedAt, byte[] signature) {
+    }
+
+    public static byte[] signedBytes(String robotId, String manufacturerCode, String modelCode, Instant issuedAt) {
+        return (DOMAIN + "\n" + robotId + "\n" + manufacturerCode + "\n" + modelCode + "\n" + issuedAt.toEpochMilli())
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static String text(String keyId, Instant issuedAt, byte[] signature) {
+        return keyId + "." + issuedAt.toEpochMilli() + "." + B64URL.encodeToString(signature);
+    }
+
+    /** Parses the text form; empty when it is not one. */
+    public static Optional<Presented> parse(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        var matcher = TEXT.matcher(text.trim());
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        byte[] signature = Base64.getUrlDecoder().decode(matcher.group(3));
+        if (signature.length != 64) {
+            return Optional.empty();
+        }
+        return Optional.of(new Presented(matcher.group(1), Instant.ofEpochMilli(Long.parseLong(matcher.group(2))),
+                signature));
+    }
+}

@@ -1,0 +1,154 @@
+package io.robotid.identity.service;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.robotid.identity.domain.IdentityRecord;
+import io.robotid.identity.domain.IdentityStatus;
+import io.robotid.identity.domain.IssuedIdentity;
+import io.robotid.identity.repository.IdentityRepository;
+import io.robotid.kit.error.DomainException;
+import io.robotid.kit.id.Mod3736;
+import io.robotid.kit.id.RegistryCodes;
+import io.robotid.kit.id.RobotId;
+import io.robotid.kit.paging.PageRequest;
+import io.robotid.kit.signing.Ed25519;
+import io.robotid.kit.validation.Violations;
+import io.smallrye.mutiny.Uni;
+
+/** Reads identities and verifies presented IDs and certificates. */
+@ApplicationScoped
+public class IdentityQueries {
+    /** Longest input VerifyIdentity looks at; anything longer is malformed without further work. */
+    public static final int MAX_VERIFY_INPUT = 64;
+
+    public enum Verdict { MALFORMED, BAD_CHECK_CHARACTER, UNKNOWN, VALID, RETIRED }
+
+    public enum CertificateCheck { NOT_PRESENTED, GENUINE, NOT_GENUINE, UNKNOWN_KEY }
+
+    /** What VerifyIdentity found. */
+    public record Verification(String canonicalId, Verdict verdict, String malformedReason,
+            Character expectedCheckCharacter, CertificateCheck certificate, List<String> suggestions,
+            Optional<IdentityRecord> identity) {
+    }
+
+    public record Page(List<IssuedIdentity> items, String nextCursor) {
+    }
+
+    private final IdentityRepository identities;
+    private final SigningKeyRing keys;
+
+    public IdentityQueries(IdentityRepository identities, SigningKeyRing keys) {
+        this.identities = identities;
+        this.keys = keys;
+    }
+
+    @WithSession
+    public Uni<IssuedIdentity> get(String robotId) {
+        RobotId id = requireValidId("robot_id", robotId);
+        return identities.findById(id.canonical())
+                .onItem().ifNull().failWith(() -> DomainException.notFound("identity", id.canonical()))
+                .map(IdentityRecord::toIssued);
+    }
+
+    @WithSession
+    public Uni<Page> list(String modelCode, PageRequest page) {
+        Violations v = new Violations();
+        String model = v.registryCode("model_code", modelCode, RegistryCodes.MODEL_LENGTH);
+        v.throwIfAny();
+        return identities.page(model, page.cursor(), page.fetchSize()).map(rows -> {
+            boolean more = rows.size() > page.size();
+            List<IdentityRecord> items = more ? rows.subList(0, page.size()) : rows;
+            return new Page(items.stream().map(IdentityRecord::toIssued).toList(),
+                    more ? items.get(items.size() - 1).robotId : null);
+        });
+    }
+
+    /** Never fails on bad input: a bad ID is a verdict, not an error. */
+    @WithSession
+    public Uni<Verification> verify(String input, String certificateText) {
+        String raw = input == null ? "" : input;
+        if (raw.length() > MAX_VERIFY_INPUT) {
+            return Uni.createFrom().item(new Verification(raw.substring(0, MAX_VERIFY_INPUT), Verdict.MALFORMED,
+                    "is longer than " + MAX_VERIFY_INPUT + " characters", null, CertificateCheck.NOT_PRESENTED,
+                    List.of(), Optional.empty()));
+        }
+        RobotId.Parsed parsed = RobotId.parse(raw);
+        if (parsed instanceof RobotId.Malformed malformed) {
+            return Uni.createFrom().item(new Verification(malformed.normalized(), Verdict.MALFORMED,
+                    malformed.reason(), null, presentedOnly(certificateText), List.of(), Optional.empty()));
+        }
+        if (parsed instanceof RobotId.BadCheckCharacter bad) {
+            return identities.issuedAmong(oneCharacterAway(bad.normalized()))
+                    .map(found -> new Verification(bad.normalized(), Verdict.BAD_CHECK_CHARACTER, "", bad.expected(),
+                            presentedOnly(certificateText), found, Optional.empty()));
+        }
+        RobotId id = ((RobotId.Valid) parsed).id();
+        return identities.findById(id.canonical()).chain(record -> checkCertificate(id, certificateText)
+                .map(check -> new Verification(id.canonical(), record == null ? Verdict.UNKNOWN
+                        : record.status == IdentityStatus.RETIRED ? Verdict.RETIRED : Verdict.VALID, "", null, check,
+                        List.of(), Optional.ofNullable(record))));
+    }
+
+    /** Whether a presented certificate is the registry's signature over this ID. */
+    Uni<CertificateCheck> checkCertificate(RobotId id, String text) {
+        if (text == null || text.isBlank()) {
+            return Uni.createFrom().item(CertificateCheck.NOT_PRESENTED);
+        }
+        Optional<IdentityCertificates.Presented> presented = IdentityCertificates.parse(text);
+        if (presented.isEmpty()) {
+            return Uni.createFrom().item(CertificateCheck.NOT_GENUINE);
+        }
+        IdentityCertificates.Presented certificate = presented.get();
+        return keys.publicKey(certificate.keyId()).map(key -> {
+            if (key.isEmpty()) {
+                return CertificateCheck.UNKNOWN_KEY;
+            }
+            byte[] signed = IdentityCertificates.signedBytes(id.canonical(), id.manufacturerCode(), id.modelCode(),
+                    certificate.issuedAt());
+            return Ed25519.verify(key.get().publicKey(), signed, certificate.signature()) ? CertificateCheck.GENUINE
+                    : CertificateCheck.NOT_GENUINE;
+        });
+    }
+
+    private static CertificateCheck presentedOnly(String text) {
+        return text == null || text.isBlank() ? CertificateCheck.NOT_PRESENTED : CertificateCheck.NOT_GENUINE;
+    }
+
+    /** Every well-formed, correctly checked ID that differs from {@code normalized} in one character. */
+    static List<String> oneCharacterAway(String normalized) {
+        List<String> candidates = new ArrayList<>();
+        char[] chars = normalized.toCharArray();
+        for (int position = 0; position < chars.length; position++) {
+            char original = chars[position];
+            for (char c : Mod3736.ALPHABET.toCharArray()) {
+                if (c == original) {
+                    continue;
+                }
+                chars[position] = c;
+                String candidate = new String(chars);
+                if (RobotId.parse(candidate) instanceof RobotId.Valid) {
+                    candidates.add(candidate);
+                }
+            }
+            chars[position] = original;
+        }
+        return candidates;
+    }
+
+    private static RobotId requireValidId(String field, String input) {
+        RobotId.Parsed parsed = RobotId.parse(input == null ? "" : input);
+        if (parsed instanceof RobotId.Valid valid) {
+            return valid.id();
+        }
+        String reason = parsed instanceof RobotId.Malformed m ? m.reason()
+                : "has a wrong check character (expected " + ((RobotId.BadCheckCharacter) parsed).expected() + ")";
+        throw DomainException.invalidArgument(field, "is not a robot ID: " + reason);
+    }
+
+}
