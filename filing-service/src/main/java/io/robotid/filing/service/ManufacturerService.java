@@ -21,7 +21,6 @@ import io.robotid.kit.audit.WriteContext;
 import io.robotid.kit.error.DomainException;
 import io.robotid.kit.id.RegistryCodes;
 import io.robotid.kit.paging.PageRequest;
-import io.robotid.kit.security.CallerIdentity;
 import io.robotid.kit.security.Role;
 import io.robotid.kit.validation.Violations;
 import io.smallrye.mutiny.Uni;
@@ -228,10 +227,5 @@ public class ManufacturerService {
                     List<ProductionSite> items = more ? rows.subList(0, page.size()) : rows;
                     return new Page<>(items, more ? items.get(items.size() - 1).siteCode : null);
                 });
-    }
-
-    /** Who may see what is not public: used by callers that need the rule without a request. */
-    static boolean isOversight(CallerIdentity caller) {
-        return caller.hasAny(Role.REGULATOR, Role.AUDITOR);
     }
 }

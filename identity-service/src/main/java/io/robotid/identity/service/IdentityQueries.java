@@ -1,6 +1,5 @@
 package io.robotid.identity.service;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

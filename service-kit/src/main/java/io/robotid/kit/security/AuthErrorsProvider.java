@@ -11,7 +11,6 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.auth.AuthExceptionHandler;
 import io.quarkus.grpc.auth.AuthExceptionHandlerProvider;
 import io.quarkus.security.AuthenticationException;
-import io.quarkus.security.UnauthorizedException;
 import io.robotid.kit.error.GrpcErrors;
 
 /**
@@ -58,10 +57,5 @@ public class AuthErrorsProvider implements AuthExceptionHandlerProvider {
 
     private static StatusRuntimeException toStatus(Throwable failure) {
         return GrpcErrors.toStatusException(GrpcErrors.classify(failure));
-    }
-
-    /** Kept public for services' REST layers: is this failure "no valid credentials"? */
-    public static boolean isUnauthenticated(Throwable failure) {
-        return failure instanceof AuthenticationException || failure instanceof UnauthorizedException;
     }
 }
