@@ -1,0 +1,60 @@
+package io.robotid.lifecycle.client;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.robotid.kit.error.DomainException;
+import io.robotid.kit.id.RobotId;
+import io.robotid.proto.identity.v1.MutinyIdentityServiceGrpc;
+import io.robotid.proto.identity.v1.Verdict;
+import io.robotid.proto.identity.v1.VerifyIdentityRequest;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Asks identity-service whether a robot ID was issued (the public VerifyIdentity, with a
+ * deadline). Issued IDs are never deleted, so a yes is cached for good; a no is asked again.
+ */
+@ApplicationScoped
+public class IdentityGateway {
+    private static final int CACHE_LIMIT = 200_000;
+
+    private final MutinyIdentityServiceGrpc.MutinyIdentityServiceStub identity;
+    private final Duration deadline;
+    private final Map<String, Boolean> issued = new ConcurrentHashMap<>();
+
+    public IdentityGateway(@GrpcClient("identity") MutinyIdentityServiceGrpc.MutinyIdentityServiceStub identity,
+            @ConfigProperty(name = "robotid.lifecycle.identity-deadline", defaultValue = "3s") Duration deadline) {
+        this.identity = identity;
+        this.deadline = deadline;
+    }
+
+    /** Completes when the ID was issued; NOT_FOUND when it never was; UNAVAILABLE when identity cannot tell. */
+    public Uni<Void> requireIssued(RobotId id) {
+        if (issued.containsKey(id.canonical())) {
+            return Uni.createFrom().voidItem();
+        }
+        return identity.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .verifyIdentity(VerifyIdentityRequest.newBuilder().setRobotId(id.canonical()).build())
+                .onFailure(StatusRuntimeException.class).transform(failure -> DomainException.unavailable(
+                        "IDENTITY_UNAVAILABLE", "identity-service could not confirm robot " + id.canonical()
+                                + " (" + ((StatusRuntimeException) failure).getStatus().getCode() + "); nothing was recorded; retry"))
+                .invoke(answer -> {
+                    if (answer.getVerdict() != Verdict.VERDICT_VALID && answer.getVerdict() != Verdict.VERDICT_RETIRED) {
+                        throw DomainException.notFound("robot", id.canonical());
+                    }
+                    if (issued.size() > CACHE_LIMIT) {
+                        issued.clear();
+                    }
+                    issued.put(id.canonical(), Boolean.TRUE);
+                })
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,64 @@
+package io.robotid.lifecycle.domain;
+
+import io.robotid.proto.lifecycle.v1.Component;
+import io.robotid.proto.lifecycle.v1.EventPayload;
+import io.robotid.proto.lifecycle.v1.LifecycleEvent;
+import io.robotid.proto.lifecycle.v1.RecallSeverity;
+import io.robotid.proto.lifecycle.v1.RobotState;
+
+/** A robot's custody and configuration, folded from its events one at a time. */
+public final class RobotProjection {
+    private RobotProjection() {
+    }
+
+    public static RobotState apply(RobotState state, LifecycleEvent event) {
+        RobotState.Builder next = state.toBuilder().setStatus(event.getStatusAfter()).setLastSequence(event.getSequence());
+        EventPayload payload = event.getPayload();
+        switch (payload.getKindCase()) {
+            case PRODUCED -> next.clearComponents().addAllComponents(payload.getProduced().getComponentsList())
+                    .setFirmwareVersion(payload.getProduced().getFirmwareVersion())
+                    .setAiModelVersion(payload.getProduced().getAiModelVersion());
+            case SOLD -> next.setOwnerOrgId(payload.getSold().getBuyerOrgId()).clearOperatorOrgId()
+                    .clearPendingTransferTo();
+            case TRANSFER_INITIATED -> next.setPendingTransferTo(payload.getTransferInitiated().getToOrgId());
+            case TRANSFER_ACCEPTED -> next.setOwnerOrgId(state.getPendingTransferTo()).clearPendingTransferTo()
+                    .clearOperatorOrgId();
+            case LEASED -> next.setOperatorOrgId(payload.getLeased().getLesseeOrgId());
+            case DEPLOYED -> next.setOperatorOrgId(payload.getDeployed().getOperatorOrgId().isEmpty()
+                    ? state.getOwnerOrgId() : payload.getDeployed().getOperatorOrgId());
+            case MAINTENANCE_PERFORMED -> next.setLastMaintenanceAt(event.getOccurredAt());
+            case COMPONENT_REPLACED -> {
+                Component old = payload.getComponentReplaced().getOldPart();
+                next.clearComponents();
+                state.getComponentsList().stream()
+                        .filter(c -> !(c.getPartNumber().equals(old.getPartNumber()) && c.getSerial().equals(old.getSerial())))
+                        .forEach(next::addComponents);
+                next.addComponents(payload.getComponentReplaced().getNewPart());
+            }
+            case SOFTWARE_UPDATED -> {
+                if (!payload.getSoftwareUpdated().getFirmwareVersion().isBlank()) {
+                    next.setFirmwareVersion(payload.getSoftwareUpdated().getFirmwareVersion());
+                }
+                if (!payload.getSoftwareUpdated().getAiModelVersion().isBlank()) {
+                    next.setAiModelVersion(payload.getSoftwareUpdated().getAiModelVersion());
+                }
+            }
+            case RECALL_NOTIFIED -> {
+                String campaign = payload.getRecallNotified().getCampaignId();
+                if (payload.getRecallNotified().getSeverity() == RecallSeverity.RECALL_SEVERITY_STOP_USE
+                        && !state.getOpenStopUseRecallsList().contains(campaign)) {
+                    next.addOpenStopUseRecalls(campaign);
+                }
+            }
+            case RECALL_REMEDIED -> {
+                String campaign = payload.getRecallRemedied().getCampaignId();
+                next.clearOpenStopUseRecalls();
+                state.getOpenStopUseRecallsList().stream().filter(c -> !c.equals(campaign))
+                        .forEach(next::addOpenStopUseRecalls);
+            }
+            default -> {
+            }
+        }
+        return next.build();
+    }
+}

@@ -1,0 +1,121 @@
+package io.robotid.lifecycle.grpc;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.inject.Inject;
+
+import com.google.protobuf.Timestamp;
+
+import io.quarkus.grpc.GrpcService;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.robotid.kit.audit.WriteContext;
+import io.robotid.kit.error.DomainException;
+import io.robotid.kit.error.GrpcErrors;
+import io.robotid.kit.paging.PageRequest;
+import io.robotid.kit.security.CallerIdentity;
+import io.robotid.lifecycle.repository.RobotRepository;
+import io.robotid.lifecycle.service.LifecycleQueries;
+import io.robotid.lifecycle.service.LifecycleRecorder;
+import io.robotid.proto.lifecycle.v1.*;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The gRPC face of lifecycle-service: proto in, domain call, proto out, errors mapped here.
+ * Who may record which event is decided per event by the domain (RecordingRights).
+ */
+@GrpcService
+@Authenticated
+public class LifecycleGrpcService implements LifecycleService {
+    /** How often a caught-up feed looks for new changes. */
+    static final Duration FEED_POLL = Duration.ofMillis(200);
+    static final int FEED_PAGE = 500;
+
+    private final LifecycleRecorder recorder;
+    private final LifecycleQueries queries;
+    private final RobotRepository robots;
+    private final SecurityIdentity identity;
+    private final Clock clock;
+
+    @Inject
+    public LifecycleGrpcService(LifecycleRecorder recorder, LifecycleQueries queries, RobotRepository robots,
+            SecurityIdentity identity, Clock clock) {
+        this.recorder = recorder;
+        this.queries = queries;
+        this.robots = robots;
+        this.identity = identity;
+        this.clock = clock;
+    }
+
+    @Override
+    public Uni<RecordEventResponse> recordEvent(RecordEventRequest request) {
+        return Uni.createFrom().<RecordEventResponse>deferred(() -> recorder.record(
+                WriteContext.of(CallerIdentity.from(identity), request.getRequestId(), "RecordEvent", clock), request))
+                .onFailure().transform(GrpcErrors::toStatusException);
+    }
+
+    @Override
+    public Uni<ListEventsResponse> listEvents(ListEventsRequest request) {
+        return Uni.createFrom().<ListEventsResponse>deferred(() -> {
+            String filters = request.getRobotId().toUpperCase() + "|" + request.getTypesList() + "|"
+                    + request.getFrom() + "|" + request.getTo();
+            PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
+            return queries.events(request.getRobotId(), request.getTypesList(),
+                    request.hasFrom() ? instant(request.getFrom()) : null, request.hasTo() ? instant(request.getTo()) : null,
+                    page).map(result -> {
+                        ListEventsResponse.Builder b = ListEventsResponse.newBuilder().addAllEvents(result.events());
+                        if (result.nextCursor() != null) {
+                            b.setNextPageToken(PageRequest.tokenAfter(result.nextCursor(), filters));
+                        }
+                        return b.build();
+                    });
+        }).onFailure().transform(GrpcErrors::toStatusException);
+    }
+
+    @Override
+    public Uni<GetRobotStatusResponse> getRobotStatus(GetRobotStatusRequest request) {
+        return Uni.createFrom().<GetRobotStatusResponse>deferred(() -> queries.state(request.getRobotId())
+                .map(state -> GetRobotStatusResponse.newBuilder().setState(state).build()))
+                .onFailure().transform(GrpcErrors::toStatusException);
+    }
+
+    @Override
+    public Uni<VerifyChainResponse> verifyChain(VerifyChainRequest request) {
+        return Uni.createFrom().<VerifyChainResponse>deferred(() -> queries.verify(request.getRobotId()))
+                .onFailure().transform(GrpcErrors::toStatusException);
+    }
+
+    /**
+     * Every change after {@code from_sequence}, in order, then new ones as they commit. The feed's
+     * numbers follow commit order, so resuming from the last applied number loses nothing and
+     * repeats nothing.
+     */
+    @Override
+    public Multi<WatchStatusChangesResponse> watchStatusChanges(WatchStatusChangesRequest request) {
+        if (request.getFromSequence() < 0) {
+            return Multi.createFrom().failure(GrpcErrors.toStatusException(
+                    DomainException.invalidArgument("from_sequence", "must be 0 or a feed sequence already received")));
+        }
+        AtomicLong last = new AtomicLong(request.getFromSequence());
+        return Multi.createBy().repeating()
+                .uni(() -> robots.feedAfter(last.get(), FEED_PAGE)
+                        .call(page -> page.size() < FEED_PAGE
+                                ? Uni.createFrom().voidItem().onItem().delayIt().by(FEED_POLL)
+                                : Uni.createFrom().voidItem()))
+                .indefinitely()
+                .onItem().transformToIterable(page -> page)
+                .filter(change -> change.getFeedSequence() > last.get())
+                .invoke(change -> last.set(change.getFeedSequence()))
+                .onFailure().transform(GrpcErrors::toStatusException);
+    }
+
+    private static Instant instant(Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+
+}

@@ -1,0 +1,125 @@
+package io.robotid.lifecycle.service;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.robotid.kit.error.DomainException;
+import io.robotid.kit.id.RobotId;
+import io.robotid.kit.paging.PageRequest;
+import io.robotid.kit.validation.Violations;
+import io.robotid.lifecycle.client.IdentityGateway;
+import io.robotid.lifecycle.domain.EventChain;
+import io.robotid.lifecycle.repository.RobotRepository;
+import io.robotid.proto.lifecycle.v1.EventType;
+import io.robotid.proto.lifecycle.v1.LifecycleEvent;
+import io.robotid.proto.lifecycle.v1.RobotState;
+import io.robotid.proto.lifecycle.v1.RobotStatus;
+import io.robotid.proto.lifecycle.v1.VerifyChainResponse;
+import io.smallrye.mutiny.Uni;
+
+/** Reads robots' states and chains, and verifies chains. */
+@ApplicationScoped
+public class LifecycleQueries {
+    /** Events checked per database round trip while verifying. */
+    private static final int VERIFY_PAGE = 1_000;
+
+    public record EventPage(List<LifecycleEvent> events, String nextCursor) {
+    }
+
+    private final RobotRepository robots;
+    private final IdentityGateway identity;
+
+    public LifecycleQueries(RobotRepository robots, IdentityGateway identity) {
+        this.robots = robots;
+        this.identity = identity;
+    }
+
+    /** The state now; an issued ID with no event yet is REGISTERED. */
+    public Uni<RobotState> state(String robotId) {
+        RobotId id = require(robotId);
+        return robots.state(id).chain(found -> found.isPresent() ? Uni.createFrom().item(found.get())
+                : identity.requireIssued(id).replaceWith(RobotState.newBuilder().setRobotId(id.canonical())
+                        .setStatus(RobotStatus.ROBOT_STATUS_REGISTERED).build()));
+    }
+
+    public Uni<EventPage> events(String robotId, List<EventType> types, Instant from, Instant to, PageRequest page) {
+        Violations v = new Violations();
+        RobotId id = LifecycleRecorder.robotId(robotId, v);
+        for (int i = 0; i < types.size(); i++) {
+            if (types.get(i) == EventType.EVENT_TYPE_UNSPECIFIED || types.get(i) == EventType.UNRECOGNIZED) {
+                v.add("types[" + i + "]", "must be an event type");
+            }
+        }
+        if (from != null && to != null && !from.isBefore(to)) {
+            v.add("to", "must be after from");
+        }
+        long after = 0;
+        if (page.cursor() != null) {
+            try {
+                after = Long.parseLong(page.cursor());
+            } catch (NumberFormatException e) {
+                v.add("page_token", "is not a token this list returned");
+            }
+        }
+        v.throwIfAny();
+        return robots.events(id, types.stream().map(Enum::name).toList(), from, to, after, page.fetchSize())
+                .map(rows -> {
+                    boolean more = rows.size() > page.size();
+                    List<LifecycleEvent> items = more ? rows.subList(0, page.size()) : rows;
+                    return new EventPage(items, more ? Long.toString(items.get(items.size() - 1).getSequence()) : null);
+                });
+    }
+
+    /** Recomputes the chain from the first event and names the first sequence that does not match. */
+    public Uni<VerifyChainResponse> verify(String robotId) {
+        RobotId id = require(robotId);
+        return verifyFrom(id, 0, EventChain.GENESIS, 0);
+    }
+
+    private Uni<VerifyChainResponse> verifyFrom(RobotId id, long afterSequence, String previousHash, long checked) {
+        return robots.chain(id, afterSequence, VERIFY_PAGE).chain(rows -> {
+            String previous = previousHash;
+            long count = checked;
+            long expectedSequence = afterSequence + 1;
+            for (RobotRepository.ChainRow row : rows) {
+                count++;
+                LifecycleEvent event;
+                try {
+                    event = RobotRepository.parseEvent(row.body());
+                } catch (IllegalStateException e) {
+                    return broken(row.sequence(), count);
+                }
+                String recomputed = EventChain.hash(event, previous);
+                if (row.sequence() != expectedSequence || event.getSequence() != row.sequence()
+                        || !event.getRobotId().equals(id.canonical()) || !event.getPreviousHash().equals(previous)
+                        || !recomputed.equals(row.hash()) || !recomputed.equals(event.getHash())) {
+                    return broken(row.sequence(), count);
+                }
+                previous = recomputed;
+                expectedSequence++;
+            }
+            if (rows.size() < VERIFY_PAGE) {
+                return Uni.createFrom().item(VerifyChainResponse.newBuilder().setIntact(true).setEventsChecked(count)
+                        .build());
+            }
+            return verifyFrom(id, rows.get(rows.size() - 1).sequence(), previous, count);
+        });
+    }
+
+    private static Uni<VerifyChainResponse> broken(long sequence, long checked) {
+        return Uni.createFrom().item(VerifyChainResponse.newBuilder().setIntact(false).setEventsChecked(checked)
+                .setFirstBrokenSequence(sequence).build());
+    }
+
+    private static RobotId require(String robotId) {
+        Violations v = new Violations();
+        RobotId id = LifecycleRecorder.robotId(robotId, v);
+        v.throwIfAny();
+        if (id == null) {
+            throw DomainException.invalidArgument("robot_id", "is required");
+        }
+        return id;
+    }
+}
