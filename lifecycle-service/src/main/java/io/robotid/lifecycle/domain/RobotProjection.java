@@ -6,12 +6,29 @@ import io.robotid.proto.lifecycle.v1.LifecycleEvent;
 import io.robotid.proto.lifecycle.v1.RecallSeverity;
 import io.robotid.proto.lifecycle.v1.RobotState;
 
-/** A robot's custody and configuration, folded from its events one at a time. */
+/**
+ * A robot's custody and configuration, folded from its events one at a time; the same fold gives
+ * the state now (applied on every append) and at any past instant (GetRobotAt).
+ */
 public final class RobotProjection {
     private RobotProjection() {
     }
 
-    public static RobotState apply(RobotState state, LifecycleEvent event) {
+    /** The state after every event that occurred at or before {@code atMillis}, in chain order. */
+    public static RobotState at(String robotId, Iterable<LifecycleEvent> chain, long atMillis,
+            MaintenanceThresholds thresholds) {
+        RobotState state = RobotState.newBuilder().setRobotId(robotId)
+                .setStatus(io.robotid.proto.lifecycle.v1.RobotStatus.ROBOT_STATUS_REGISTERED).build();
+        for (LifecycleEvent event : chain) {
+            long occurred = event.getOccurredAt().getSeconds() * 1000 + event.getOccurredAt().getNanos() / 1_000_000;
+            if (occurred <= atMillis) {
+                state = apply(state, event, thresholds);
+            }
+        }
+        return state;
+    }
+
+    public static RobotState apply(RobotState state, LifecycleEvent event, MaintenanceThresholds thresholds) {
         RobotState.Builder next = state.toBuilder().setStatus(event.getStatusAfter()).setLastSequence(event.getSequence());
         EventPayload payload = event.getPayload();
         switch (payload.getKindCase()) {
@@ -26,7 +43,13 @@ public final class RobotProjection {
             case LEASED -> next.setOperatorOrgId(payload.getLeased().getLesseeOrgId());
             case DEPLOYED -> next.setOperatorOrgId(payload.getDeployed().getOperatorOrgId().isEmpty()
                     ? state.getOwnerOrgId() : payload.getDeployed().getOperatorOrgId());
-            case MAINTENANCE_PERFORMED -> next.setLastMaintenanceAt(event.getOccurredAt());
+            case MAINTENANCE_PERFORMED -> next.setLastMaintenanceAt(event.getOccurredAt()).setMaintenanceDue(false);
+            case TELEMETRY_SUMMARY -> {
+                if (thresholds.crossedBy(payload.getTelemetrySummary().getBatteryHealthPct(),
+                        payload.getTelemetrySummary().getJointWearPct())) {
+                    next.setMaintenanceDue(true);
+                }
+            }
             case COMPONENT_REPLACED -> {
                 Component old = payload.getComponentReplaced().getOldPart();
                 next.clearComponents();

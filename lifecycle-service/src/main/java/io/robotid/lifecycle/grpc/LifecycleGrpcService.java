@@ -59,6 +59,60 @@ public class LifecycleGrpcService implements LifecycleService {
                 .onFailure().transform(GrpcErrors::toStatusException);
     }
 
+    /** Each request as RecordEvent would record it, in order; one refusal does not stop the stream. */
+    @Override
+    public Uni<RecordEventsResponse> recordEvents(Multi<RecordEventsRequest> requests) {
+        CallerIdentity caller = CallerIdentity.from(identity);
+        java.util.concurrent.atomic.AtomicInteger index = new java.util.concurrent.atomic.AtomicInteger();
+        return requests.onItem().transformToUniAndConcatenate(item -> {
+            int position = index.getAndIncrement();
+            RecordEventRequest request = item.getEvent();
+            return Uni.createFrom().<RecordEventResponse>deferred(() -> recorder.record(
+                    WriteContext.of(caller, request.getRequestId(), "RecordEvent", clock), request))
+                    .map(ok -> java.util.Optional.<RefusedEvent>empty())
+                    .onFailure().recoverWithItem(failure -> {
+                        DomainException error = GrpcErrors.classify(failure);
+                        return java.util.Optional.of(RefusedEvent.newBuilder().setIndex(position)
+                                .setRequestId(request.getRequestId()).setCode(error.kind().grpcCode().name())
+                                .setMessage(String.valueOf(error.getMessage())).build());
+                    });
+        }).collect().in(RecordEventsResponse::newBuilder, (b, refused) -> {
+            if (refused.isEmpty()) {
+                b.setRecorded(b.getRecorded() + 1);
+            } else {
+                b.addRefused(refused.get());
+            }
+        }).map(RecordEventsResponse.Builder::build)
+                .onFailure().transform(GrpcErrors::toStatusException);
+    }
+
+    @Override
+    public Uni<GetRobotAtResponse> getRobotAt(GetRobotAtRequest request) {
+        return Uni.createFrom().<GetRobotAtResponse>deferred(() -> queries.stateAt(request.getRobotId(),
+                request.hasAt() ? instant(request.getAt()) : null)
+                .map(state -> GetRobotAtResponse.newBuilder().setState(state).build()))
+                .onFailure().transform(GrpcErrors::toStatusException);
+    }
+
+    @Override
+    public Uni<FindRobotsResponse> findRobots(FindRobotsRequest request) {
+        return Uni.createFrom().<FindRobotsResponse>deferred(() -> {
+            String filters = request.toBuilder().clearPageSize().clearPageToken().build().toString();
+            PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
+            RobotStatus status = request.getStatus() == RobotStatus.ROBOT_STATUS_UNSPECIFIED
+                    || request.getStatus() == RobotStatus.UNRECOGNIZED ? null : request.getStatus();
+            return queries.find(CallerIdentity.from(identity), new LifecycleQueries.Find(request.getModelCode(), status,
+                    request.getOperatorOrgId(), request.getFirmwareVersion(), request.getAiModelVersion(),
+                    request.getPartNumber(), request.getLotsList()), page).map(result -> {
+                        FindRobotsResponse.Builder b = FindRobotsResponse.newBuilder().addAllRobots(result.robots());
+                        if (result.nextCursor() != null) {
+                            b.setNextPageToken(PageRequest.tokenAfter(result.nextCursor(), filters));
+                        }
+                        return b.build();
+                    });
+        }).onFailure().transform(GrpcErrors::toStatusException);
+    }
+
     @Override
     public Uni<ListEventsResponse> listEvents(ListEventsRequest request) {
         return Uni.createFrom().<ListEventsResponse>deferred(() -> {

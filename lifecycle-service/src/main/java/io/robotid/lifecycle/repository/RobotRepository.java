@@ -81,13 +81,57 @@ public class RobotRepository {
                 .chain(() -> connection.preparedQuery("""
                         update robot set status = $2, status_before_suspension = $3, last_sequence = $4, last_hash = $5,
                             owner_org_id = $6, operator_org_id = $7, firmware_version = $8, ai_model_version = $9,
-                            state = $10, updated_at = $11
+                            state = $10, updated_at = $11, maintenance_due = $12
                         where robot_id = $1""")
                         .execute(Tuple.from(java.util.Arrays.asList(event.getRobotId(), after.getStatus().name(),
                                 statusBeforeSuspension == null ? null : statusBeforeSuspension.name(), event.getSequence(),
                                 event.getHash(), after.getOwnerOrgId(), after.getOperatorOrgId(), after.getFirmwareVersion(),
-                                after.getAiModelVersion(), Buffer.buffer(after.toByteArray()), now.atOffset(ZoneOffset.UTC)))))
+                                after.getAiModelVersion(), Buffer.buffer(after.toByteArray()), now.atOffset(ZoneOffset.UTC),
+                                after.getMaintenanceDue()))))
+                .chain(() -> componentsChanged(event) ? replaceComponents(connection, after) : Uni.createFrom().voidItem())
                 .replaceWithVoid();
+    }
+
+    private static boolean componentsChanged(LifecycleEvent event) {
+        return event.getType() == EventType.EVENT_TYPE_PRODUCED || event.getType() == EventType.EVENT_TYPE_COMPONENT_REPLACED;
+    }
+
+    private Uni<Void> replaceComponents(SqlConnection connection, RobotState after) {
+        List<Tuple> rows = after.getComponentsList().stream()
+                .map(c -> Tuple.of(after.getRobotId(), c.getPartNumber(), c.getLot(), c.getSerial())).toList();
+        Uni<Void> cleared = connection.preparedQuery("delete from robot_component where robot_id = $1")
+                .execute(Tuple.of(after.getRobotId())).replaceWithVoid();
+        return rows.isEmpty() ? cleared : cleared.chain(() -> connection.preparedQuery(
+                "insert into robot_component (robot_id, part_number, lot, serial) values ($1, $2, $3, $4)")
+                .executeBatch(rows).replaceWithVoid());
+    }
+
+    /** What FindRobots filters on; empty strings and nulls mean any. */
+    public record Criteria(String modelCode, String status, String operatorOrgId, String firmwareVersion,
+            String aiModelVersion, String partNumber, List<String> lots, String manufacturerCode, String orgId) {
+    }
+
+    /** One page of robots matching every criterion, in ID order, after {@code afterRobotId}. */
+    public Uni<List<RobotState>> find(Criteria c, String afterRobotId, int limit) {
+        return database.preparedQuery("""
+                select r.state from robot r
+                where r.robot_id > $1
+                  and ($2 = '' or r.model_code = $2) and ($3 = '' or r.status = $3)
+                  and ($4 = '' or r.operator_org_id = $4) and ($5 = '' or r.firmware_version = $5)
+                  and ($6 = '' or r.ai_model_version = $6)
+                  and ($7 = '' or exists (select 1 from robot_component c where c.robot_id = r.robot_id
+                        and c.part_number = $7 and (cardinality($8::text[]) = 0 or c.lot = any($8::text[]))))
+                  and ($9 = '' or r.manufacturer_code = $9)
+                  and ($10 = '' or r.owner_org_id = $10 or r.operator_org_id = $10)
+                order by r.robot_id limit $11""")
+                .execute(Tuple.from(java.util.Arrays.asList(afterRobotId == null ? "" : afterRobotId, c.modelCode(),
+                        c.status(), c.operatorOrgId(), c.firmwareVersion(), c.aiModelVersion(), c.partNumber(),
+                        c.lots().toArray(new String[0]), c.manufacturerCode(), c.orgId(), limit)))
+                .map(rows -> {
+                    List<RobotState> out = new ArrayList<>();
+                    rows.forEach(row -> out.add(parseState(row.getBuffer("state").getBytes())));
+                    return out;
+                });
     }
 
     /** Appends a status change to the feed, in commit order. */

@@ -11,6 +11,10 @@ import io.robotid.kit.paging.PageRequest;
 import io.robotid.kit.validation.Violations;
 import io.robotid.lifecycle.client.IdentityGateway;
 import io.robotid.lifecycle.domain.EventChain;
+import io.robotid.lifecycle.domain.RobotProjection;
+import io.robotid.kit.id.RegistryCodes;
+import io.robotid.kit.security.CallerIdentity;
+import io.robotid.kit.security.Role;
 import io.robotid.lifecycle.repository.RobotRepository;
 import io.robotid.proto.lifecycle.v1.EventType;
 import io.robotid.proto.lifecycle.v1.LifecycleEvent;
@@ -30,10 +34,81 @@ public class LifecycleQueries {
 
     private final RobotRepository robots;
     private final IdentityGateway identity;
+    private final LifecycleRecorder recorder;
 
-    public LifecycleQueries(RobotRepository robots, IdentityGateway identity) {
+    public LifecycleQueries(RobotRepository robots, IdentityGateway identity, LifecycleRecorder recorder) {
         this.robots = robots;
         this.identity = identity;
+        this.recorder = recorder;
+    }
+
+    /** The state at a past instant: the chain folded up to it. */
+    public Uni<RobotState> stateAt(String robotId, Instant at) {
+        RobotId id = require(robotId);
+        if (at == null) {
+            throw DomainException.invalidArgument("at", "is required");
+        }
+        return identity.requireIssued(id).chain(() -> allEvents(id, 0, new java.util.ArrayList<>()))
+                .map(chain -> RobotProjection.at(id.canonical(), chain, at.toEpochMilli(), recorder.thresholds()));
+    }
+
+    private Uni<List<LifecycleEvent>> allEvents(RobotId id, long after, List<LifecycleEvent> into) {
+        return robots.events(id, List.of(), null, null, after, VERIFY_PAGE).chain(page -> {
+            into.addAll(page);
+            return page.size() < VERIFY_PAGE ? Uni.createFrom().item(into)
+                    : allEvents(id, page.get(page.size() - 1).getSequence(), into);
+        });
+    }
+
+    /** What FindRobots asked for. */
+    public record Find(String modelCode, RobotStatus status, String operatorOrgId, String firmwareVersion,
+            String aiModelVersion, String partNumber, List<String> lots) {
+    }
+
+    public record RobotPage(List<RobotState> robots, String nextCursor) {
+    }
+
+    /**
+     * Robots matching every criterion. Regulators and auditors search everything; a manufacturer
+     * its own robots; an operator the robots it owns or operates; nobody else.
+     */
+    public Uni<RobotPage> find(CallerIdentity caller, Find f, PageRequest page) {
+        Violations v = new Violations();
+        String model = f.modelCode().isBlank() ? "" : v.registryCode("model_code", f.modelCode(), RegistryCodes.MODEL_LENGTH);
+        String operator = v.optionalText("operator_org_id", f.operatorOrgId(), 200);
+        String firmware = v.optionalText("firmware_version", f.firmwareVersion(), 64);
+        String aiModel = v.optionalText("ai_model_version", f.aiModelVersion(), 64);
+        String part = v.optionalText("part_number", f.partNumber(), 64);
+        if (!f.lots().isEmpty() && part.isEmpty()) {
+            v.add("lots", "needs part_number");
+        }
+        v.count("lots", f.lots().size(), 0, 1000);
+        boolean any = !model.isEmpty() || f.status() != null || !operator.isEmpty() || !firmware.isEmpty()
+                || !aiModel.isEmpty() || !part.isEmpty();
+        if (!any) {
+            v.add("model_code", "at least one criterion is required (model_code, status, operator_org_id,"
+                    + " firmware_version, ai_model_version or part_number)");
+        }
+        v.throwIfAny();
+        String manufacturer = "";
+        String org = "";
+        if (!caller.hasAny(Role.REGULATOR, Role.AUDITOR)) {
+            if (caller.has(Role.MANUFACTURER) && caller.manufacturerCode().isPresent()) {
+                manufacturer = RegistryCodes.normalize(caller.manufacturerCode().get());
+            } else if (caller.has(Role.OPERATOR) && caller.orgId().isPresent()) {
+                org = caller.orgId().get();
+            } else {
+                throw DomainException.permissionDenied("ROLE_NOT_ALLOWED",
+                        "searching robots needs a regulator, auditor, manufacturer or operator token");
+            }
+        }
+        RobotRepository.Criteria criteria = new RobotRepository.Criteria(model,
+                f.status() == null ? "" : f.status().name(), operator, firmware, aiModel, part, f.lots(), manufacturer, org);
+        return robots.find(criteria, page.cursor(), page.fetchSize()).map(rows -> {
+            boolean more = rows.size() > page.size();
+            List<RobotState> items = more ? rows.subList(0, page.size()) : rows;
+            return new RobotPage(items, more ? items.get(items.size() - 1).getRobotId() : null);
+        });
     }
 
     /** The state now; an issued ID with no event yet is REGISTERED. */

@@ -5,6 +5,8 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import com.google.protobuf.Timestamp;
 
 import io.robotid.kit.audit.AuditStamp;
@@ -15,6 +17,7 @@ import io.robotid.kit.idempotency.IdempotentSqlWrites;
 import io.robotid.kit.validation.Violations;
 import io.robotid.lifecycle.client.IdentityGateway;
 import io.robotid.lifecycle.domain.EventChain;
+import io.robotid.lifecycle.domain.MaintenanceThresholds;
 import io.robotid.lifecycle.domain.RecordingRights;
 import io.robotid.lifecycle.domain.RobotProjection;
 import io.robotid.lifecycle.domain.StateMachine;
@@ -38,10 +41,18 @@ import io.smallrye.mutiny.Uni;
 public class LifecycleRecorder {
     private final RobotRepository robots;
     private final IdentityGateway identity;
+    private final MaintenanceThresholds thresholds;
 
-    public LifecycleRecorder(RobotRepository robots, IdentityGateway identity) {
+    public LifecycleRecorder(RobotRepository robots, IdentityGateway identity,
+            @ConfigProperty(name = "robotid.lifecycle.maintenance.battery-health-below", defaultValue = "70") double batteryBelow,
+            @ConfigProperty(name = "robotid.lifecycle.maintenance.joint-wear-above", defaultValue = "80") double wearAbove) {
         this.robots = robots;
         this.identity = identity;
+        this.thresholds = new MaintenanceThresholds(batteryBelow, wearAbove);
+    }
+
+    public MaintenanceThresholds thresholds() {
+        return thresholds;
     }
 
     public Uni<RecordEventResponse> record(WriteContext context, RecordEventRequest request) {
@@ -73,7 +84,7 @@ public class LifecycleRecorder {
                                     .setRobotId(id.canonical()).setSequence(next).setType(type)
                                     .setOccurredAt(request.getOccurredAt()).setPayload(request.getPayload())
                                     .setStatusAfter(after).setRecorded(stamp(context)).build(), locked.lastHash());
-                            RobotState projected = RobotProjection.apply(state, event);
+                            RobotState projected = RobotProjection.apply(state, event, thresholds);
                             RobotStatus beforeSuspension = type == EventType.EVENT_TYPE_SUSPENDED ? state.getStatus()
                                     : type == EventType.EVENT_TYPE_REINSTATED ? null : locked.statusBeforeSuspension();
                             Uni<Void> stored = robots.append(connection, event, projected, beforeSuspension, context.at());

@@ -1,0 +1,179 @@
+package io.robotid.lifecycle.grpc;
+
+import static io.robotid.lifecycle.support.Fleet.*;
+import static io.robotid.testkit.GrpcAssertions.invalid;
+import static io.robotid.testkit.GrpcAssertions.refused;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.google.protobuf.Timestamp;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.robotid.lifecycle.support.Fleet;
+import io.robotid.lifecycle.support.RegistryProcesses;
+import io.robotid.proto.lifecycle.v1.*;
+import io.robotid.testkit.Tokens;
+
+/** GetRobotAt, FindRobots, RecordEvents and maintenance thresholds. */
+@QuarkusTest
+@QuarkusTestResource(RegistryProcesses.class)
+class HistoryAndSearchTest {
+
+    static Fleet fleet;
+
+    @BeforeAll
+    static void setUp() {
+        fleet = new Fleet().issue(6);
+    }
+
+    @AfterAll
+    static void tearDown() throws InterruptedException {
+        fleet.close();
+    }
+
+    static RecordEventRequest at(RecordEventRequest.Builder request, long epochSecond) {
+        return request.setOccurredAt(Timestamp.newBuilder().setSeconds(epochSecond)).build();
+    }
+
+    @Test
+    void theRobotAtAPastInstantHasTheOwnerAndConfigurationOfThatInstant() {
+        String robot = fleet.robots.get(0);
+        long t0 = System.currentTimeMillis() / 1000 - 10_000;
+        String maker = Tokens.manufacturer(fleet.manufacturerCode);
+        fleet.as(maker).recordEvent(at(event(robot, produced()), t0));
+        fleet.as(maker).recordEvent(at(event(robot, sold("org-a")), t0 + 100));
+        fleet.as(Tokens.role("SERVICE_PROVIDER")).recordEvent(at(event(robot, EventPayload.newBuilder()
+                .setComponentReplaced(ComponentReplaced.newBuilder()
+                        .setOldPart(Component.newBuilder().setPartNumber("BAT-9").setLot("B2").setSerial("S2"))
+                        .setNewPart(Component.newBuilder().setPartNumber("BAT-10").setLot("B5").setSerial("S9")))
+                .build()), t0 + 200));
+        fleet.as(maker).recordEvent(at(event(robot, EventPayload.newBuilder().setSoftwareUpdated(SoftwareUpdated
+                .newBuilder().setFirmwareVersion("3.2.0").setPackageSha256("c".repeat(64))).build()), t0 + 300));
+
+        RobotState before = at(robot, t0 + 150);
+        assertThat(before.getOwnerOrgId()).isEqualTo("org-a");
+        assertThat(before.getFirmwareVersion()).isEqualTo("3.1.0");
+        assertThat(before.getComponentsList()).extracting(Component::getPartNumber).containsExactlyInAnyOrder("MTR-100", "BAT-9");
+
+        RobotState after = at(robot, t0 + 250);
+        assertThat(after.getComponentsList()).extracting(Component::getPartNumber).containsExactlyInAnyOrder("MTR-100", "BAT-10");
+        assertThat(after.getFirmwareVersion()).isEqualTo("3.1.0");
+        assertThat(at(robot, t0 + 400).getFirmwareVersion()).isEqualTo("3.2.0");
+        assertThat(at(robot, t0 - 1).getStatus()).isEqualTo(RobotStatus.ROBOT_STATUS_REGISTERED);
+        assertThat(at(robot, t0 + 400).getLastSequence()).isEqualTo(4);
+        invalid(() -> fleet.as(Tokens.auditor()).getRobotAt(GetRobotAtRequest.newBuilder().setRobotId(robot).build()), "at");
+    }
+
+    static RobotState at(String robot, long epochSecond) {
+        return fleet.as(Tokens.auditor()).getRobotAt(GetRobotAtRequest.newBuilder().setRobotId(robot)
+                .setAt(Timestamp.newBuilder().setSeconds(epochSecond)).build()).getState();
+    }
+
+    @Test
+    void findRobotsByPartLotFirmwareAndModelWithinWhatTheCallerMaySee() {
+        String maker = Tokens.manufacturer(fleet.manufacturerCode);
+        List<String> robots = fleet.robots.subList(1, 4);
+        for (String robot : robots) {
+            fleet.as(maker).recordEvent(event(robot, produced()).build());
+        }
+        fleet.as(maker).recordEvent(event(robots.get(2), sold("org-z")).build());
+        String model = robots.get(0).substring(6, 12);
+        assertThat(find(Tokens.regulator(), FindRobotsRequest.newBuilder().setModelCode(model).setPartNumber("MTR-100")
+                .addLots("L7"))).containsAll(robots);
+        assertThat(find(Tokens.regulator(), FindRobotsRequest.newBuilder().setModelCode(model).setPartNumber("MTR-100")
+                .addLots("NOPE"))).isEmpty();
+        assertThat(find(maker, FindRobotsRequest.newBuilder().setFirmwareVersion("3.1.0").setModelCode(model)))
+                .containsAll(robots);
+        assertThat(find(Tokens.manufacturer("ZZZZ"), FindRobotsRequest.newBuilder().setModelCode(model))).isEmpty();
+        assertThat(find(Tokens.token("op", "OPERATOR", "org_id", "org-z"), FindRobotsRequest.newBuilder()
+                .setModelCode(model))).containsExactly(robots.get(2));
+        assertThat(find(Tokens.regulator(), FindRobotsRequest.newBuilder().setModelCode(model)
+                .setStatus(RobotStatus.ROBOT_STATUS_IN_STOCK))).containsAll(robots);
+
+        refused(() -> find(Tokens.role("ROBOT"), FindRobotsRequest.newBuilder().setModelCode(model)),
+                Status.Code.PERMISSION_DENIED);
+        invalid(() -> find(Tokens.regulator(), FindRobotsRequest.newBuilder()), "model_code");
+        invalid(() -> find(Tokens.regulator(), FindRobotsRequest.newBuilder().addLots("L7").setModelCode(model)), "lots");
+        invalid(() -> find(Tokens.regulator(), FindRobotsRequest.newBuilder().setModelCode("bad")), "model_code");
+    }
+
+    static List<String> find(String token, FindRobotsRequest.Builder request) {
+        return fleet.as(token).findRobots(request.build()).getRobotsList().stream().map(RobotState::getRobotId).toList();
+    }
+
+    @Test
+    void aStreamOfEventsIsRecordedInOrderAndRefusalsAreReportedPerRequest() throws Exception {
+        String robot = fleet.robots.get(4);
+        String maker = Tokens.manufacturer(fleet.manufacturerCode);
+        fleet.as(maker).recordEvent(event(robot, produced()).build());
+        fleet.as(maker).recordEvent(event(robot, sold("org-a")).build());
+        fleet.as(Tokens.token("op", "OPERATOR", "org_id", "org-a")).recordEvent(event(robot, deployed("org-a")).build());
+
+        CompletableFuture<RecordEventsResponse> answer = new CompletableFuture<>();
+        StreamObserver<RecordEventsRequest> upload = fleet.async(Tokens.token("r", "ROBOT", "robot_id", robot))
+                .withDeadlineAfter(30, TimeUnit.SECONDS).recordEvents(new StreamObserver<>() {
+                    @Override
+                    public void onNext(RecordEventsResponse value) {
+                        answer.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        answer.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        List<RecordEventRequest> sent = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            sent.add(event(robot, telemetry(i == 7 ? 150 : 95 - i)).build());
+        }
+        sent.forEach(r -> upload.onNext(RecordEventsRequest.newBuilder().setEvent(r).build()));
+        upload.onCompleted();
+        RecordEventsResponse response = answer.get(30, TimeUnit.SECONDS);
+        assertThat(response.getRecorded()).as(response.toString()).isEqualTo(19);
+        assertThat(response.getRefusedList()).singleElement().satisfies(r -> {
+            assertThat(r.getIndex()).isEqualTo(7);
+            assertThat(r.getCode()).isEqualTo("INVALID_ARGUMENT");
+            assertThat(r.getRequestId()).isEqualTo(sent.get(7).getRequestId());
+        });
+        RobotState state = fleet.as(Tokens.auditor()).getRobotStatus(GetRobotStatusRequest.newBuilder().setRobotId(robot)
+                .build()).getState();
+        assertThat(state.getLastSequence()).isEqualTo(3 + 19);
+        // 95 - 19 = 76 %: above the default 70 % limit, so not due yet.
+        assertThat(state.getMaintenanceDue()).isFalse();
+    }
+
+    @Test
+    void telemetryPastAThresholdMarksTheRobotDueUntilMaintained() {
+        String robot = fleet.robots.get(5);
+        String maker = Tokens.manufacturer(fleet.manufacturerCode);
+        fleet.as(maker).recordEvent(event(robot, produced()).build());
+        String self = Tokens.token("r", "ROBOT", "robot_id", robot);
+        fleet.as(self).recordEvent(event(robot, telemetry(65)).build());
+        assertThat(status(robot).getMaintenanceDue()).isTrue();
+        fleet.as(Tokens.role("SERVICE_PROVIDER")).recordEvent(event(robot, EventPayload.newBuilder()
+                .setMaintenancePerformed(MaintenancePerformed.newBuilder().setDescription("battery swap")).build()).build());
+        RobotState maintained = status(robot);
+        assertThat(maintained.getMaintenanceDue()).isFalse();
+        assertThat(maintained.hasLastMaintenanceAt()).isTrue();
+    }
+
+    static RobotState status(String robot) {
+        return fleet.as(Tokens.auditor()).getRobotStatus(GetRobotStatusRequest.newBuilder().setRobotId(robot).build())
+                .getState();
+    }
+}
