@@ -21,6 +21,10 @@ import io.robotid.kit.security.CallerIdentity;
 import io.robotid.lifecycle.repository.RobotRepository;
 import io.robotid.lifecycle.service.LifecycleQueries;
 import io.robotid.lifecycle.service.LifecycleRecorder;
+import io.robotid.lifecycle.service.RecallService;
+import io.robotid.kit.security.Role;
+import io.quarkus.oidc.AccessTokenCredential;
+import jakarta.annotation.security.RolesAllowed;
 import io.robotid.proto.lifecycle.v1.*;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -38,15 +42,18 @@ public class LifecycleGrpcService implements LifecycleService {
 
     private final LifecycleRecorder recorder;
     private final LifecycleQueries queries;
+    private final RecallService recalls;
     private final RobotRepository robots;
     private final SecurityIdentity identity;
     private final Clock clock;
 
     @Inject
-    public LifecycleGrpcService(LifecycleRecorder recorder, LifecycleQueries queries, RobotRepository robots,
+    public LifecycleGrpcService(LifecycleRecorder recorder, LifecycleQueries queries, RecallService recalls,
+            RobotRepository robots,
             SecurityIdentity identity, Clock clock) {
         this.recorder = recorder;
         this.queries = queries;
+        this.recalls = recalls;
         this.robots = robots;
         this.identity = identity;
         this.clock = clock;
@@ -83,6 +90,30 @@ public class LifecycleGrpcService implements LifecycleService {
                 b.addRefused(refused.get());
             }
         }).map(RecordEventsResponse.Builder::build)
+                .onFailure().transform(GrpcErrors::toStatusException);
+    }
+
+    @Override
+    @RolesAllowed({ Role.Names.MANUFACTURER, Role.Names.REGULATOR })
+    public Uni<CreateRecallCampaignResponse> createRecallCampaign(CreateRecallCampaignRequest request) {
+        return Uni.createFrom().<CreateRecallCampaignResponse>deferred(() -> recalls.create(
+                WriteContext.of(CallerIdentity.from(identity), request.getRequestId(), "CreateRecallCampaign", clock),
+                identity.getCredential(AccessTokenCredential.class).getToken(), request)
+                .map(campaign -> CreateRecallCampaignResponse.newBuilder().setCampaign(campaign).build()))
+                .onFailure().transform(GrpcErrors::toStatusException);
+    }
+
+    @Override
+    public Uni<GetRecallCampaignResponse> getRecallCampaign(GetRecallCampaignRequest request) {
+        return Uni.createFrom().<GetRecallCampaignResponse>deferred(() -> recalls.get(request.getCampaignId())
+                .map(campaign -> GetRecallCampaignResponse.newBuilder().setCampaign(campaign).build()))
+                .onFailure().transform(GrpcErrors::toStatusException);
+    }
+
+    @Override
+    public Multi<ListAffectedRobotsResponse> listAffectedRobots(ListAffectedRobotsRequest request) {
+        return Uni.createFrom().<List<ListAffectedRobotsResponse>>deferred(() -> recalls.affected(request.getCampaignId()))
+                .onItem().transformToMulti(list -> Multi.createFrom().iterable(list))
                 .onFailure().transform(GrpcErrors::toStatusException);
     }
 

@@ -89,7 +89,25 @@ public class RobotRepository {
                                 after.getAiModelVersion(), Buffer.buffer(after.toByteArray()), now.atOffset(ZoneOffset.UTC),
                                 after.getMaintenanceDue()))))
                 .chain(() -> componentsChanged(event) ? replaceComponents(connection, after) : Uni.createFrom().voidItem())
+                .chain(() -> afterEffects(connection, event))
                 .replaceWithVoid();
+    }
+
+    /** Columns that only some events change: production date, a recall remedied. */
+    private Uni<Void> afterEffects(SqlConnection connection, LifecycleEvent event) {
+        if (event.getType() == EventType.EVENT_TYPE_PRODUCED) {
+            return connection.preparedQuery("update robot set production_date = $2::date where robot_id = $1")
+                    .execute(Tuple.of(event.getRobotId(), java.time.LocalDate.parse(event.getPayload().getProduced().getBuildDate())))
+                    .replaceWithVoid();
+        }
+        if (event.getType() == EventType.EVENT_TYPE_RECALL_REMEDIED) {
+            return connection.preparedQuery("update recall_robot set remedied_at = $3"
+                    + " where campaign_id::text = $1 and robot_id = $2 and remedied_at is null")
+                    .execute(Tuple.of(event.getPayload().getRecallRemedied().getCampaignId(), event.getRobotId(),
+                            offset(event.getOccurredAt())))
+                    .replaceWithVoid();
+        }
+        return Uni.createFrom().voidItem();
     }
 
     private static boolean componentsChanged(LifecycleEvent event) {

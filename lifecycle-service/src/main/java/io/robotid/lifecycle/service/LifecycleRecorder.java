@@ -21,6 +21,7 @@ import io.robotid.lifecycle.domain.MaintenanceThresholds;
 import io.robotid.lifecycle.domain.RecordingRights;
 import io.robotid.lifecycle.domain.RobotProjection;
 import io.robotid.lifecycle.domain.StateMachine;
+import io.robotid.lifecycle.repository.RecallRepository;
 import io.robotid.lifecycle.repository.RobotRepository;
 import io.robotid.proto.common.v1.AuditStamp.Builder;
 import io.robotid.proto.lifecycle.v1.EventType;
@@ -40,13 +41,15 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class LifecycleRecorder {
     private final RobotRepository robots;
+    private final RecallRepository recalls;
     private final IdentityGateway identity;
     private final MaintenanceThresholds thresholds;
 
-    public LifecycleRecorder(RobotRepository robots, IdentityGateway identity,
+    public LifecycleRecorder(RobotRepository robots, RecallRepository recalls, IdentityGateway identity,
             @ConfigProperty(name = "robotid.lifecycle.maintenance.battery-health-below", defaultValue = "70") double batteryBelow,
             @ConfigProperty(name = "robotid.lifecycle.maintenance.joint-wear-above", defaultValue = "80") double wearAbove) {
         this.robots = robots;
+        this.recalls = recalls;
         this.identity = identity;
         this.thresholds = new MaintenanceThresholds(batteryBelow, wearAbove);
     }
@@ -80,6 +83,18 @@ public class LifecycleRecorder {
                             RecordingRights.check(context.caller(), type, id, state);
                             RobotStatus after = StateMachine.next(state.getStatus(), type,
                                     locked.statusBeforeSuspension());
+                            Uni<Void> precondition = type != EventType.EVENT_TYPE_RECALL_REMEDIED
+                                    ? Uni.createFrom().voidItem()
+                                    : recalls.isOpen(connection, request.getPayload().getRecallRemedied().getCampaignId(),
+                                            id.canonical()).invoke(open -> {
+                                                if (!open) {
+                                                    throw DomainException.failedPrecondition("RECALL_NOT_OPEN",
+                                                            "robot " + id.canonical() + " has no open recall "
+                                                                    + request.getPayload().getRecallRemedied().getCampaignId(),
+                                                            java.util.Map.of("robot_id", id.canonical()));
+                                                }
+                                            }).replaceWithVoid();
+                            return precondition.chain(() -> {
                             LifecycleEvent event = EventChain.seal(LifecycleEvent.newBuilder()
                                     .setRobotId(id.canonical()).setSequence(next).setType(type)
                                     .setOccurredAt(request.getOccurredAt()).setPayload(request.getPayload())
@@ -92,6 +107,7 @@ public class LifecycleRecorder {
                                 stored = stored.chain(() -> robots.appendFeed(connection, projected, type, context.at()));
                             }
                             return stored.replaceWith(RecordEventResponse.newBuilder().setEvent(event).build());
+                            });
                         }))));
     }
 

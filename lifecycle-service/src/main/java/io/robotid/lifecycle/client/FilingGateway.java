@@ -1,0 +1,50 @@
+package io.robotid.lifecycle.client;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.grpc.Metadata;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.grpc.GrpcClientUtils;
+import io.robotid.kit.error.DomainException;
+import io.robotid.proto.filing.v1.GetModelRequest;
+import io.robotid.proto.filing.v1.ModelFiling;
+import io.robotid.proto.filing.v1.MutinyFilingServiceGrpc;
+import io.smallrye.mutiny.Uni;
+
+/** Asks filing-service about a recalled model, on behalf of the caller (its token forwarded), with a deadline. */
+@ApplicationScoped
+public class FilingGateway {
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
+            Metadata.ASCII_STRING_MARSHALLER);
+
+    private final MutinyFilingServiceGrpc.MutinyFilingServiceStub filing;
+    private final Duration deadline;
+
+    public FilingGateway(@GrpcClient("filing") MutinyFilingServiceGrpc.MutinyFilingServiceStub filing,
+            @ConfigProperty(name = "robotid.lifecycle.filing-deadline", defaultValue = "3s") Duration deadline) {
+        this.filing = filing;
+        this.deadline = deadline;
+    }
+
+    /** The accepted (or withdrawn) model; NOT_FOUND if filing-service knows no such model. */
+    public Uni<ModelFiling> model(String bearerToken, String modelCode) {
+        Metadata headers = new Metadata();
+        headers.put(AUTHORIZATION, "Bearer " + bearerToken);
+        return GrpcClientUtils.attachHeaders(filing, headers).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .getModel(GetModelRequest.newBuilder().setModelCode(modelCode).build())
+                .map(response -> response.getFiling())
+                .onFailure(StatusRuntimeException.class).transform(failure -> switch (((StatusRuntimeException) failure)
+                        .getStatus().getCode()) {
+                    case NOT_FOUND -> DomainException.notFound("model", modelCode);
+                    case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> DomainException.unavailable("FILING_UNAVAILABLE",
+                            "filing-service could not confirm model " + modelCode + "; nothing was created; retry");
+                    default -> failure;
+                });
+    }
+}

@@ -1,0 +1,138 @@
+package io.robotid.lifecycle.repository;
+
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
+
+import io.robotid.kit.audit.WriteContext;
+import io.robotid.proto.common.v1.AuditStamp;
+import io.robotid.proto.lifecycle.v1.ListAffectedRobotsResponse;
+import io.robotid.proto.lifecycle.v1.RecallCampaign;
+import io.robotid.proto.lifecycle.v1.RecallCriteria;
+import io.robotid.proto.lifecycle.v1.RecallSeverity;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Recall campaigns, and the robots each covers, found from the records by its criteria. */
+@ApplicationScoped
+public class RecallRepository {
+    /** Statuses in which a robot can still be notified of a recall. */
+    private static final String[] NOTIFIABLE = { "ROBOT_STATUS_IN_STOCK", "ROBOT_STATUS_IN_SERVICE",
+            "ROBOT_STATUS_OUT_OF_SERVICE", "ROBOT_STATUS_SUSPENDED" };
+
+    private final Pool database;
+
+    public RecallRepository(Pool database) {
+        this.database = database;
+    }
+
+    /** The robots the criteria select, among those that can still be notified. */
+    public Uni<List<String>> affected(SqlConnection connection, RecallCriteria c) {
+        return connection.preparedQuery("""
+                select r.robot_id from robot r
+                where r.model_code = any($1::text[]) and r.status = any($2::text[])
+                  and (cardinality($3::text[]) = 0 or r.firmware_version = any($3::text[]))
+                  and (cardinality($4::text[]) = 0 or r.ai_model_version = any($4::text[]))
+                  and ($5 = '' or exists (select 1 from robot_component rc where rc.robot_id = r.robot_id
+                        and rc.part_number = $5 and (cardinality($6::text[]) = 0 or rc.lot = any($6::text[]))))
+                  and ($7::date is null or r.production_date >= $7) and ($8::date is null or r.production_date <= $8)
+                order by r.robot_id""")
+                .execute(Tuple.from(Arrays.asList(c.getModelCodesList().toArray(new String[0]), NOTIFIABLE,
+                        c.getFirmwareVersionsList().toArray(new String[0]), c.getAiModelVersionsList().toArray(new String[0]),
+                        c.getPartNumber(), c.getLotsList().toArray(new String[0]), date(c.getProducedFrom()), date(c.getProducedTo()))))
+                .map(rows -> {
+                    List<String> out = new ArrayList<>();
+                    rows.forEach(row -> out.add(row.getString("robot_id")));
+                    return out;
+                });
+    }
+
+    private static java.time.LocalDate date(String iso) {
+        return iso.isEmpty() ? null : java.time.LocalDate.parse(iso);
+    }
+
+    public Uni<Void> insert(SqlConnection connection, UUID id, WriteContext context, String title, String description,
+            RecallSeverity severity, RecallCriteria criteria, List<String> robots) {
+        Uni<Void> campaign = connection.preparedQuery("""
+                insert into recall_campaign (campaign_id, title, description, severity, criteria, created_at, subject, role,
+                    organisation, request_id, trace_id) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""")
+                .execute(Tuple.from(List.of(id, title, description, severity.name(), Buffer.buffer(criteria.toByteArray()),
+                        context.at().atOffset(ZoneOffset.UTC), context.caller().subject(), context.caller().auditRole(),
+                        context.caller().auditOrganisation(), context.requestId(), context.traceId())))
+                .replaceWithVoid();
+        if (robots.isEmpty()) {
+            return campaign;
+        }
+        List<Tuple> rows = robots.stream().map(robot -> Tuple.of(id, robot)).toList();
+        return campaign.chain(() -> connection.preparedQuery(
+                "insert into recall_robot (campaign_id, robot_id) values ($1, $2)").executeBatch(rows).replaceWithVoid());
+    }
+
+    /** Whether the robot is covered by the campaign and not yet remedied. */
+    public Uni<Boolean> isOpen(SqlConnection connection, String campaignId, String robotId) {
+        return connection.preparedQuery("""
+                select 1 from recall_robot where campaign_id::text = $1 and robot_id = $2 and remedied_at is null""")
+                .execute(Tuple.of(campaignId, robotId)).map(rows -> rows.size() > 0);
+    }
+
+    public Uni<Optional<RecallCampaign>> find(UUID id) {
+        return database.preparedQuery("""
+                select c.*, (select count(*) from recall_robot r where r.campaign_id = c.campaign_id) as affected,
+                       (select count(*) from recall_robot r where r.campaign_id = c.campaign_id and r.remedied_at is not null)
+                       as remedied
+                from recall_campaign c where c.campaign_id = $1""").execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(campaign(rows.iterator().next())));
+    }
+
+    public Uni<List<ListAffectedRobotsResponse>> robots(UUID id) {
+        return database.preparedQuery(
+                "select robot_id, remedied_at from recall_robot where campaign_id = $1 order by robot_id")
+                .execute(Tuple.of(id)).map(rows -> {
+                    List<ListAffectedRobotsResponse> out = new ArrayList<>();
+                    for (Row row : rows) {
+                        ListAffectedRobotsResponse.Builder b = ListAffectedRobotsResponse.newBuilder()
+                                .setRobotId(row.getString("robot_id"));
+                        if (row.getOffsetDateTime("remedied_at") != null) {
+                            b.setRemedied(true).setRemediedAt(timestamp(row.getOffsetDateTime("remedied_at")));
+                        }
+                        out.add(b.build());
+                    }
+                    return out;
+                });
+    }
+
+    private static RecallCampaign campaign(Row row) {
+        try {
+            return RecallCampaign.newBuilder()
+                    .setCampaignId(row.getUUID("campaign_id").toString())
+                    .setTitle(row.getString("title"))
+                    .setDescription(row.getString("description"))
+                    .setSeverity(RecallSeverity.valueOf(row.getString("severity")))
+                    .setCriteria(RecallCriteria.parseFrom(row.getBuffer("criteria").getBytes()))
+                    .setAffected(row.getLong("affected").intValue())
+                    .setRemedied(row.getLong("remedied").intValue())
+                    .setCreated(AuditStamp.newBuilder().setSubject(row.getString("subject")).setRole(row.getString("role"))
+                            .setOrganisation(row.getString("organisation")).setRequestId(row.getUUID("request_id").toString())
+                            .setTraceId(row.getString("trace_id")).setTime(timestamp(row.getOffsetDateTime("created_at"))))
+                    .build();
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("stored recall criteria are unreadable", e);
+        }
+    }
+
+    private static Timestamp timestamp(java.time.OffsetDateTime at) {
+        return Timestamp.newBuilder().setSeconds(at.toEpochSecond()).setNanos(at.getNano()).build();
+    }
+}

@@ -1,0 +1,158 @@
+package io.robotid.lifecycle.service;
+
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.google.protobuf.Timestamp;
+
+import io.robotid.kit.audit.WriteContext;
+import io.robotid.kit.error.DomainException;
+import io.robotid.kit.id.RegistryCodes;
+import io.robotid.kit.idempotency.IdempotentSqlWrites;
+import io.robotid.kit.security.Role;
+import io.robotid.kit.validation.Violations;
+import io.robotid.lifecycle.client.FilingGateway;
+import io.robotid.lifecycle.repository.RecallRepository;
+import io.robotid.lifecycle.repository.RobotRepository;
+import io.robotid.proto.lifecycle.v1.CreateRecallCampaignRequest;
+import io.robotid.proto.lifecycle.v1.CreateRecallCampaignResponse;
+import io.robotid.proto.lifecycle.v1.EventPayload;
+import io.robotid.proto.lifecycle.v1.ListAffectedRobotsResponse;
+import io.robotid.proto.lifecycle.v1.RecallCampaign;
+import io.robotid.proto.lifecycle.v1.RecallCriteria;
+import io.robotid.proto.lifecycle.v1.RecallNotified;
+import io.robotid.proto.lifecycle.v1.RecallSeverity;
+import io.robotid.proto.lifecycle.v1.RecordEventRequest;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Recall campaigns. Creating one checks the models with filing-service, finds the affected robots
+ * from the records and stores the campaign (idempotent by request id, one transaction); then every
+ * affected robot gets RECALL_NOTIFIED, each under a request id derived from campaign and robot, so
+ * a retried creation finishes the notifications without duplicating any.
+ */
+@ApplicationScoped
+public class RecallService {
+    private final RobotRepository robots;
+    private final RecallRepository recalls;
+    private final FilingGateway filing;
+    private final LifecycleRecorder recorder;
+
+    public RecallService(RobotRepository robots, RecallRepository recalls, FilingGateway filing,
+            LifecycleRecorder recorder) {
+        this.robots = robots;
+        this.recalls = recalls;
+        this.filing = filing;
+        this.recorder = recorder;
+    }
+
+    public Uni<RecallCampaign> create(WriteContext context, String bearerToken, CreateRecallCampaignRequest request) {
+        context.caller().requireAnyRole(Role.MANUFACTURER, Role.REGULATOR);
+        RecallCriteria criteria = validate(request);
+        List<Uni<Void>> checks = criteria.getModelCodesList().stream().map(code -> filing.model(bearerToken, code)
+                .invoke(model -> {
+                    if (!context.caller().has(Role.REGULATOR)
+                            && !context.caller().actsForManufacturer(model.getManufacturerCode())) {
+                        throw DomainException.permissionDenied("NOT_CALLERS_MANUFACTURER",
+                                "a manufacturer may recall only its own models; " + code + " is not");
+                    }
+                }).replaceWithVoid()).toList();
+        UUID campaignId = UUID.nameUUIDFromBytes(("recall:" + context.requestId()).getBytes(StandardCharsets.UTF_8));
+        return Uni.join().all(checks).andFailFast()
+                .chain(() -> robots.database().withTransaction(connection -> IdempotentSqlWrites.execute(connection,
+                        context, request, CreateRecallCampaignResponse.parser(),
+                        () -> recalls.affected(connection, criteria).chain(affected -> recalls.insert(connection,
+                                campaignId, context, request.getTitle().trim(), request.getDescription().trim(),
+                                request.getSeverity(), criteria, affected))
+                                .replaceWith(CreateRecallCampaignResponse.newBuilder().setCampaign(RecallCampaign.newBuilder()
+                                        .setCampaignId(campaignId.toString())).build()))))
+                .chain(created -> notifyAll(context, UUID.fromString(created.getCampaign().getCampaignId()),
+                        request.getSeverity()))
+                .chain(id -> get(id.toString()));
+    }
+
+    /** RECALL_NOTIFIED for every affected robot, one at a time, each idempotent. */
+    private Uni<UUID> notifyAll(WriteContext context, UUID campaignId, RecallSeverity severity) {
+        Timestamp at = Timestamp.newBuilder().setSeconds(context.at().getEpochSecond()).build();
+        return recalls.robots(campaignId).onItem().transformToMulti(list -> Multi.createFrom().iterable(list))
+                .onItem().transformToUniAndConcatenate((ListAffectedRobotsResponse robot) -> {
+                    RecordEventRequest event = RecordEventRequest.newBuilder()
+                            .setRequestId(UUID.nameUUIDFromBytes((campaignId + "/" + robot.getRobotId())
+                                    .getBytes(StandardCharsets.UTF_8)).toString())
+                            .setRobotId(robot.getRobotId()).setOccurredAt(at)
+                            .setPayload(EventPayload.newBuilder().setRecallNotified(RecallNotified.newBuilder()
+                                    .setCampaignId(campaignId.toString()).setSeverity(severity)))
+                            .build();
+                    WriteContext per = new WriteContext(context.caller(), UUID.fromString(event.getRequestId()),
+                            "RecordEvent", context.traceId(), context.at());
+                    return recorder.record(per, event).replaceWithVoid();
+                })
+                .collect().last().replaceWith(campaignId);
+    }
+
+    public Uni<RecallCampaign> get(String campaignId) {
+        UUID id = campaignId(campaignId);
+        return recalls.find(id).map(found -> found.orElseThrow(() -> DomainException.notFound("recall_campaign",
+                campaignId)));
+    }
+
+    public Uni<List<ListAffectedRobotsResponse>> affected(String campaignId) {
+        return get(campaignId).chain(campaign -> recalls.robots(UUID.fromString(campaign.getCampaignId())));
+    }
+
+    private static UUID campaignId(String value) {
+        try {
+            return UUID.fromString(value == null ? "" : value.trim());
+        } catch (IllegalArgumentException e) {
+            throw DomainException.invalidArgument("campaign_id", "must be the UUID CreateRecallCampaign returned");
+        }
+    }
+
+    static RecallCriteria validate(CreateRecallCampaignRequest request) {
+        Violations v = new Violations();
+        v.requiredText("title", request.getTitle(), 200);
+        v.requiredText("description", request.getDescription(), 4000);
+        if (request.getSeverity() == RecallSeverity.RECALL_SEVERITY_UNSPECIFIED
+                || request.getSeverity() == RecallSeverity.UNRECOGNIZED) {
+            v.add("severity", "is required (RECALL_SEVERITY_ADVISORY or RECALL_SEVERITY_STOP_USE)");
+        }
+        RecallCriteria c = request.getCriteria();
+        RecallCriteria.Builder normalized = c.toBuilder().clearModelCodes();
+        v.count("criteria.model_codes", c.getModelCodesCount(), 1, 100);
+        for (int i = 0; i < c.getModelCodesCount(); i++) {
+            normalized.addModelCodes(v.registryCode("criteria.model_codes[" + i + "]", c.getModelCodes(i),
+                    RegistryCodes.MODEL_LENGTH));
+        }
+        v.count("criteria.firmware_versions", c.getFirmwareVersionsCount(), 0, 100);
+        v.count("criteria.ai_model_versions", c.getAiModelVersionsCount(), 0, 100);
+        v.count("criteria.lots", c.getLotsCount(), 0, 1000);
+        if (c.getLotsCount() > 0 && c.getPartNumber().isBlank()) {
+            v.add("criteria.lots", "needs criteria.part_number");
+        }
+        LocalDate from = date("criteria.produced_from", c.getProducedFrom(), v);
+        LocalDate to = date("criteria.produced_to", c.getProducedTo(), v);
+        if (from != null && to != null && to.isBefore(from)) {
+            v.add("criteria.produced_to", "must not be before produced_from");
+        }
+        v.throwIfAny();
+        return normalized.build();
+    }
+
+    private static LocalDate date(String field, String value, Violations v) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+            v.add(field, "must be an ISO date YYYY-MM-DD");
+            return null;
+        }
+    }
+}
