@@ -8,4 +8,4 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bin/robotid up >/dev/null
 [ -f bench/target/quarkus-app/quarkus-run.jar ] || ./mvnw -q -DskipTests package -pl bench -am
-exec java -jar bench/target/quarkus-app/quarkus-run.jar "$@"
+exec java -jar bench/target/quarkus-app/quarkus-run.jar issuance "$@"

@@ -33,8 +33,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
-import io.quarkus.runtime.QuarkusApplication;
-import io.quarkus.runtime.annotations.QuarkusMain;
 import io.robotid.kit.id.RobotId;
 import io.robotid.proto.common.v1.Contact;
 import io.robotid.proto.common.v1.ContactPurpose;
@@ -51,12 +49,9 @@ import io.robotid.proto.identity.v1.IssueIdentitiesResponse;
  *
  * <p>Run against the local run: {@code bench/issuance.sh [--ids 1000000] [--batch 100000]}.
  */
-@QuarkusMain
-public class IssuanceBenchmark implements QuarkusApplication {
+public class IssuanceBenchmark {
 
-    @Override
-    public int run(String... args) throws Exception {
-        Map<String, String> options = options(args);
+    public int run(Map<String, String> options) throws Exception {
         int total = Integer.parseInt(options.getOrDefault("ids", "1000000"));
         int batchSize = Integer.parseInt(options.getOrDefault("batch", "100000"));
         int parallel = Integer.parseInt(options.getOrDefault("parallel", "2"));
@@ -137,7 +132,7 @@ public class IssuanceBenchmark implements QuarkusApplication {
     record Filed(String manufacturerCode, String siteCode, String modelCode) {
     }
 
-    private static Filed file(ManagedChannel channel, String regulator, String issuer) throws Exception {
+    static Filed file(ManagedChannel channel, String regulator, String issuer) throws Exception {
         var asRegulator = FilingServiceGrpc.newBlockingStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(regulator)));
         String code = asRegulator.registerManufacturer(RegisterManufacturerRequest.newBuilder()
@@ -223,7 +218,7 @@ public class IssuanceBenchmark implements QuarkusApplication {
         return n / ((System.nanoTime() - started) / 1e9);
     }
 
-    private static String token(String issuer, String role, String manufacturerCode) throws IOException, InterruptedException {
+    static String token(String issuer, String role, String manufacturerCode) throws IOException, InterruptedException {
         String form = "grant_type=client_credentials&client_id=" + role + "&client_secret=bench"
                 + (manufacturerCode == null ? "" : "&manufacturer_code=" + URLEncoder.encode(manufacturerCode, StandardCharsets.UTF_8));
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(issuer + "/token"))
@@ -236,23 +231,15 @@ public class IssuanceBenchmark implements QuarkusApplication {
         return m.group(1);
     }
 
-    private static ManagedChannel channel(String address) {
+    static ManagedChannel channel(String address) {
         String[] hostPort = address.split(":");
         return ManagedChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1])).usePlaintext()
                 .maxInboundMessageSize(64 * 1024 * 1024).build();
     }
 
-    private static Metadata bearer(String token) {
+    static Metadata bearer(String token) {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
         return headers;
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
-        return options;
     }
 }

@@ -1,0 +1,32 @@
+package io.robotid.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+/** {@code java -jar bench/target/quarkus-app/quarkus-run.jar issuance|lifecycle [--option value ...]}. */
+@QuarkusMain
+public class BenchMain implements QuarkusApplication {
+
+    @Override
+    public int run(String... args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: issuance|lifecycle [--option value ...]");
+            return 2;
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        return switch (args[0]) {
+            case "issuance" -> new IssuanceBenchmark().run(options);
+            case "lifecycle" -> new LifecycleBenchmark().run(options);
+            default -> {
+                System.err.println("unknown benchmark " + args[0]);
+                yield 2;
+            }
+        };
+    }
+}

@@ -1,0 +1,244 @@
+package io.robotid.bench;
+
+import static io.robotid.bench.IssuanceBenchmark.bearer;
+import static io.robotid.bench.IssuanceBenchmark.channel;
+import static io.robotid.bench.IssuanceBenchmark.token;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.HdrHistogram.Histogram;
+
+import io.grpc.ManagedChannel;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.robotid.proto.identity.v1.IdentityServiceGrpc;
+import io.robotid.proto.identity.v1.IssueIdentitiesRequest;
+import io.robotid.proto.lifecycle.v1.*;
+
+/**
+ * Appends events for many robots through lifecycle-service's RecordEvents (validation, rights,
+ * state machine, hash chain, projection, idempotency record: everything a real append does) into
+ * the real database, then inserts as many rows of the same shape into an identical table with
+ * plain batched INSERTs, and prints events per second for both and their ratio. Then times
+ * FindRobots and ListAffectedRobots for selective criteria on that data (p50, p99).
+ *
+ * <p>{@code bench/lifecycle.sh [--robots 10000] [--events 1000000] [--streams 8]}
+ */
+public class LifecycleBenchmark {
+
+    public int run(Map<String, String> options) throws Exception {
+        int robots = Integer.parseInt(options.getOrDefault("robots", "10000"));
+        int events = Integer.parseInt(options.getOrDefault("events", "1000000"));
+        int streams = Integer.parseInt(options.getOrDefault("streams", "8"));
+        int queries = Integer.parseInt(options.getOrDefault("queries", "200"));
+        String issuer = options.getOrDefault("issuer", "http://127.0.0.1:8090/robotid");
+        String jdbc = options.getOrDefault("jdbc", "jdbc:postgresql://127.0.0.1:5432/robotid_lifecycle?user=postgres");
+        int perRobot = Math.max(1, events / robots);
+        System.out.printf("robotid lifecycle benchmark: %,d events for %,d robots (%d each), %d streams, %d cores%n",
+                (long) perRobot * robots, robots, perRobot, streams, Runtime.getRuntime().availableProcessors());
+
+        ManagedChannel filing = channel(options.getOrDefault("filing", "127.0.0.1:8102"));
+        ManagedChannel identity = channel(options.getOrDefault("identity", "127.0.0.1:8101"));
+        ManagedChannel lifecycle = channel(options.getOrDefault("lifecycle", "127.0.0.1:8103"));
+        try {
+            String regulator = token(issuer, "REGULATOR", null);
+            IssuanceBenchmark.Filed filed = IssuanceBenchmark.file(filing, regulator, issuer);
+            String maker = token(issuer, "MANUFACTURER", filed.manufacturerCode());
+            String serviceProvider = token(issuer, "SERVICE_PROVIDER", null);
+            List<String> ids = new ArrayList<>();
+            IdentityServiceGrpc.newBlockingStub(identity).withDeadlineAfter(30, TimeUnit.MINUTES)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(maker)))
+                    .issueIdentities(IssueIdentitiesRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
+                            .setModelCode(filed.modelCode()).setSiteCode(filed.siteCode()).setProductionYear(26)
+                            .setCount(robots).build())
+                    .forEachRemaining(chunk -> chunk.getIdentitiesList().forEach(i -> ids.add(i.getRobotId())));
+            System.out.printf("issued %,d robot IDs for the run%n", ids.size());
+
+            // Every robot is produced (manufacturer) and then maintained (service provider) perRobot - 1 times.
+            long started = System.nanoTime();
+            long recorded = upload(lifecycle, maker, streams, ids, 1, robot -> produced(robot, ids.indexOf(robot)))
+                    + upload(lifecycle, serviceProvider, streams, ids, perRobot - 1, LifecycleBenchmark::maintenance);
+            double appendSeconds = (System.nanoTime() - started) / 1e9;
+            double appendRate = recorded / appendSeconds;
+
+            double insertRate = plainInserts(jdbc, recorded);
+
+            Histogram find = time(queries, () -> LifecycleServiceGrpc.newBlockingStub(lifecycle)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(regulator)))
+                    .findRobots(FindRobotsRequest.newBuilder().setModelCode(filed.modelCode()).setPartNumber("MTR-100")
+                            .addLots("L-7").setPageSize(500).build()).getRobotsCount());
+            RecallCampaign campaign = LifecycleServiceGrpc.newBlockingStub(lifecycle).withDeadlineAfter(30, TimeUnit.MINUTES)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(maker)))
+                    .createRecallCampaign(CreateRecallCampaignRequest.newBuilder()
+                            .setRequestId(UUID.randomUUID().toString()).setTitle("bench").setDescription("bench")
+                            .setSeverity(RecallSeverity.RECALL_SEVERITY_ADVISORY)
+                            .setCriteria(RecallCriteria.newBuilder().addModelCodes(filed.modelCode())
+                                    .setPartNumber("MTR-100").addLots("L-7"))
+                            .build()).getCampaign();
+            Histogram affected = time(queries, () -> {
+                Iterator<ListAffectedRobotsResponse> it = LifecycleServiceGrpc.newBlockingStub(lifecycle)
+                        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(regulator)))
+                        .listAffectedRobots(ListAffectedRobotsRequest.newBuilder().setCampaignId(campaign.getCampaignId())
+                                .build());
+                int n = 0;
+                while (it.hasNext()) {
+                    it.next();
+                    n++;
+                }
+                return n;
+            });
+
+            System.out.println();
+            System.out.printf("appended through RecordEvents: %,d events in %.1f s = %,10.0f events/s%n", recorded,
+                    appendSeconds, appendRate);
+            System.out.printf("plain batched INSERTs (same rows):               = %,10.0f rows/s%n", insertRate);
+            System.out.printf("ratio append / raw insert: %.2f   (target: >= 20,000 events/s and >= 0.5)%n",
+                    appendRate / insertRate);
+            System.out.printf("FindRobots (model + part + lot, %d of %d robots): p50 %.1f ms  p99 %.1f ms%n",
+                    robots / 10, robots, find.getValueAtPercentile(50) / 1000.0, find.getValueAtPercentile(99) / 1000.0);
+            System.out.printf("ListAffectedRobots (%d robots): p50 %.1f ms  p99 %.1f ms   (target p99 < 100 ms)%n",
+                    campaign.getAffected(), affected.getValueAtPercentile(50) / 1000.0,
+                    affected.getValueAtPercentile(99) / 1000.0);
+            return 0;
+        } finally {
+            filing.shutdownNow();
+            identity.shutdownNow();
+            lifecycle.shutdownNow();
+        }
+    }
+
+    /** Streams {@code each} events per robot, robots split over {@code streams} parallel RecordEvents calls. */
+    private static long upload(ManagedChannel channel, String token, int streams, List<String> robots, int each,
+            java.util.function.Function<String, EventPayload> payload) throws Exception {
+        if (each <= 0) {
+            return 0;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(streams);
+        try {
+            List<Future<Long>> parts = new ArrayList<>();
+            for (int s = 0; s < streams; s++) {
+                int stream = s;
+                parts.add(pool.submit(() -> {
+                    CompletableFuture<RecordEventsResponse> answer = new CompletableFuture<>();
+                    StreamObserver<RecordEventsRequest> upload = LifecycleServiceGrpc.newStub(channel)
+                            .withDeadlineAfter(2, TimeUnit.HOURS)
+                            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)))
+                            .recordEvents(new StreamObserver<>() {
+                                public void onNext(RecordEventsResponse value) {
+                                    answer.complete(value);
+                                }
+
+                                public void onError(Throwable t) {
+                                    answer.completeExceptionally(t);
+                                }
+
+                                public void onCompleted() {
+                                }
+                            });
+                    long seconds = System.currentTimeMillis() / 1000 - 3600;
+                    for (int round = 0; round < each; round++) {
+                        for (int r = stream; r < robots.size(); r += streams) {
+                            String robot = robots.get(r);
+                            upload.onNext(RecordEventsRequest.newBuilder().setEvent(RecordEventRequest.newBuilder()
+                                    .setRequestId(UUID.randomUUID().toString()).setRobotId(robot)
+                                    .setOccurredAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(seconds + round))
+                                    .setPayload(payload.apply(robot))).build());
+                        }
+                    }
+                    upload.onCompleted();
+                    RecordEventsResponse response = answer.get(2, TimeUnit.HOURS);
+                    if (response.getRefusedCount() > 0) {
+                        System.out.println("refused: " + response.getRefused(0));
+                    }
+                    return (long) response.getRecorded();
+                }));
+            }
+            long total = 0;
+            for (Future<Long> part : parts) {
+                total += part.get();
+            }
+            return total;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static EventPayload produced(String robot, int index) {
+        return EventPayload.newBuilder().setProduced(Produced.newBuilder().setBuildDate("2026-11-20")
+                .setFirmwareVersion("3.1." + (index % 10)).setFactoryTestPassed(true)
+                .addComponents(Component.newBuilder().setPartNumber("MTR-100").setLot("L-" + (index % 10)).setSerial("M" + index))
+                .addComponents(Component.newBuilder().setPartNumber("BAT-9").setLot("B-" + (index % 7)).setSerial("B" + index)))
+                .build();
+    }
+
+    private static EventPayload maintenance(String robot) {
+        return EventPayload.newBuilder().setMaintenancePerformed(MaintenancePerformed.newBuilder()
+                .setDescription("periodic check").setInspection(true)).build();
+    }
+
+    /** The same number of rows as the chain got, into a scratch copy of the event table, by batched INSERT. */
+    private static double plainInserts(String jdbc, long rows) throws Exception {
+        try (Connection connection = DriverManager.getConnection(jdbc); Statement sql = connection.createStatement()) {
+            sql.execute("drop table if exists bench_event_copy");
+            sql.execute("create table bench_event_copy (like event including defaults including indexes)");
+            connection.setAutoCommit(false);
+            Random random = new Random(1);
+            byte[] body = new byte[300];
+            long started = System.nanoTime();
+            try (PreparedStatement insert = connection.prepareStatement("insert into bench_event_copy (robot_id, sequence,"
+                    + " type, occurred_at, previous_hash, hash, body) values (?, ?, ?, ?, ?, ?, ?)")) {
+                Timestamp at = new Timestamp(System.currentTimeMillis());
+                for (long i = 0; i < rows; i++) {
+                    random.nextBytes(body);
+                    insert.setString(1, String.format("CN0000000000260100%011d", i / 100));
+                    insert.setLong(2, i % 100 + 1);
+                    insert.setString(3, "EVENT_TYPE_MAINTENANCE_PERFORMED");
+                    insert.setTimestamp(4, at);
+                    insert.setString(5, "0".repeat(64));
+                    insert.setString(6, "f".repeat(64));
+                    insert.setBytes(7, body);
+                    insert.addBatch();
+                    if (i % 1000 == 999) {
+                        insert.executeBatch();
+                        connection.commit();
+                    }
+                }
+                insert.executeBatch();
+                connection.commit();
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            connection.setAutoCommit(true);
+            sql.execute("drop table bench_event_copy");
+            return rows / seconds;
+        }
+    }
+
+    private static Histogram time(int runs, Supplier<Integer> query) {
+        for (int i = 0; i < Math.min(20, runs); i++) {
+            query.get(); // warm up
+        }
+        Histogram micros = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            query.get();
+            micros.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0));
+        }
+        return micros;
+    }
+}
