@@ -168,11 +168,7 @@ public class ModelFilingService {
             if (filing.status == FilingStatus.WITHDRAWN) {
                 throw wrongState(filing, "MODEL_WITHDRAWN", "a withdrawn model cannot be amended");
             }
-            Uni<Void> supersede = filing.pendingRevision == 0 ? Uni.createFrom().voidItem()
-                    : revisions.find(id, filing.pendingRevision).invoke(old -> {
-                        old.state = RevisionState.SUPERSEDED;
-                    }).replaceWithVoid();
-            return supersede.chain(() -> {
+            return supersedePending(filing).chain(() -> {
                 int number = filing.latestRevision + 1;
                 ModelRevision revision = newRevision(context, id, number, why, specification);
                 filing.latestRevision = number;
@@ -207,11 +203,7 @@ public class ModelFilingService {
             if (filing.status == FilingStatus.WITHDRAWN) {
                 throw wrongState(filing, "MODEL_WITHDRAWN", "the model is withdrawn already");
             }
-            Uni<Void> supersede = filing.pendingRevision == 0 ? Uni.createFrom().voidItem()
-                    : revisions.find(id, filing.pendingRevision).invoke(old -> {
-                        old.state = RevisionState.SUPERSEDED;
-                    }).replaceWithVoid();
-            return supersede.chain(() -> {
+            return supersedePending(filing).chain(() -> {
                 filing.status = FilingStatus.WITHDRAWN;
                 filing.statusReason = why;
                 filing.pendingRevision = 0;
@@ -296,6 +288,16 @@ public class ModelFilingService {
                 .onItem().ifNull().failWith(() -> DomainException.notFound("model_filing", id.toString()))
                 .chain(filing -> revisions.history(id).map(all -> mayCommentOnContent(caller, filing) ? all
                         : all.stream().filter(r -> r.state == RevisionState.ACCEPTED).toList()));
+    }
+
+    /** Marks the revision awaiting review, if any, as replaced. */
+    private Uni<Void> supersedePending(ModelFiling filing) {
+        if (filing.pendingRevision == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        return revisions.find(filing.id, filing.pendingRevision)
+                .invoke(pending -> pending.state = RevisionState.SUPERSEDED)
+                .replaceWithVoid();
     }
 
     private Uni<ModelFiling> lockFiling(UUID id) {

@@ -20,6 +20,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.robotid.filing.support.FilingClient;
+import io.robotid.testkit.SingleAnswer;
 
 /** Health over HTTP (database included) and gRPC, and server reflection for grpcurl, without a token. */
 @QuarkusTest
@@ -42,25 +43,11 @@ class OperabilityTest {
                     .check(HealthCheckRequest.newBuilder().setService("robotid.filing.v1.FilingService").build());
             assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
 
-            java.util.concurrent.CompletableFuture<ServerReflectionResponse> answer = new java.util.concurrent.CompletableFuture<>();
+            SingleAnswer<ServerReflectionResponse> answer = new SingleAnswer<>();
             StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(client.channel())
-                    .serverReflectionInfo(new StreamObserver<>() {
-                        @Override
-                        public void onNext(ServerReflectionResponse value) {
-                            answer.complete(value);
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            answer.completeExceptionally(t);
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                        }
-                    });
+                    .serverReflectionInfo(answer);
             requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-            ServerReflectionResponse response = answer.get(10, TimeUnit.SECONDS);
+            ServerReflectionResponse response = answer.await(10, TimeUnit.SECONDS);
             requests.onCompleted();
             assertThat(response.getListServicesResponse().getServiceList())
                     .extracting(s -> s.getName()).contains("robotid.filing.v1.FilingService");

@@ -8,11 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
-import io.quarkus.grpc.GrpcClientUtils;
+import io.robotid.kit.grpc.ForwardedToken;
 import io.robotid.kit.error.DomainException;
 import io.robotid.proto.filing.v1.FilingStatus;
 import io.robotid.proto.filing.v1.GetManufacturerRequest;
@@ -29,9 +28,6 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class FilingGateway {
-    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
-            Metadata.ASCII_STRING_MARSHALLER);
-
     /** What an issuance needs from the filings: the origin code (manufacturer's country). */
     public record IssuanceTarget(String origin, String manufacturerCode, String modelCode, String siteCode) {
     }
@@ -80,10 +76,7 @@ public class FilingGateway {
     }
 
     private MutinyFilingServiceGrpc.MutinyFilingServiceStub as(String bearerToken) {
-        Metadata headers = new Metadata();
-        headers.put(AUTHORIZATION, "Bearer " + bearerToken);
-        return GrpcClientUtils.attachHeaders(filing, headers)
-                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        return ForwardedToken.attach(filing, bearerToken).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** filing-service's answer in this service's words. */

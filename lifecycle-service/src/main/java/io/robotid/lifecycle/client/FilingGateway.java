@@ -7,10 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
-import io.quarkus.grpc.GrpcClientUtils;
+import io.robotid.kit.grpc.ForwardedToken;
 import io.robotid.kit.error.DomainException;
 import io.robotid.proto.filing.v1.GetModelRequest;
 import io.robotid.proto.filing.v1.ModelFiling;
@@ -20,9 +19,6 @@ import io.smallrye.mutiny.Uni;
 /** Asks filing-service about a recalled model, on behalf of the caller (its token forwarded), with a deadline. */
 @ApplicationScoped
 public class FilingGateway {
-    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
-            Metadata.ASCII_STRING_MARSHALLER);
-
     private final MutinyFilingServiceGrpc.MutinyFilingServiceStub filing;
     private final Duration deadline;
 
@@ -34,9 +30,7 @@ public class FilingGateway {
 
     /** The accepted (or withdrawn) model; NOT_FOUND if filing-service knows no such model. */
     public Uni<ModelFiling> model(String bearerToken, String modelCode) {
-        Metadata headers = new Metadata();
-        headers.put(AUTHORIZATION, "Bearer " + bearerToken);
-        return GrpcClientUtils.attachHeaders(filing, headers).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        return ForwardedToken.attach(filing, bearerToken).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
                 .getModel(GetModelRequest.newBuilder().setModelCode(modelCode).build())
                 .map(response -> response.getFiling())
                 .onFailure(StatusRuntimeException.class).transform(failure -> switch (((StatusRuntimeException) failure)

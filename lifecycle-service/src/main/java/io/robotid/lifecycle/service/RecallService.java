@@ -72,14 +72,17 @@ public class RecallService {
                                 request.getSeverity(), criteria, affected))
                                 .replaceWith(CreateRecallCampaignResponse.newBuilder().setCampaign(RecallCampaign.newBuilder()
                                         .setCampaignId(campaignId.toString())).build()))))
-                .chain(created -> notifyAll(context, UUID.fromString(created.getCampaign().getCampaignId()),
-                        request.getSeverity()))
+                .chain(created -> get(created.getCampaign().getCampaignId()))
+                .chain(campaign -> notifyAll(context, campaign))
                 .chain(id -> get(id.toString()));
     }
 
     /** RECALL_NOTIFIED for every affected robot, one at a time, each idempotent. */
-    private Uni<UUID> notifyAll(WriteContext context, UUID campaignId, RecallSeverity severity) {
-        Timestamp at = Timestamp.newBuilder().setSeconds(context.at().getEpochSecond()).build();
+    private Uni<UUID> notifyAll(WriteContext context, RecallCampaign campaign) {
+        UUID campaignId = UUID.fromString(campaign.getCampaignId());
+        RecallSeverity severity = campaign.getSeverity();
+        // The campaign's own creation time, so that a retry builds byte-identical notifications.
+        Timestamp at = Timestamp.newBuilder().setSeconds(campaign.getCreated().getTime().getSeconds()).build();
         return recalls.robots(campaignId).onItem().transformToMulti(list -> Multi.createFrom().iterable(list))
                 .onItem().transformToUniAndConcatenate((ListAffectedRobotsResponse robot) -> {
                     RecordEventRequest event = RecordEventRequest.newBuilder()

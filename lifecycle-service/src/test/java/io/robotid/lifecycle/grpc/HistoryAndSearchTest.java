@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.robotid.lifecycle.support.Fleet;
 import io.robotid.lifecycle.support.RegistryProcesses;
 import io.robotid.proto.lifecycle.v1.*;
+import io.robotid.testkit.SingleAnswer;
 import io.robotid.testkit.Tokens;
 
 /** GetRobotAt, FindRobots, RecordEvents and maintenance thresholds. */
@@ -120,30 +120,16 @@ class HistoryAndSearchTest {
         fleet.as(maker).recordEvent(event(robot, sold("org-a")).build());
         fleet.as(Tokens.token("op", "OPERATOR", "org_id", "org-a")).recordEvent(event(robot, deployed("org-a")).build());
 
-        CompletableFuture<RecordEventsResponse> answer = new CompletableFuture<>();
+        SingleAnswer<RecordEventsResponse> answer = new SingleAnswer<>();
         StreamObserver<RecordEventsRequest> upload = fleet.async(Tokens.token("r", "ROBOT", "robot_id", robot))
-                .withDeadlineAfter(30, TimeUnit.SECONDS).recordEvents(new StreamObserver<>() {
-                    @Override
-                    public void onNext(RecordEventsResponse value) {
-                        answer.complete(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        answer.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
+                .withDeadlineAfter(30, TimeUnit.SECONDS).recordEvents(answer);
         List<RecordEventRequest> sent = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             sent.add(event(robot, telemetry(i == 7 ? 150 : 95 - i)).build());
         }
         sent.forEach(r -> upload.onNext(RecordEventsRequest.newBuilder().setEvent(r).build()));
         upload.onCompleted();
-        RecordEventsResponse response = answer.get(30, TimeUnit.SECONDS);
+        RecordEventsResponse response = answer.await(30, TimeUnit.SECONDS);
         assertThat(response.getRecorded()).as(response.toString()).isEqualTo(19);
         assertThat(response.getRefusedList()).singleElement().satisfies(r -> {
             assertThat(r.getIndex()).isEqualTo(7);
