@@ -66,30 +66,56 @@ public class LifecycleGrpcService implements LifecycleService {
                 .onFailure().transform(GrpcErrors::toStatusException);
     }
 
-    /** Each request as RecordEvent would record it, in order; one refusal does not stop the stream. */
+    /** Requests per transaction in RecordEvents. */
+    static final int BATCH = 200;
+
+    /**
+     * Each request as RecordEvent would record it, in order; one refusal does not stop the stream.
+     * Requests are taken in batches of up to {@value #BATCH} (or what arrived within 20 ms), each
+     * batch in one transaction.
+     */
     @Override
     public Uni<RecordEventsResponse> recordEvents(Multi<RecordEventsRequest> requests) {
         CallerIdentity caller = CallerIdentity.from(identity);
         java.util.concurrent.atomic.AtomicInteger index = new java.util.concurrent.atomic.AtomicInteger();
-        return requests.onItem().transformToUniAndConcatenate(item -> {
-            int position = index.getAndIncrement();
-            RecordEventRequest request = item.getEvent();
-            return Uni.createFrom().<RecordEventResponse>deferred(() -> recorder.record(
-                    WriteContext.of(caller, request.getRequestId(), "RecordEvent", clock), request))
-                    .map(ok -> java.util.Optional.<RefusedEvent>empty())
-                    .onFailure().recoverWithItem(failure -> {
-                        DomainException error = GrpcErrors.classify(failure);
-                        return java.util.Optional.of(RefusedEvent.newBuilder().setIndex(position)
-                                .setRequestId(request.getRequestId()).setCode(error.kind().grpcCode().name())
-                                .setMessage(String.valueOf(error.getMessage())).build());
+        return requests.group().intoLists().of(BATCH, Duration.ofMillis(20))
+                .onItem().transformToUniAndConcatenate(batch -> {
+                    List<LifecycleRecorder.BatchItem> items = new java.util.ArrayList<>();
+                    List<Integer> positions = new java.util.ArrayList<>();
+                    for (RecordEventsRequest item : batch) {
+                        positions.add(index.getAndIncrement());
+                        RecordEventRequest request = item.getEvent();
+                        WriteContext context;
+                        try {
+                            context = WriteContext.of(caller, request.getRequestId(), "RecordEvent", clock);
+                        } catch (DomainException bad) {
+                            LifecycleRecorder.BatchItem refused = new LifecycleRecorder.BatchItem(null, request);
+                            refused.refusal = bad;
+                            items.add(refused);
+                            continue;
+                        }
+                        items.add(new LifecycleRecorder.BatchItem(context, request));
+                    }
+                    List<LifecycleRecorder.BatchItem> toRecord = items.stream().filter(i -> i.refusal == null).toList();
+                    return recorder.recordBatch(toRecord).replaceWith(() -> {
+                        RecordEventsResponse.Builder part = RecordEventsResponse.newBuilder();
+                        for (int i = 0; i < items.size(); i++) {
+                            LifecycleRecorder.BatchItem item = items.get(i);
+                            if (item.refusal == null) {
+                                part.setRecorded(part.getRecorded() + 1);
+                            } else {
+                                part.addRefused(RefusedEvent.newBuilder().setIndex(positions.get(i))
+                                        .setRequestId(item.request.getRequestId())
+                                        .setCode(item.refusal.kind().grpcCode().name())
+                                        .setMessage(String.valueOf(item.refusal.getMessage())));
+                            }
+                        }
+                        return part.build();
                     });
-        }).collect().in(RecordEventsResponse::newBuilder, (b, refused) -> {
-            if (refused.isEmpty()) {
-                b.setRecorded(b.getRecorded() + 1);
-            } else {
-                b.addRefused(refused.get());
-            }
-        }).map(RecordEventsResponse.Builder::build)
+                })
+                .collect().in(RecordEventsResponse::newBuilder, (total, part) -> total
+                        .setRecorded(total.getRecorded() + part.getRecorded()).addAllRefused(part.getRefusedList()))
+                .map(RecordEventsResponse.Builder::build)
                 .onFailure().transform(GrpcErrors::toStatusException);
     }
 

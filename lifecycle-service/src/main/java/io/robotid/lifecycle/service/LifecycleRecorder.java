@@ -1,6 +1,8 @@
 package io.robotid.lifecycle.service;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +14,7 @@ import com.google.protobuf.Timestamp;
 import io.robotid.kit.audit.AuditStamp;
 import io.robotid.kit.audit.WriteContext;
 import io.robotid.kit.error.DomainException;
+import io.robotid.kit.error.GrpcErrors;
 import io.robotid.kit.id.RobotId;
 import io.robotid.kit.idempotency.IdempotentSqlWrites;
 import io.robotid.kit.validation.Violations;
@@ -30,7 +33,9 @@ import io.robotid.proto.lifecycle.v1.RecordEventRequest;
 import io.robotid.proto.lifecycle.v1.RecordEventResponse;
 import io.robotid.proto.lifecycle.v1.RobotState;
 import io.robotid.proto.lifecycle.v1.RobotStatus;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * Appends events to robots' chains. One transaction per event: the request id is claimed, the
@@ -58,7 +63,12 @@ public class LifecycleRecorder {
         return thresholds;
     }
 
-    public Uni<RecordEventResponse> record(WriteContext context, RecordEventRequest request) {
+    /** A request that passed the checks that need no database. */
+    private record Checked(RobotId id, EventType type) {
+    }
+
+    /** Field rules, without touching the database. */
+    private static Checked check(WriteContext context, RecordEventRequest request) {
         Violations v = new Violations();
         RobotId id = robotId(request.getRobotId(), v);
         Instant occurredAt = request.hasOccurredAt() ? Instant.ofEpochSecond(request.getOccurredAt().getSeconds(),
@@ -68,10 +78,75 @@ public class LifecycleRecorder {
             v.add("expected_sequence", "must be 0 (append) or the next sequence of the robot's chain");
         }
         v.throwIfAny();
-        EventType type = EventValidator.typeOf(request.getPayload());
+        return new Checked(id, EventValidator.typeOf(request.getPayload()));
+    }
 
-        return identity.requireIssued(id).chain(() -> robots.database().withTransaction(connection ->
-                IdempotentSqlWrites.execute(connection, context, request, RecordEventResponse.parser(),
+    public Uni<RecordEventResponse> record(WriteContext context, RecordEventRequest request) {
+        Checked checked = check(context, request);
+        return identity.requireIssued(checked.id()).chain(() -> robots.database().withTransaction(connection ->
+                recordOn(connection, context, request, checked)));
+    }
+
+    /** One request of a batch: its context, and what became of it (null while pending). */
+    public static final class BatchItem {
+        public final WriteContext context;
+        public final RecordEventRequest request;
+        public DomainException refusal;
+        private Checked checked;
+
+        public BatchItem(WriteContext context, RecordEventRequest request) {
+            this.context = context;
+            this.request = request;
+        }
+    }
+
+    /**
+     * Records a batch (RecordEvents) in one transaction, each event inside its own savepoint, so a
+     * refused event leaves the others in and one commit serves the whole batch. If the batch
+     * transaction itself fails (a deadlock with another stream), the events are recorded one by one.
+     */
+    public Uni<List<BatchItem>> recordBatch(List<BatchItem> items) {
+        List<BatchItem> pending = new ArrayList<>();
+        for (BatchItem item : items) {
+            try {
+                item.checked = check(item.context, item.request);
+                pending.add(item);
+            } catch (DomainException e) {
+                item.refusal = e;
+            }
+        }
+        Uni<Void> issued = Multi.createFrom().iterable(pending).onItem().transformToUniAndConcatenate(item ->
+                identity.requireIssued(item.checked.id()).onFailure().recoverWithUni(failure -> {
+                    item.refusal = GrpcErrors.classify(failure);
+                    return Uni.createFrom().voidItem();
+                })).collect().last().replaceWithVoid();
+        return issued.chain(() -> robots.database().withTransaction(connection -> Multi.createFrom()
+                .iterable(pending).filter(item -> item.refusal == null)
+                .onItem().transformToUniAndConcatenate(item -> connection.query("savepoint event").execute()
+                        .chain(() -> recordOn(connection, item.context, item.request, item.checked))
+                        .chain(() -> connection.query("release savepoint event").execute())
+                        .onFailure().recoverWithUni(failure -> {
+                            item.refusal = GrpcErrors.classify(failure);
+                            return connection.query("rollback to savepoint event").execute();
+                        }))
+                .collect().last().replaceWithVoid()))
+                .replaceWith(items)
+                .onFailure().recoverWithUni(failure -> Multi.createFrom().iterable(pending)
+                        .onItem().transformToUniAndConcatenate(item -> {
+                            item.refusal = null;
+                            return record(item.context, item.request).replaceWithVoid()
+                                    .onFailure().recoverWithItem(single -> {
+                                        item.refusal = GrpcErrors.classify(single);
+                                        return null;
+                                    });
+                        }).collect().last().replaceWith(items));
+    }
+
+    private Uni<RecordEventResponse> recordOn(SqlConnection connection, WriteContext context,
+            RecordEventRequest request, Checked checked) {
+        RobotId id = checked.id();
+        EventType type = checked.type();
+        return IdempotentSqlWrites.execute(connection, context, request, RecordEventResponse.parser(),
                         () -> robots.lockOrCreate(connection, id, context.at()).chain(locked -> {
                             RobotState state = locked.state();
                             long next = state.getLastSequence() + 1;
@@ -108,7 +183,7 @@ public class LifecycleRecorder {
                             }
                             return stored.replaceWith(RecordEventResponse.newBuilder().setEvent(event).build());
                             });
-                        }))));
+                        }));
     }
 
     /** What the feed carries: status, suspension and open stop-use recalls. */
