@@ -71,14 +71,16 @@ public class LifecycleGrpcService implements LifecycleService {
 
     /**
      * Each request as RecordEvent would record it, in order; one refusal does not stop the stream.
-     * Requests are taken in batches of up to {@value #BATCH} (or what arrived within 20 ms), each
+     * Requests are taken in batches of {@value #BATCH} (the rest when the client half-closes), each
      * batch in one transaction.
      */
     @Override
     public Uni<RecordEventsResponse> recordEvents(Multi<RecordEventsRequest> requests) {
         CallerIdentity caller = CallerIdentity.from(identity);
         java.util.concurrent.atomic.AtomicInteger index = new java.util.concurrent.atomic.AtomicInteger();
-        return requests.group().intoLists().of(BATCH, Duration.ofMillis(20))
+        // Size-only windows: Mutiny's time-bounded windows ignore back-pressure. A partial batch is
+        // recorded when the client half-closes the stream.
+        return requests.group().intoLists().of(BATCH)
                 .onItem().transformToUniAndConcatenate(batch -> {
                     List<LifecycleRecorder.BatchItem> items = new java.util.ArrayList<>();
                     List<Integer> positions = new java.util.ArrayList<>();
