@@ -42,7 +42,7 @@ class ChartTest {
     static final Path CHART = Path.of("robotid");
     static final Path PRODUCTION = Path.of("values-production.yaml");
     static final Set<String> ALL = Set.of("filing", "identity", "lifecycle", "certification", "geofence");
-    static final Set<String> EXISTING = Set.of("filing", "identity");
+    static final Set<String> EXISTING = Set.of("filing", "identity", "lifecycle");
 
     /** Who calls whom (DESIGN.md section 3, and the references lifecycle checks with filing). */
     static final Set<String> CALL_GRAPH = Set.of(
@@ -97,7 +97,8 @@ class ChartTest {
             assertThat(of(resources, kind)).extracting(ChartTest::component).as(kind.getSimpleName())
                     .containsExactlyInAnyOrderElementsOf(EXISTING);
         }
-        assertThat(of(resources, HorizontalPodAutoscaler.class)).isEmpty();
+        assertThat(of(resources, HorizontalPodAutoscaler.class)).extracting(ChartTest::component)
+                .containsExactly("lifecycle");
         assertThat(resources).noneMatch(r -> r instanceof GenericKubernetesResource);
     }
 
@@ -210,7 +211,7 @@ class ChartTest {
         assertThat(ingressEdges).containsExactlyInAnyOrderElementsOf(CALL_GRAPH);
         assertThat(egressEdges).containsExactlyInAnyOrderElementsOf(CALL_GRAPH);
 
-        // With only the existing services, only their edge remains.
+        // With only the services that exist, only the edges among them remain.
         Set<String> existingEdges = new HashSet<>();
         for (NetworkPolicy policy : of(defaults(), NetworkPolicy.class)) {
             if (policy.getSpec().getPodSelector().getMatchLabels().containsKey("app.kubernetes.io/component")) {
@@ -219,7 +220,8 @@ class ChartTest {
                         .filter(p -> p != null).forEach(from -> existingEdges.add(from + "->" + target)));
             }
         }
-        assertThat(existingEdges).containsExactly("identity->filing");
+        assertThat(existingEdges).containsExactlyInAnyOrder("identity->filing", "identity->lifecycle",
+                "lifecycle->identity", "lifecycle->filing");
     }
 
     @Test
