@@ -147,7 +147,7 @@ public class LifecycleGrpcService implements LifecycleService {
 
     @Override
     public Uni<GetRobotAtResponse> getRobotAt(GetRobotAtRequest request) {
-        return Uni.createFrom().<GetRobotAtResponse>deferred(() -> queries.stateAt(request.getRobotId(),
+        return Uni.createFrom().<GetRobotAtResponse>deferred(() -> queries.stateAt(CallerIdentity.from(identity), request.getRobotId(),
                 request.hasAt() ? instant(request.getAt()) : null)
                 .map(state -> GetRobotAtResponse.newBuilder().setState(state).build()))
                 .onFailure().transform(GrpcErrors::toStatusException);
@@ -192,7 +192,7 @@ public class LifecycleGrpcService implements LifecycleService {
 
     @Override
     public Uni<GetRobotStatusResponse> getRobotStatus(GetRobotStatusRequest request) {
-        return Uni.createFrom().<GetRobotStatusResponse>deferred(() -> queries.state(request.getRobotId())
+        return Uni.createFrom().<GetRobotStatusResponse>deferred(() -> queries.state(CallerIdentity.from(identity), request.getRobotId())
                 .map(state -> GetRobotStatusResponse.newBuilder().setState(state).build()))
                 .onFailure().transform(GrpcErrors::toStatusException);
     }

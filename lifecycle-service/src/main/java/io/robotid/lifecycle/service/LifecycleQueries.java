@@ -43,13 +43,14 @@ public class LifecycleQueries {
     }
 
     /** The state at a past instant: the chain folded up to it. */
-    public Uni<RobotState> stateAt(String robotId, Instant at) {
+    public Uni<RobotState> stateAt(CallerIdentity caller, String robotId, Instant at) {
         RobotId id = require(robotId);
         if (at == null) {
             throw DomainException.invalidArgument("at", "is required");
         }
         return identity.requireIssued(id).chain(() -> allEvents(id, 0, new java.util.ArrayList<>()))
-                .map(chain -> RobotProjection.at(id.canonical(), chain, at.toEpochMilli(), recorder.thresholds()));
+                .map(chain -> RobotProjection.at(id.canonical(), chain, at.toEpochMilli(), recorder.thresholds()))
+                .map(state -> mayKnowCustody(caller, id, state) ? state : withoutCustody(state));
     }
 
     private Uni<List<LifecycleEvent>> allEvents(RobotId id, long after, List<LifecycleEvent> into) {
@@ -112,11 +113,29 @@ public class LifecycleQueries {
     }
 
     /** The state now; an issued ID with no event yet is REGISTERED. */
-    public Uni<RobotState> state(String robotId) {
+    public Uni<RobotState> state(CallerIdentity caller, String robotId) {
         RobotId id = require(robotId);
         return robots.state(id).chain(found -> found.isPresent() ? Uni.createFrom().item(found.get())
                 : identity.requireIssued(id).replaceWith(RobotState.newBuilder().setRobotId(id.canonical())
-                        .setStatus(RobotStatus.ROBOT_STATUS_REGISTERED).build()));
+                        .setStatus(RobotStatus.ROBOT_STATUS_REGISTERED).build()))
+                .map(state -> mayKnowCustody(caller, id, state) ? state : withoutCustody(state));
+    }
+
+    /**
+     * Who owns and operates a robot is commercial data (DESIGN.md section 5): only regulators,
+     * auditors, the robot's manufacturer, its owner or operator, and the robot itself see it.
+     */
+    static boolean mayKnowCustody(CallerIdentity caller, RobotId id, RobotState state) {
+        return caller.hasAny(Role.REGULATOR, Role.AUDITOR) || caller.actsForManufacturer(id.manufacturerCode())
+                || (caller.has(Role.OPERATOR) && caller.orgId().map(org -> org.equals(state.getOwnerOrgId())
+                        || org.equals(state.getOperatorOrgId()) || org.equals(state.getPendingTransferTo()))
+                        .orElse(false))
+                || (caller.has(Role.ROBOT) && caller.robotId().map(r -> RobotId.parse(r) instanceof RobotId.Valid v
+                        && v.id().equals(id)).orElse(false));
+    }
+
+    private static RobotState withoutCustody(RobotState state) {
+        return state.toBuilder().clearOwnerOrgId().clearOperatorOrgId().clearPendingTransferTo().build();
     }
 
     public Uni<EventPage> events(String robotId, List<EventType> types, Instant from, Instant to, PageRequest page) {

@@ -178,6 +178,15 @@ class RecordEventTest {
         assertThat(accepted.getStatusAfter()).isEqualTo(RobotStatus.ROBOT_STATUS_OUT_OF_SERVICE);
         assertThat(state(robot).getOwnerOrgId()).isEqualTo("org-b");
         refused(() -> record(operator("org-a"), event(robot, deployed("org-a")).build()), Status.Code.PERMISSION_DENIED);
+        // Custody is not for everyone: the former owner and a service provider see the status only.
+        for (String outsider : List.of(operator("org-a"), Tokens.role("SERVICE_PROVIDER"))) {
+            RobotState seen = fleet.as(outsider).getRobotStatus(GetRobotStatusRequest.newBuilder().setRobotId(robot)
+                    .build()).getState();
+            assertThat(seen.getStatus()).isEqualTo(RobotStatus.ROBOT_STATUS_OUT_OF_SERVICE);
+            assertThat(seen.getOwnerOrgId()).isEmpty();
+        }
+        assertThat(fleet.as(operator("org-b")).getRobotStatus(GetRobotStatusRequest.newBuilder().setRobotId(robot)
+                .build()).getState().getOwnerOrgId()).isEqualTo("org-b");
     }
 
     @Test
