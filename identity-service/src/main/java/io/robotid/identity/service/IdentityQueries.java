@@ -49,7 +49,9 @@ public class IdentityQueries {
 
     @WithSession
     public Uni<IssuedIdentity> get(String robotId) {
-        RobotId id = requireValidId("robot_id", robotId);
+        Violations v = new Violations();
+        RobotId id = v.robotId("robot_id", robotId);
+        v.throwIfAny();
         return identities.findById(id.canonical())
                 .onItem().ifNull().failWith(() -> DomainException.notFound("identity", id.canonical()))
                 .map(IdentityRecord::toIssued);
@@ -138,16 +140,6 @@ public class IdentityQueries {
             chars[position] = original;
         }
         return candidates;
-    }
-
-    private static RobotId requireValidId(String field, String input) {
-        RobotId.Parsed parsed = RobotId.parse(input == null ? "" : input);
-        if (parsed instanceof RobotId.Valid valid) {
-            return valid.id();
-        }
-        String reason = parsed instanceof RobotId.Malformed m ? m.reason()
-                : "has a wrong check character (expected " + ((RobotId.BadCheckCharacter) parsed).expected() + ")";
-        throw DomainException.invalidArgument(field, "is not a robot ID: " + reason);
     }
 
 }

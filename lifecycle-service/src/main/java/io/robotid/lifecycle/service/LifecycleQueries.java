@@ -140,7 +140,7 @@ public class LifecycleQueries {
 
     public Uni<EventPage> events(String robotId, List<EventType> types, Instant from, Instant to, PageRequest page) {
         Violations v = new Violations();
-        RobotId id = LifecycleRecorder.robotId(robotId, v);
+        RobotId id = v.robotId("robot_id", robotId);
         for (int i = 0; i < types.size(); i++) {
             if (types.get(i) == EventType.EVENT_TYPE_UNSPECIFIED || types.get(i) == EventType.UNRECOGNIZED) {
                 v.add("types[" + i + "]", "must be an event type");
@@ -209,11 +209,8 @@ public class LifecycleQueries {
 
     private static RobotId require(String robotId) {
         Violations v = new Violations();
-        RobotId id = LifecycleRecorder.robotId(robotId, v);
+        RobotId id = v.robotId("robot_id", robotId);
         v.throwIfAny();
-        if (id == null) {
-            throw DomainException.invalidArgument("robot_id", "is required");
-        }
         return id;
     }
 }

@@ -70,7 +70,7 @@ public class LifecycleRecorder {
     /** Field rules, without touching the database. */
     private static Checked check(WriteContext context, RecordEventRequest request) {
         Violations v = new Violations();
-        RobotId id = robotId(request.getRobotId(), v);
+        RobotId id = v.robotId("robot_id", request.getRobotId());
         Instant occurredAt = request.hasOccurredAt() ? Instant.ofEpochSecond(request.getOccurredAt().getSeconds(),
                 request.getOccurredAt().getNanos()) : null;
         EventValidator.validate(request.getPayload(), occurredAt, context.at(), v);
@@ -198,16 +198,6 @@ public class LifecycleRecorder {
                 .setOrganisation(s.organisation).setRequestId(s.requestId.toString()).setTraceId(s.traceId)
                 .setTime(Timestamp.newBuilder().setSeconds(s.at.getEpochSecond()).setNanos(s.at.getNano()));
         return b.build();
-    }
-
-    static RobotId robotId(String input, Violations v) {
-        RobotId.Parsed parsed = RobotId.parse(input == null ? "" : input);
-        if (parsed instanceof RobotId.Valid valid) {
-            return valid.id();
-        }
-        v.add("robot_id", parsed instanceof RobotId.Malformed m ? "is not a robot ID: " + m.reason()
-                : "has a wrong check character (expected " + ((RobotId.BadCheckCharacter) parsed).expected() + ")");
-        return null;
     }
 
 }

@@ -7,6 +7,7 @@ import io.robotid.kit.error.DomainException;
 import io.robotid.kit.error.FieldViolation;
 import io.robotid.kit.id.Countries;
 import io.robotid.kit.id.RegistryCodes;
+import io.robotid.kit.id.RobotId;
 
 /**
  * Collects every broken rule of a request before refusing it, so a client learns all its mistakes
@@ -67,6 +68,21 @@ public final class Violations {
             add(field, "must be " + length + " characters from 0-9 and A-Z without I and O");
         }
         return code;
+    }
+
+    /**
+     * A required robot ID in any accepted form (case, spaces, hyphens); returns it parsed, or null
+     * after naming the broken rule (malformed, or which check character the ID calls for).
+     */
+    public RobotId robotId(String field, String value) {
+        RobotId.Parsed parsed = RobotId.parse(value == null ? "" : value);
+        if (parsed instanceof RobotId.Valid valid) {
+            return valid.id();
+        }
+        add(field, parsed instanceof RobotId.Malformed malformed ? "is not a robot ID: " + malformed.reason()
+                : "is not a robot ID: the check character should be "
+                        + ((RobotId.BadCheckCharacter) parsed).expected());
+        return null;
     }
 
     /** {@code min < value <= max}, and a finite number. */

@@ -1,0 +1,37 @@
+package io.robotid.kit.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import io.robotid.kit.error.FieldViolation;
+
+class ViolationsTest {
+
+    @Test
+    void robotIdsInAnyFormParseAndBadOnesNameTheRule() {
+        Violations v = new Violations();
+        assertThat(v.robotId("robot_id", "cn a1b2 c3d4e5 26bj 000000000001 g").canonical())
+                .isEqualTo("CNA1B2C3D4E526BJ000000000001G");
+        assertThat(v.isEmpty()).isTrue();
+
+        assertThat(v.robotId("robot_id", "CNA1B2C3D4E526BJ000000000001H")).isNull();
+        assertThat(v.robotId("robots[1]", "CN12")).isNull();
+        assertThat(v.robotId("robots[2]", null)).isNull();
+        assertThat(v.list()).containsExactly(
+                new FieldViolation("robot_id", "is not a robot ID: the check character should be G"),
+                new FieldViolation("robots[1]", "is not a robot ID: must have 29 characters without separators, has 4"),
+                new FieldViolation("robots[2]", "is not a robot ID: is empty"));
+    }
+
+    @Test
+    void textRulesTrimCountAndRefuseControlCharacters() {
+        Violations v = new Violations();
+        assertThat(v.requiredText("name", "  Walker  ", 10)).isEqualTo("Walker");
+        v.requiredText("empty", "   ", 10);
+        v.optionalText("long", "x".repeat(11), 10);
+        v.optionalText("control", "a\u0007b", 10);
+        v.positiveAtMost("mass", Double.NaN, 10, "kg");
+        assertThat(v.list()).extracting(FieldViolation::field).containsExactly("empty", "long", "control", "mass");
+    }
+}
