@@ -178,10 +178,11 @@ public class LifecycleGrpcService implements LifecycleService {
             String filters = request.getRobotId().toUpperCase() + "|" + request.getTypesList() + "|"
                     + request.getFrom() + "|" + request.getTo();
             PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
-            return queries.events(request.getRobotId(), request.getTypesList(),
+            return queries.events(CallerIdentity.from(identity), request.getRobotId(), request.getTypesList(),
                     request.hasFrom() ? instant(request.getFrom()) : null, request.hasTo() ? instant(request.getTo()) : null,
                     page).map(result -> {
-                        ListEventsResponse.Builder b = ListEventsResponse.newBuilder().addAllEvents(result.events());
+                        ListEventsResponse.Builder b = ListEventsResponse.newBuilder().addAllEvents(result.events())
+                                .setCustodyWithheld(result.custodyWithheld());
                         if (result.nextCursor() != null) {
                             b.setNextPageToken(PageRequest.tokenAfter(result.nextCursor(), filters));
                         }
@@ -209,6 +210,7 @@ public class LifecycleGrpcService implements LifecycleService {
      * repeats nothing.
      */
     @Override
+    @RolesAllowed({ Role.Names.REGISTRY_SERVICE, Role.Names.REGULATOR, Role.Names.AUDITOR })
     public Multi<WatchStatusChangesResponse> watchStatusChanges(WatchStatusChangesRequest request) {
         if (request.getFromSequence() < 0) {
             return Multi.createFrom().failure(GrpcErrors.toStatusException(

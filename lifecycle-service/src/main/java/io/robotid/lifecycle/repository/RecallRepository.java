@@ -42,7 +42,7 @@ public class RecallRepository {
     public Uni<List<String>> affected(SqlConnection connection, RecallCriteria c) {
         return connection.preparedQuery("""
                 select r.robot_id from robot r
-                where r.model_code = any($1::text[]) and r.status = any($2::text[])
+                where r.model_code = any($1::bpchar[]) and r.status = any($2::text[])
                   and (cardinality($3::text[]) = 0 or r.firmware_version = any($3::text[]))
                   and (cardinality($4::text[]) = 0 or r.ai_model_version = any($4::text[]))
                   and ($5 = '' or exists (select 1 from robot_component rc where rc.robot_id = r.robot_id
@@ -81,10 +81,21 @@ public class RecallRepository {
     }
 
     /** Whether the robot is covered by the campaign and not yet remedied. */
-    public Uni<Boolean> isOpen(SqlConnection connection, String campaignId, String robotId) {
+    /** The open (not remedied) recalls of these robots, as {@link #openKey} strings. */
+    public Uni<java.util.Set<String>> openFor(SqlConnection connection, java.util.Collection<String> robotIds) {
         return connection.preparedQuery("""
-                select 1 from recall_robot where campaign_id::text = $1 and robot_id = $2 and remedied_at is null""")
-                .execute(Tuple.of(campaignId, robotId)).map(rows -> rows.size() > 0);
+                select campaign_id::text as campaign_id, robot_id from recall_robot
+                where robot_id = any($1::bpchar[]) and remedied_at is null""")
+                .execute(Tuple.of(robotIds.toArray(new String[0])))
+                .map(rows -> {
+                    java.util.Set<String> open = new java.util.HashSet<>();
+                    rows.forEach(row -> open.add(openKey(row.getString("campaign_id"), row.getString("robot_id"))));
+                    return open;
+                });
+    }
+
+    public static String openKey(String campaignId, String robotId) {
+        return campaignId.toLowerCase(java.util.Locale.ROOT) + "/" + robotId;
     }
 
     public Uni<Optional<RecallCampaign>> find(UUID id) {

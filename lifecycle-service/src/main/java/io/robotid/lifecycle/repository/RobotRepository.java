@@ -1,11 +1,18 @@
 package io.robotid.lifecycle.repository;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,6 +21,7 @@ import com.google.protobuf.Timestamp;
 
 import io.robotid.kit.id.RobotId;
 import io.robotid.lifecycle.domain.EventChain;
+import io.robotid.proto.lifecycle.v1.ConfigurationChange;
 import io.robotid.proto.lifecycle.v1.EventType;
 import io.robotid.proto.lifecycle.v1.LifecycleEvent;
 import io.robotid.proto.lifecycle.v1.RobotState;
@@ -50,78 +58,237 @@ public class RobotRepository {
         return database;
     }
 
-    /** Creates the robot's row if this is its first event, then locks it. */
-    public Uni<LockedRobot> lockOrCreate(SqlConnection connection, RobotId id, Instant now) {
-        RobotState fresh = RobotState.newBuilder().setRobotId(id.canonical())
-                .setStatus(RobotStatus.ROBOT_STATUS_REGISTERED).build();
+    // robot_id columns are char(29): arrays of them are bound as bpchar[], since comparing with
+    // text[] casts the column and loses its index.
+
+    /**
+     * Creates the rows of robots that have no event yet, then locks every row of {@code ids}, in ID
+     * order (so two batches touching the same robots wait for each other instead of deadlocking).
+     */
+    public Uni<Map<String, LockedRobot>> lockAll(SqlConnection connection, Collection<String> ids, Instant now) {
+        String[] sorted = new TreeSet<>(ids).toArray(new String[0]);
+        int n = sorted.length;
+        String[] manufacturers = new String[n];
+        String[] models = new String[n];
+        Buffer[] fresh = new Buffer[n];
+        for (int i = 0; i < n; i++) {
+            RobotId id = RobotId.of(sorted[i]);
+            manufacturers[i] = id.manufacturerCode();
+            models[i] = id.modelCode();
+            fresh[i] = Buffer.buffer(RobotState.newBuilder().setRobotId(sorted[i])
+                    .setStatus(RobotStatus.ROBOT_STATUS_REGISTERED).build().toByteArray());
+        }
         return connection.preparedQuery("""
                 insert into robot (robot_id, manufacturer_code, model_code, status, last_sequence, last_hash, state, updated_at)
-                values ($1, $2, $3, $4, 0, $5, $6, $7) on conflict (robot_id) do nothing""")
-                .execute(Tuple.from(List.of(id.canonical(), id.manufacturerCode(), id.modelCode(), fresh.getStatus().name(),
-                        EventChain.GENESIS, Buffer.buffer(fresh.toByteArray()), now.atOffset(ZoneOffset.UTC))))
-                .chain(() -> connection.preparedQuery(
-                        "select state, status_before_suspension, last_hash from robot where robot_id = $1 for update")
-                        .execute(Tuple.of(id.canonical())))
+                select u.robot_id, u.manufacturer_code, u.model_code, 'ROBOT_STATUS_REGISTERED', 0, $4, u.state, $5
+                from unnest($1::text[], $2::text[], $3::text[], $6::bytea[]) as u(robot_id, manufacturer_code, model_code, state)
+                order by u.robot_id
+                on conflict (robot_id) do nothing""")
+                .execute(Tuple.from(List.<Object>of(sorted, manufacturers, models, EventChain.GENESIS,
+                        now.atOffset(ZoneOffset.UTC), fresh)))
+                .chain(() -> connection.preparedQuery("""
+                        select robot_id, state, status_before_suspension, last_hash from robot
+                        where robot_id = any($1::bpchar[]) order by robot_id for update""")
+                        .execute(Tuple.of(sorted)))
                 .map(rows -> {
-                    Row row = rows.iterator().next();
-                    String before = row.getString("status_before_suspension");
-                    return new LockedRobot(parseState(row.getBuffer("state").getBytes()),
-                            before == null ? null : RobotStatus.valueOf(before), row.getString("last_hash"));
+                    Map<String, LockedRobot> locked = new HashMap<>();
+                    for (Row row : rows) {
+                        String before = row.getString("status_before_suspension");
+                        locked.put(row.getString("robot_id"), new LockedRobot(parseState(row.getBuffer("state").getBytes()),
+                                before == null ? null : RobotStatus.valueOf(before), row.getString("last_hash")));
+                    }
+                    return locked;
                 });
     }
 
-    public Uni<Void> append(SqlConnection connection, LifecycleEvent event, RobotState after,
-            RobotStatus statusBeforeSuspension, Instant now) {
+    /** One sealed event and the robot as it stands after it. */
+    public record Appended(LifecycleEvent event, RobotState after, RobotStatus statusBeforeSuspension,
+            WatchStatusChangesResponse feedEntry) {
+    }
+
+    /**
+     * Stores sealed events and what follows from them, a statement per kind of row rather than per
+     * event: the events, each robot's final projection, its components (when parts changed), the
+     * production dates, remedied recalls, and the feed entries (in order, under the feed lock).
+     */
+    public Uni<Void> appendAll(SqlConnection connection, List<Appended> appended, Instant now) {
+        if (appended.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
+        Map<String, Appended> last = new LinkedHashMap<>();
+        Set<String> componentsChanged = new TreeSet<>();
+        List<Object[]> produced = new ArrayList<>();
+        List<Object[]> remedied = new ArrayList<>();
+        List<Appended> feed = new ArrayList<>();
+        for (Appended a : appended) {
+            LifecycleEvent e = a.event();
+            last.put(e.getRobotId(), a);
+            if (e.getType() == EventType.EVENT_TYPE_PRODUCED || e.getType() == EventType.EVENT_TYPE_COMPONENT_REPLACED) {
+                componentsChanged.add(e.getRobotId());
+            }
+            if (e.getType() == EventType.EVENT_TYPE_PRODUCED) {
+                produced.add(new Object[] { e.getRobotId(), LocalDate.parse(e.getPayload().getProduced().getBuildDate()) });
+            }
+            if (e.getType() == EventType.EVENT_TYPE_RECALL_REMEDIED) {
+                remedied.add(new Object[] { e.getPayload().getRecallRemedied().getCampaignId(), e.getRobotId(),
+                        offset(e.getOccurredAt()) });
+            }
+            if (a.feedEntry() != null) {
+                feed.add(a);
+            }
+        }
+        return insertEvents(connection, appended)
+                .chain(() -> updateRobots(connection, last.values(), at))
+                .chain(() -> componentsChanged.isEmpty() ? Uni.createFrom().voidItem()
+                        : replaceComponents(connection, componentsChanged, last))
+                .chain(() -> produced.isEmpty() ? Uni.createFrom().voidItem() : connection.preparedQuery("""
+                        update robot r set production_date = u.d
+                        from unnest($1::bpchar[], $2::date[]) as u(robot_id, d) where r.robot_id = u.robot_id""")
+                        .execute(Tuple.of(column(produced, 0, String.class), column(produced, 1, LocalDate.class)))
+                        .replaceWithVoid())
+                .chain(() -> remedied.isEmpty() ? Uni.createFrom().voidItem() : connection.preparedQuery("""
+                        update recall_robot r set remedied_at = u.at
+                        from unnest($1::text[], $2::bpchar[], $3::timestamptz[]) as u(campaign_id, robot_id, at)
+                        where r.campaign_id = u.campaign_id::uuid and r.robot_id = u.robot_id and r.remedied_at is null""")
+                        .execute(Tuple.of(column(remedied, 0, String.class), column(remedied, 1, String.class),
+                                column(remedied, 2, OffsetDateTime.class)))
+                        .replaceWithVoid())
+                .chain(() -> feed.isEmpty() ? Uni.createFrom().voidItem() : appendFeed(connection, feed));
+    }
+
+    private static Uni<Void> insertEvents(SqlConnection connection, List<Appended> appended) {
+        int n = appended.size();
+        String[] robots = new String[n];
+        Long[] sequences = new Long[n];
+        String[] types = new String[n];
+        OffsetDateTime[] occurred = new OffsetDateTime[n];
+        String[] previous = new String[n];
+        String[] hashes = new String[n];
+        Buffer[] bodies = new Buffer[n];
+        for (int i = 0; i < n; i++) {
+            LifecycleEvent e = appended.get(i).event();
+            robots[i] = e.getRobotId();
+            sequences[i] = e.getSequence();
+            types[i] = e.getType().name();
+            occurred[i] = offset(e.getOccurredAt());
+            previous[i] = e.getPreviousHash();
+            hashes[i] = e.getHash();
+            bodies[i] = Buffer.buffer(e.toByteArray());
+        }
         return connection.preparedQuery("""
                 insert into event (robot_id, sequence, type, occurred_at, previous_hash, hash, body)
-                values ($1, $2, $3, $4, $5, $6, $7)""")
-                .execute(Tuple.from(List.of(event.getRobotId(), event.getSequence(), event.getType().name(),
-                        offset(event.getOccurredAt()), event.getPreviousHash(), event.getHash(),
-                        Buffer.buffer(event.toByteArray()))))
-                .chain(() -> connection.preparedQuery("""
-                        update robot set status = $2, status_before_suspension = $3, last_sequence = $4, last_hash = $5,
-                            owner_org_id = $6, operator_org_id = $7, firmware_version = $8, ai_model_version = $9,
-                            state = $10, updated_at = $11, maintenance_due = $12
-                        where robot_id = $1""")
-                        .execute(Tuple.from(java.util.Arrays.asList(event.getRobotId(), after.getStatus().name(),
-                                statusBeforeSuspension == null ? null : statusBeforeSuspension.name(), event.getSequence(),
-                                event.getHash(), after.getOwnerOrgId(), after.getOperatorOrgId(), after.getFirmwareVersion(),
-                                after.getAiModelVersion(), Buffer.buffer(after.toByteArray()), now.atOffset(ZoneOffset.UTC),
-                                after.getMaintenanceDue()))))
-                .chain(() -> componentsChanged(event) ? replaceComponents(connection, after) : Uni.createFrom().voidItem())
-                .chain(() -> afterEffects(connection, event))
+                select * from unnest($1::text[], $2::bigint[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::bytea[])""")
+                .execute(Tuple.from(List.<Object>of(robots, sequences, types, occurred, previous, hashes, bodies)))
                 .replaceWithVoid();
     }
 
-    /** Columns that only some events change: production date, a recall remedied. */
-    private Uni<Void> afterEffects(SqlConnection connection, LifecycleEvent event) {
-        if (event.getType() == EventType.EVENT_TYPE_PRODUCED) {
-            return connection.preparedQuery("update robot set production_date = $2::date where robot_id = $1")
-                    .execute(Tuple.of(event.getRobotId(), java.time.LocalDate.parse(event.getPayload().getProduced().getBuildDate())))
-                    .replaceWithVoid();
+    private static Uni<Void> updateRobots(SqlConnection connection, Collection<Appended> finals, OffsetDateTime at) {
+        int n = finals.size();
+        String[] robots = new String[n];
+        String[] statuses = new String[n];
+        String[] before = new String[n];
+        Long[] sequences = new Long[n];
+        String[] hashes = new String[n];
+        String[] owners = new String[n];
+        String[] operators = new String[n];
+        String[] firmware = new String[n];
+        String[] aiModels = new String[n];
+        Buffer[] states = new Buffer[n];
+        Boolean[] due = new Boolean[n];
+        int i = 0;
+        for (Appended a : finals) {
+            RobotState s = a.after();
+            robots[i] = a.event().getRobotId();
+            statuses[i] = s.getStatus().name();
+            before[i] = a.statusBeforeSuspension() == null ? null : a.statusBeforeSuspension().name();
+            sequences[i] = a.event().getSequence();
+            hashes[i] = a.event().getHash();
+            owners[i] = s.getOwnerOrgId();
+            operators[i] = s.getOperatorOrgId();
+            firmware[i] = s.getFirmwareVersion();
+            aiModels[i] = s.getAiModelVersion();
+            states[i] = Buffer.buffer(s.toByteArray());
+            due[i] = s.getMaintenanceDue();
+            i++;
         }
-        if (event.getType() == EventType.EVENT_TYPE_RECALL_REMEDIED) {
-            return connection.preparedQuery("update recall_robot set remedied_at = $3"
-                    + " where campaign_id::text = $1 and robot_id = $2 and remedied_at is null")
-                    .execute(Tuple.of(event.getPayload().getRecallRemedied().getCampaignId(), event.getRobotId(),
-                            offset(event.getOccurredAt())))
-                    .replaceWithVoid();
-        }
-        return Uni.createFrom().voidItem();
+        return connection.preparedQuery("""
+                update robot r set status = u.status, status_before_suspension = u.before, last_sequence = u.seq,
+                    last_hash = u.hash, owner_org_id = u.owner, operator_org_id = u.operator, firmware_version = u.firmware,
+                    ai_model_version = u.ai_model, state = u.state, updated_at = $12, maintenance_due = u.due
+                from unnest($1::bpchar[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[],
+                            $8::text[], $9::text[], $10::bytea[], $11::boolean[])
+                     as u(robot_id, status, before, seq, hash, owner, operator, firmware, ai_model, state, due)
+                where r.robot_id = u.robot_id""")
+                .execute(Tuple.from(List.<Object>of(robots, statuses, before, sequences, hashes, owners, operators,
+                        firmware, aiModels, states, due, at)))
+                .replaceWithVoid();
     }
 
-    private static boolean componentsChanged(LifecycleEvent event) {
-        return event.getType() == EventType.EVENT_TYPE_PRODUCED || event.getType() == EventType.EVENT_TYPE_COMPONENT_REPLACED;
+    private static Uni<Void> replaceComponents(SqlConnection connection, Set<String> robotIds, Map<String, Appended> last) {
+        List<Object[]> rows = new ArrayList<>();
+        for (String robotId : robotIds) {
+            for (var c : last.get(robotId).after().getComponentsList()) {
+                rows.add(new Object[] { robotId, c.getPartNumber(), c.getLot(), c.getSerial() });
+            }
+        }
+        Uni<Void> cleared = connection.preparedQuery("delete from robot_component where robot_id = any($1::bpchar[])")
+                .execute(Tuple.of(robotIds.toArray(new String[0]))).replaceWithVoid();
+        return rows.isEmpty() ? cleared : cleared.chain(() -> connection.preparedQuery("""
+                insert into robot_component (robot_id, part_number, lot, serial)
+                select * from unnest($1::text[], $2::text[], $3::text[], $4::text[])""")
+                .execute(Tuple.of(column(rows, 0, String.class), column(rows, 1, String.class), column(rows, 2, String.class),
+                        column(rows, 3, String.class)))
+                .replaceWithVoid());
     }
 
-    private Uni<Void> replaceComponents(SqlConnection connection, RobotState after) {
-        List<Tuple> rows = after.getComponentsList().stream()
-                .map(c -> Tuple.of(after.getRobotId(), c.getPartNumber(), c.getLot(), c.getSerial())).toList();
-        Uni<Void> cleared = connection.preparedQuery("delete from robot_component where robot_id = $1")
-                .execute(Tuple.of(after.getRobotId())).replaceWithVoid();
-        return rows.isEmpty() ? cleared : cleared.chain(() -> connection.preparedQuery(
-                "insert into robot_component (robot_id, part_number, lot, serial) values ($1, $2, $3, $4)")
-                .executeBatch(rows).replaceWithVoid());
+    /** Appends feed entries in the given order, numbered in commit order (advisory lock). */
+    private static Uni<Void> appendFeed(SqlConnection connection, List<Appended> entries) {
+        int n = entries.size();
+        String[] robots = new String[n];
+        String[] statuses = new String[n];
+        Boolean[] suspended = new Boolean[n];
+        String[] recalls = new String[n];
+        String[] causes = new String[n];
+        OffsetDateTime[] changed = new OffsetDateTime[n];
+        String[] operators = new String[n];
+        Long[] sequences = new Long[n];
+        Buffer[] configuration = new Buffer[n];
+        for (int i = 0; i < n; i++) {
+            WatchStatusChangesResponse f = entries.get(i).feedEntry();
+            robots[i] = f.getRobotId();
+            statuses[i] = f.getStatus().name();
+            suspended[i] = f.getSuspended();
+            // text[][] of ragged rows is not possible: each row's recalls travel as one space-joined string.
+            recalls[i] = String.join(" ", f.getOpenStopUseRecallsList());
+            causes[i] = f.getCause().name();
+            changed[i] = offset(f.getChangedAt());
+            operators[i] = f.getOperatorOrgId();
+            sequences[i] = f.getEventSequence();
+            configuration[i] = f.hasConfigurationChange() ? Buffer.buffer(f.getConfigurationChange().toByteArray()) : null;
+        }
+        return connection.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(FEED_LOCK))
+                .chain(() -> connection.preparedQuery("""
+                        insert into status_feed (robot_id, status, suspended, open_stop_use_recalls, cause, changed_at,
+                                                 operator_org_id, event_sequence, configuration_change)
+                        select robot_id, status, suspended, coalesce(string_to_array(nullif(recalls, ''), ' '), '{}')::text[], cause, changed_at,
+                               operator, seq, configuration
+                        from unnest($1::text[], $2::text[], $3::boolean[], $4::text[], $5::text[], $6::timestamptz[],
+                                    $7::text[], $8::bigint[], $9::bytea[]) with ordinality
+                             as u(robot_id, status, suspended, recalls, cause, changed_at, operator, seq, configuration, ord)
+                        order by ord""")
+                        .execute(Tuple.from(List.<Object>of(robots, statuses, suspended, recalls, causes, changed, operators,
+                                sequences, configuration))))
+                .replaceWithVoid();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T[] column(List<Object[]> rows, int index, Class<T> type) {
+        T[] out = (T[]) java.lang.reflect.Array.newInstance(type, rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            out[i] = type.cast(rows.get(i)[index]);
+        }
+        return out;
     }
 
     /** What FindRobots filters on; empty strings and nulls mean any. */
@@ -150,19 +317,6 @@ public class RobotRepository {
                     rows.forEach(row -> out.add(parseState(row.getBuffer("state").getBytes())));
                     return out;
                 });
-    }
-
-    /** Appends a status change to the feed, in commit order. */
-    public Uni<Void> appendFeed(SqlConnection connection, RobotState after, EventType cause, Instant changedAt) {
-        return connection.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(FEED_LOCK))
-                .chain(() -> connection.preparedQuery("""
-                        insert into status_feed (robot_id, status, suspended, open_stop_use_recalls, cause, changed_at)
-                        values ($1, $2, $3, $4, $5, $6)""")
-                        .execute(Tuple.from(List.of(after.getRobotId(), after.getStatus().name(),
-                                after.getStatus() == RobotStatus.ROBOT_STATUS_SUSPENDED,
-                                after.getOpenStopUseRecallsList().toArray(new String[0]), cause.name(),
-                                changedAt.atOffset(ZoneOffset.UTC)))))
-                .replaceWithVoid();
     }
 
     public Uni<Optional<RobotState>> state(RobotId id) {
@@ -207,14 +361,15 @@ public class RobotRepository {
 
     public Uni<List<WatchStatusChangesResponse>> feedAfter(long feedSequence, int limit) {
         return database.preparedQuery("""
-                select feed_sequence, robot_id, status, suspended, open_stop_use_recalls, cause, changed_at
+                select feed_sequence, robot_id, status, suspended, open_stop_use_recalls, cause, changed_at,
+                       operator_org_id, event_sequence, configuration_change
                 from status_feed where feed_sequence > $1 order by feed_sequence limit $2""")
                 .execute(Tuple.of(feedSequence, limit))
                 .map(rows -> {
                     List<WatchStatusChangesResponse> out = new ArrayList<>();
                     for (Row row : rows) {
                         OffsetDateTime at = row.getOffsetDateTime("changed_at");
-                        out.add(WatchStatusChangesResponse.newBuilder()
+                        WatchStatusChangesResponse.Builder change = WatchStatusChangesResponse.newBuilder()
                                 .setFeedSequence(row.getLong("feed_sequence"))
                                 .setRobotId(row.getString("robot_id"))
                                 .setStatus(RobotStatus.valueOf(row.getString("status")))
@@ -222,7 +377,13 @@ public class RobotRepository {
                                 .addAllOpenStopUseRecalls(List.of(row.getArrayOfStrings("open_stop_use_recalls")))
                                 .setCause(EventType.valueOf(row.getString("cause")))
                                 .setChangedAt(Timestamp.newBuilder().setSeconds(at.toEpochSecond()).setNanos(at.getNano()))
-                                .build());
+                                .setOperatorOrgId(row.getString("operator_org_id"))
+                                .setEventSequence(row.getLong("event_sequence"));
+                        var configuration = row.getBuffer("configuration_change");
+                        if (configuration != null) {
+                            change.setConfigurationChange(parseConfiguration(configuration.getBytes()));
+                        }
+                        out.add(change.build());
                     }
                     return out;
                 });
@@ -237,6 +398,14 @@ public class RobotRepository {
             return LifecycleEvent.parseFrom(body);
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("stored event is unreadable", e);
+        }
+    }
+
+    private static ConfigurationChange parseConfiguration(byte[] bytes) {
+        try {
+            return ConfigurationChange.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("stored configuration change is unreadable", e);
         }
     }
 

@@ -197,5 +197,8 @@ public final class EventValidator {
         v.requiredText(field + ".lot", c.getLot(), 64);
         v.requiredText(field + ".serial", c.getSerial(), 64);
         v.optionalText(field + ".description", c.getDescription(), MAX_TEXT);
+        if (c.getCategory() == io.robotid.proto.lifecycle.v1.ComponentCategory.UNRECOGNIZED) {
+            v.add(field + ".category", "must be a ComponentCategory (or unset)");
+        }
     }
 }

@@ -29,7 +29,7 @@ public class LifecycleQueries {
     /** Events checked per database round trip while verifying. */
     private static final int VERIFY_PAGE = 1_000;
 
-    public record EventPage(List<LifecycleEvent> events, String nextCursor) {
+    public record EventPage(List<LifecycleEvent> events, String nextCursor, boolean custodyWithheld) {
     }
 
     private final RobotRepository robots;
@@ -138,7 +138,13 @@ public class LifecycleQueries {
         return state.toBuilder().clearOwnerOrgId().clearOperatorOrgId().clearPendingTransferTo().build();
     }
 
-    public Uni<EventPage> events(String robotId, List<EventType> types, Instant from, Instant to, PageRequest page) {
+    /** Events whose payload is commercial or health data, withheld from those who may not know custody. */
+    private static final java.util.Set<EventType> CUSTODY_EVENTS = java.util.EnumSet.of(EventType.EVENT_TYPE_SOLD,
+            EventType.EVENT_TYPE_TRANSFER_INITIATED, EventType.EVENT_TYPE_TRANSFER_ACCEPTED, EventType.EVENT_TYPE_LEASED,
+            EventType.EVENT_TYPE_DEPLOYED, EventType.EVENT_TYPE_TELEMETRY_SUMMARY);
+
+    public Uni<EventPage> events(CallerIdentity caller, String robotId, List<EventType> types, Instant from, Instant to,
+            PageRequest page) {
         Violations v = new Violations();
         RobotId id = v.robotId("robot_id", robotId);
         for (int i = 0; i < types.size(); i++) {
@@ -158,12 +164,27 @@ public class LifecycleQueries {
             }
         }
         v.throwIfAny();
-        return robots.events(id, types.stream().map(Enum::name).toList(), from, to, after, page.fetchSize())
-                .map(rows -> {
-                    boolean more = rows.size() > page.size();
-                    List<LifecycleEvent> items = more ? rows.subList(0, page.size()) : rows;
-                    return new EventPage(items, more ? Long.toString(items.get(items.size() - 1).getSequence()) : null);
-                });
+        long afterSequence = after;
+        return robots.state(id).chain(state -> {
+            boolean full = state.isEmpty() || mayKnowCustody(caller, id, state.get());
+            return robots.events(id, types.stream().map(Enum::name).toList(), from, to, afterSequence, page.fetchSize())
+                    .map(rows -> {
+                        boolean more = rows.size() > page.size();
+                        List<LifecycleEvent> items = more ? rows.subList(0, page.size()) : rows;
+                        String next = more ? Long.toString(items.get(items.size() - 1).getSequence()) : null;
+                        return new EventPage(full ? items : items.stream().map(LifecycleQueries::withheld).toList(), next,
+                                !full);
+                    });
+        });
+    }
+
+    private static LifecycleEvent withheld(LifecycleEvent event) {
+        LifecycleEvent.Builder b = event.toBuilder();
+        b.getRecordedBuilder().clearSubject().clearOrganisation();
+        if (CUSTODY_EVENTS.contains(event.getType())) {
+            b.clearPayload();
+        }
+        return b.build();
     }
 
     /** Recomputes the chain from the first event and names the first sequence that does not match. */

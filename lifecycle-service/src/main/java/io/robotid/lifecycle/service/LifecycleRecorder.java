@@ -2,13 +2,19 @@ package io.robotid.lifecycle.service;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 
 import io.robotid.kit.audit.AuditStamp;
@@ -17,6 +23,7 @@ import io.robotid.kit.error.DomainException;
 import io.robotid.kit.error.GrpcErrors;
 import io.robotid.kit.id.RobotId;
 import io.robotid.kit.idempotency.IdempotentSqlWrites;
+import io.robotid.kit.idempotency.IdempotentWrites;
 import io.robotid.kit.validation.Violations;
 import io.robotid.lifecycle.client.IdentityGateway;
 import io.robotid.lifecycle.domain.EventChain;
@@ -27,21 +34,23 @@ import io.robotid.lifecycle.domain.StateMachine;
 import io.robotid.lifecycle.repository.RecallRepository;
 import io.robotid.lifecycle.repository.RobotRepository;
 import io.robotid.proto.common.v1.AuditStamp.Builder;
+import io.robotid.proto.lifecycle.v1.ConfigurationChange;
 import io.robotid.proto.lifecycle.v1.EventType;
 import io.robotid.proto.lifecycle.v1.LifecycleEvent;
 import io.robotid.proto.lifecycle.v1.RecordEventRequest;
 import io.robotid.proto.lifecycle.v1.RecordEventResponse;
 import io.robotid.proto.lifecycle.v1.RobotState;
 import io.robotid.proto.lifecycle.v1.RobotStatus;
+import io.robotid.proto.lifecycle.v1.WatchStatusChangesResponse;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
- * Appends events to robots' chains. One transaction per event: the request id is claimed, the
- * robot's row is locked (so two writers never fork a chain), the caller's right and the state
- * machine are checked, the event is sealed onto the chain, the projection updated, and a status
- * change put on the feed.
+ * Appends events to robots' chains, one event or a batch per transaction: the request ids are
+ * claimed, the robots' rows locked (so two writers never fork a chain), each caller's right and
+ * the state machine checked, each event sealed onto its chain and the projection updated in
+ * memory, then everything stored with a statement per kind of row, and changes put on the feed.
  */
 @ApplicationScoped
 public class LifecycleRecorder {
@@ -81,18 +90,25 @@ public class LifecycleRecorder {
         return new Checked(id, EventValidator.typeOf(request.getPayload()));
     }
 
+    /** Records one event: the same path as a batch of one, whose refusal is thrown. */
     public Uni<RecordEventResponse> record(WriteContext context, RecordEventRequest request) {
-        Checked checked = check(context, request);
-        return identity.requireIssued(checked.id()).chain(() -> robots.database().withTransaction(connection ->
-                recordOn(connection, context, request, checked)));
+        BatchItem item = new BatchItem(context, request);
+        return write(List.of(item)).map(done -> {
+            if (item.refusal != null) {
+                throw item.refusal;
+            }
+            return item.response;
+        });
     }
 
-    /** One request of a batch: its context, and what became of it (null while pending). */
+    /** One request of a batch: its context, and what became of it (both null while pending). */
     public static final class BatchItem {
         public final WriteContext context;
         public final RecordEventRequest request;
         public DomainException refusal;
+        public RecordEventResponse response;
         private Checked checked;
+        private IdempotentSqlWrites.Claim claim;
 
         public BatchItem(WriteContext context, RecordEventRequest request) {
             this.context = context;
@@ -101,11 +117,27 @@ public class LifecycleRecorder {
     }
 
     /**
-     * Records a batch (RecordEvents) in one transaction, each event inside its own savepoint, so a
-     * refused event leaves the others in and one commit serves the whole batch. If the batch
-     * transaction itself fails (a deadlock with another stream), the events are recorded one by one.
+     * Records a batch (RecordEvents) in one transaction with a statement per kind of row, not per
+     * event; a refused event is left out and the others go in. If the transaction itself fails (a
+     * deadlock with another stream, a request id claimed concurrently), the events are recorded
+     * one by one.
      */
     public Uni<List<BatchItem>> recordBatch(List<BatchItem> items) {
+        return write(items).onFailure().recoverWithUni(failure -> Multi.createFrom().iterable(items)
+                .filter(item -> item.checked != null)
+                .onItem().transformToUniAndConcatenate(item -> {
+                    item.refusal = null;
+                    item.response = null;
+                    return record(item.context, item.request).invoke(response -> item.response = response)
+                            .replaceWithVoid()
+                            .onFailure().recoverWithItem(single -> {
+                                item.refusal = GrpcErrors.classify(single);
+                                return null;
+                            });
+                }).collect().last().replaceWith(items));
+    }
+
+    private Uni<List<BatchItem>> write(List<BatchItem> items) {
         List<BatchItem> pending = new ArrayList<>();
         for (BatchItem item : items) {
             try {
@@ -115,81 +147,175 @@ public class LifecycleRecorder {
                 item.refusal = e;
             }
         }
-        Uni<Void> issued = Multi.createFrom().iterable(pending).onItem().transformToUniAndConcatenate(item ->
-                identity.requireIssued(item.checked.id()).onFailure().recoverWithUni(failure -> {
-                    item.refusal = GrpcErrors.classify(failure);
-                    return Uni.createFrom().voidItem();
-                })).collect().last().replaceWithVoid();
-        return issued.chain(() -> robots.database().withTransaction(connection -> Multi.createFrom()
-                .iterable(pending).filter(item -> item.refusal == null)
-                .onItem().transformToUniAndConcatenate(item -> connection.query("savepoint event").execute()
-                        .chain(() -> recordOn(connection, item.context, item.request, item.checked))
-                        .chain(() -> connection.query("release savepoint event").execute())
+        // Is each robot an issued ID? (identity-service, answers cached, so once per robot.)
+        Uni<Void> issued = Multi.createFrom().iterable(pending)
+                .onItem().transformToUniAndConcatenate(item -> identity.requireIssued(item.checked.id())
                         .onFailure().recoverWithUni(failure -> {
                             item.refusal = GrpcErrors.classify(failure);
-                            return connection.query("rollback to savepoint event").execute();
+                            return Uni.createFrom().voidItem();
                         }))
-                .collect().last().replaceWithVoid()))
-                .replaceWith(items)
-                .onFailure().recoverWithUni(failure -> Multi.createFrom().iterable(pending)
-                        .onItem().transformToUniAndConcatenate(item -> {
-                            item.refusal = null;
-                            return record(item.context, item.request).replaceWithVoid()
-                                    .onFailure().recoverWithItem(single -> {
-                                        item.refusal = GrpcErrors.classify(single);
-                                        return null;
-                                    });
-                        }).collect().last().replaceWith(items));
+                .collect().last().replaceWithVoid();
+        return issued.chain(() -> {
+            List<BatchItem> toWrite = pending.stream().filter(item -> item.refusal == null).toList();
+            return toWrite.isEmpty() ? Uni.createFrom().voidItem()
+                    : robots.database().withTransaction(connection -> writeOn(connection, toWrite));
+        }).replaceWith(items);
     }
 
-    private Uni<RecordEventResponse> recordOn(SqlConnection connection, WriteContext context,
-            RecordEventRequest request, Checked checked) {
-        RobotId id = checked.id();
-        EventType type = checked.type();
-        return IdempotentSqlWrites.execute(connection, context, request, RecordEventResponse.parser(),
-                        () -> robots.lockOrCreate(connection, id, context.at()).chain(locked -> {
-                            RobotState state = locked.state();
-                            long next = state.getLastSequence() + 1;
-                            if (request.getExpectedSequence() != 0 && request.getExpectedSequence() != next) {
-                                throw DomainException.aborted("SEQUENCE_CONFLICT", "expected sequence "
-                                        + request.getExpectedSequence() + " but the chain's next is " + next
-                                        + ": another writer appended first; re-read and retry");
-                            }
-                            RecordingRights.check(context.caller(), type, id, state);
-                            RobotStatus after = StateMachine.next(state.getStatus(), type,
-                                    locked.statusBeforeSuspension());
-                            Uni<Void> precondition = type != EventType.EVENT_TYPE_RECALL_REMEDIED
-                                    ? Uni.createFrom().voidItem()
-                                    : recalls.isOpen(connection, request.getPayload().getRecallRemedied().getCampaignId(),
-                                            id.canonical()).invoke(open -> {
-                                                if (!open) {
-                                                    throw DomainException.failedPrecondition("RECALL_NOT_OPEN",
-                                                            "robot " + id.canonical() + " has no open recall "
-                                                                    + request.getPayload().getRecallRemedied().getCampaignId(),
-                                                            java.util.Map.of("robot_id", id.canonical()));
-                                                }
-                                            }).replaceWithVoid();
-                            return precondition.chain(() -> {
-                            LifecycleEvent event = EventChain.seal(LifecycleEvent.newBuilder()
-                                    .setRobotId(id.canonical()).setSequence(next).setType(type)
-                                    .setOccurredAt(request.getOccurredAt()).setPayload(request.getPayload())
-                                    .setStatusAfter(after).setRecorded(stamp(context)).build(), locked.lastHash());
-                            RobotState projected = RobotProjection.apply(state, event, thresholds);
-                            RobotStatus beforeSuspension = type == EventType.EVENT_TYPE_SUSPENDED ? state.getStatus()
-                                    : type == EventType.EVENT_TYPE_REINSTATED ? null : locked.statusBeforeSuspension();
-                            Uni<Void> stored = robots.append(connection, event, projected, beforeSuspension, context.at());
-                            if (feedChanged(state, projected)) {
-                                stored = stored.chain(() -> robots.appendFeed(connection, projected, type, context.at()));
-                            }
-                            return stored.replaceWith(RecordEventResponse.newBuilder().setEvent(event).build());
-                            });
-                        }));
+    /**
+     * Inside the transaction: claims the request ids (retries get their stored answers), locks the
+     * robots, applies every event in memory in stream order (rights, state machine, expected
+     * sequence, open recalls), then stores the results set-based.
+     */
+    private Uni<Void> writeOn(SqlConnection connection, List<BatchItem> items) {
+        // A request id repeated inside the batch is answered like a retry of its first use.
+        Map<UUID, BatchItem> first = new LinkedHashMap<>();
+        Map<BatchItem, BatchItem> repeats = new LinkedHashMap<>();
+        for (BatchItem item : items) {
+            item.claim = IdempotentSqlWrites.Claim.of(item.context, item.request);
+            BatchItem earlier = first.putIfAbsent(item.context.requestId(), item);
+            if (earlier != null) {
+                repeats.put(item, earlier);
+            }
+        }
+        List<BatchItem> distinct = new ArrayList<>(first.values());
+        return IdempotentSqlWrites.claimAll(connection, distinct.stream().map(i -> i.claim).toList())
+                .chain(claimed -> {
+                    List<BatchItem> retried = distinct.stream().filter(i -> !claimed.contains(i.context.requestId())).toList();
+                    List<BatchItem> fresh = distinct.stream().filter(i -> claimed.contains(i.context.requestId())).toList();
+                    Uni<Void> replayed = retried.isEmpty() ? Uni.createFrom().voidItem()
+                            : IdempotentSqlWrites.stored(connection, retried.stream().map(i -> i.context.requestId()).toList())
+                                    .invoke(stored -> retried.forEach(item -> replay(item, stored.get(item.context.requestId()))))
+                                    .replaceWithVoid();
+                    return replayed.chain(() -> fresh.isEmpty() ? Uni.createFrom().voidItem() : appendOn(connection, fresh));
+                })
+                .invoke(() -> repeats.forEach((repeat, earlier) -> {
+                    if (!Arrays.equals(repeat.claim.requestHash(), earlier.claim.requestHash())) {
+                        repeat.refusal = requestIdReused();
+                    } else {
+                        repeat.refusal = earlier.refusal;
+                        repeat.response = earlier.response;
+                    }
+                }));
     }
 
-    /** What the feed carries: status, suspension and open stop-use recalls. */
-    private static boolean feedChanged(RobotState before, RobotState after) {
-        return before.getStatus() != after.getStatus()
-                || !before.getOpenStopUseRecallsList().equals(after.getOpenStopUseRecallsList());
+    private static void replay(BatchItem item, IdempotentSqlWrites.StoredWrite stored) {
+        if (stored == null || !stored.isRetryOf(item.claim)) {
+            item.refusal = requestIdReused();
+        } else if (stored.response() == null) {
+            item.refusal = DomainException.aborted("REQUEST_IN_FLIGHT", "request_id " + item.context.requestId()
+                    + " is being processed; retry");
+        } else {
+            try {
+                item.response = RecordEventResponse.parseFrom(stored.response());
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("stored response of " + item.context.requestId() + " is unreadable", e);
+            }
+        }
+    }
+
+    private static DomainException requestIdReused() {
+        return DomainException.invalidArgument(IdempotentWrites.REQUEST_ID_REUSED, "request_id",
+                "was already used for a different request; use a new UUID for a new request");
+    }
+
+    private Uni<Void> appendOn(SqlConnection connection, List<BatchItem> items) {
+        Set<String> robotIds = new HashSet<>();
+        boolean remedies = false;
+        for (BatchItem item : items) {
+            robotIds.add(item.checked.id().canonical());
+            remedies |= item.checked.type() == EventType.EVENT_TYPE_RECALL_REMEDIED;
+        }
+        Instant now = items.get(0).context.at();
+        Uni<Set<String>> openRecalls = remedies ? recalls.openFor(connection, robotIds)
+                : Uni.createFrom().item(Set.<String>of());
+        return robots.lockAll(connection, robotIds, now).chain(locked -> openRecalls.chain(open -> {
+            Set<String> stillOpen = new HashSet<>(open);
+            List<RobotRepository.Appended> appended = new ArrayList<>();
+            Map<UUID, RecordEventResponse> responses = new LinkedHashMap<>();
+            Set<UUID> refused = new HashSet<>();
+            for (BatchItem item : items) {
+                try {
+                    RobotRepository.Appended a = apply(item, locked, stillOpen);
+                    appended.add(a);
+                    item.response = RecordEventResponse.newBuilder().setEvent(a.event()).build();
+                    responses.put(item.context.requestId(), item.response);
+                } catch (DomainException e) {
+                    item.refusal = e;
+                    refused.add(item.context.requestId());
+                }
+            }
+            return robots.appendAll(connection, appended, now)
+                    .chain(() -> IdempotentSqlWrites.completeAll(connection, responses, refused));
+        }));
+    }
+
+    /** Applies one event to its robot's locked state, in memory; throws the refusal. */
+    private RobotRepository.Appended apply(BatchItem item, Map<String, RobotRepository.LockedRobot> locked,
+            Set<String> openRecalls) {
+        RecordEventRequest request = item.request;
+        RobotId id = item.checked.id();
+        EventType type = item.checked.type();
+        RobotRepository.LockedRobot robot = locked.get(id.canonical());
+        RobotState state = robot.state();
+        long next = state.getLastSequence() + 1;
+        if (request.getExpectedSequence() != 0 && request.getExpectedSequence() != next) {
+            throw DomainException.aborted("SEQUENCE_CONFLICT", "expected sequence " + request.getExpectedSequence()
+                    + " but the chain's next is " + next + ": another writer appended first; re-read and retry");
+        }
+        RecordingRights.check(item.context.caller(), type, id, state);
+        RobotStatus after = StateMachine.next(state.getStatus(), type, robot.statusBeforeSuspension());
+        if (type == EventType.EVENT_TYPE_RECALL_REMEDIED) {
+            String campaign = request.getPayload().getRecallRemedied().getCampaignId();
+            if (!openRecalls.remove(RecallRepository.openKey(campaign, id.canonical()))) {
+                throw DomainException.failedPrecondition("RECALL_NOT_OPEN", "robot " + id.canonical()
+                        + " has no open recall " + campaign, Map.of("robot_id", id.canonical()));
+            }
+        }
+        LifecycleEvent event = EventChain.seal(LifecycleEvent.newBuilder()
+                .setRobotId(id.canonical()).setSequence(next).setType(type)
+                .setOccurredAt(request.getOccurredAt()).setPayload(request.getPayload())
+                .setStatusAfter(after).setRecorded(stamp(item.context)).build(), robot.lastHash());
+        RobotState projected = RobotProjection.apply(state, event, thresholds);
+        RobotStatus beforeSuspension = type == EventType.EVENT_TYPE_SUSPENDED ? state.getStatus()
+                : type == EventType.EVENT_TYPE_REINSTATED ? null : robot.statusBeforeSuspension();
+        locked.put(id.canonical(), new RobotRepository.LockedRobot(projected, beforeSuspension, event.getHash()));
+        return new RobotRepository.Appended(event, projected, beforeSuspension,
+                feedEntry(state, projected, event, item.context.at()));
+    }
+
+    /**
+     * What the feed carries for other services' projections: status, suspension, open stop-use
+     * recalls, operator, and configuration changes; null when the event changed none of them.
+     */
+    static WatchStatusChangesResponse feedEntry(RobotState before, RobotState after, LifecycleEvent event, Instant at) {
+        ConfigurationChange configuration = switch (event.getType()) {
+            case EVENT_TYPE_COMPONENT_REPLACED -> ConfigurationChange.newBuilder()
+                    .setOldPart(event.getPayload().getComponentReplaced().getOldPart())
+                    .setNewPart(event.getPayload().getComponentReplaced().getNewPart()).build();
+            case EVENT_TYPE_SOFTWARE_UPDATED -> ConfigurationChange.newBuilder()
+                    .setPreviousFirmwareVersion(before.getFirmwareVersion()).setFirmwareVersion(after.getFirmwareVersion())
+                    .setPreviousAiModelVersion(before.getAiModelVersion()).setAiModelVersion(after.getAiModelVersion())
+                    .build();
+            default -> null;
+        };
+        boolean changed = configuration != null || before.getStatus() != after.getStatus()
+                || !before.getOpenStopUseRecallsList().equals(after.getOpenStopUseRecallsList())
+                || !before.getOperatorOrgId().equals(after.getOperatorOrgId());
+        if (!changed) {
+            return null;
+        }
+        WatchStatusChangesResponse.Builder entry = WatchStatusChangesResponse.newBuilder()
+                .setRobotId(after.getRobotId()).setStatus(after.getStatus())
+                .setSuspended(after.getStatus() == RobotStatus.ROBOT_STATUS_SUSPENDED)
+                .addAllOpenStopUseRecalls(after.getOpenStopUseRecallsList())
+                .setChangedAt(Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()))
+                .setCause(event.getType()).setOperatorOrgId(after.getOperatorOrgId())
+                .setEventSequence(event.getSequence());
+        if (configuration != null) {
+            entry.setConfigurationChange(configuration);
+        }
+        return entry.build();
     }
 
     private static io.robotid.proto.common.v1.AuditStamp stamp(WriteContext context) {

@@ -34,7 +34,7 @@ class HistoryAndSearchTest {
 
     @BeforeAll
     static void setUp() {
-        fleet = new Fleet().issue(6);
+        fleet = new Fleet().issue(8);
     }
 
     @AfterAll
@@ -126,7 +126,7 @@ class HistoryAndSearchTest {
         List<RecordEventRequest> sent = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             // 7: bad input, refused before the batch's transaction; 12: not the robot's to record,
-            // refused inside it (its savepoint rolled back, the rest of the batch kept).
+            // refused inside it (left out; the rest of the batch kept, chained without it).
             sent.add(event(robot, i == 12 ? suspended() : telemetry(i == 7 ? 150 : 95 - i)).build());
         }
         sent.forEach(r -> upload.onNext(RecordEventsRequest.newBuilder().setEvent(r).build()));
@@ -164,5 +164,89 @@ class HistoryAndSearchTest {
     static RobotState status(String robot) {
         return fleet.as(Tokens.auditor()).getRobotStatus(GetRobotStatusRequest.newBuilder().setRobotId(robot).build())
                 .getState();
+    }
+
+    static RecordEventsResponse upload(String token, List<RecordEventRequest> requests) throws Exception {
+        SingleAnswer<RecordEventsResponse> answer = new SingleAnswer<>();
+        StreamObserver<RecordEventsRequest> upload = fleet.async(token).withDeadlineAfter(30, TimeUnit.SECONDS)
+                .recordEvents(answer);
+        requests.forEach(r -> upload.onNext(RecordEventsRequest.newBuilder().setEvent(r).build()));
+        upload.onCompleted();
+        return answer.await(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aRetriedStreamRecordsNothingTwiceAndARequestIdReusedForOtherContentIsRefused() throws Exception {
+        String robot = fleet.robots.get(6);
+        String maker = Tokens.manufacturer(fleet.manufacturerCode);
+        fleet.as(maker).recordEvent(event(robot, produced()).build());
+        fleet.as(maker).recordEvent(event(robot, sold("org-a")).build());
+        fleet.as(Tokens.token("op", "OPERATOR", "org_id", "org-a")).recordEvent(event(robot, deployed("org-a")).build());
+        String self = Tokens.token("r", "ROBOT", "robot_id", robot);
+        List<RecordEventRequest> sent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            sent.add(event(robot, telemetry(90 - i)).build());
+        }
+        // The same request twice in one stream, then the same id with other content.
+        sent.add(sent.get(1));
+        sent.add(sent.get(2).toBuilder().setPayload(telemetry(12)).build());
+
+        RecordEventsResponse first = upload(self, sent);
+        assertThat(first.getRecorded()).as(first.toString()).isEqualTo(6);
+        assertThat(first.getRefusedList()).singleElement().satisfies(refusal -> {
+            assertThat(refusal.getIndex()).isEqualTo(6);
+            assertThat(refusal.getCode()).isEqualTo("INVALID_ARGUMENT");
+            assertThat(refusal.getMessage()).contains("request_id");
+        });
+        long sequence = fleet.as(self).getRobotStatus(GetRobotStatusRequest.newBuilder().setRobotId(robot).build())
+                .getState().getLastSequence();
+        assertThat(sequence).isEqualTo(3 + 5);
+
+        // A client that lost the answer sends the whole stream again: the same answers, nothing new.
+        RecordEventsResponse retried = upload(self, sent);
+        assertThat(retried).isEqualTo(first);
+        assertThat(fleet.as(self).getRobotStatus(GetRobotStatusRequest.newBuilder().setRobotId(robot).build())
+                .getState().getLastSequence()).isEqualTo(sequence);
+        // A single retry of a streamed event answers the event the stream recorded.
+        LifecycleEvent stored = fleet.as(self).recordEvent(sent.get(3)).getEvent();
+        assertThat(stored.getSequence()).isEqualTo(4 + 3);
+        assertThat(fleet.as(Tokens.auditor()).verifyChain(VerifyChainRequest.newBuilder().setRobotId(robot).build())
+                .getIntact()).isTrue();
+    }
+
+    @Test
+    void eventHistoryShowsCustodyAndTelemetryOnlyToThoseWhoMayKnowThem() {
+        String robot = fleet.robots.get(7);
+        String maker = Tokens.manufacturer(fleet.manufacturerCode);
+        String owner = Tokens.token("op", "OPERATOR", "org_id", "org-q");
+        fleet.as(maker).recordEvent(event(robot, produced()).build());
+        fleet.as(maker).recordEvent(event(robot, sold("org-q")).build());
+        fleet.as(owner).recordEvent(event(robot, deployed("org-q")).build());
+        fleet.as(Tokens.token("r", "ROBOT", "robot_id", robot)).recordEvent(event(robot, telemetry(88)).build());
+        ListEventsRequest request = ListEventsRequest.newBuilder().setRobotId(robot).build();
+
+        for (String insider : List.of(owner, maker, Tokens.regulator(), Tokens.auditor())) {
+            ListEventsResponse full = fleet.as(insider).listEvents(request);
+            assertThat(full.getCustodyWithheld()).isFalse();
+            assertThat(full.getEvents(1).getPayload().getSold().getBuyerOrgId()).isEqualTo("org-q");
+            assertThat(full.getEvents(3).getPayload().hasTelemetrySummary()).isTrue();
+        }
+        for (String outsider : List.of(Tokens.token("op2", "OPERATOR", "org_id", "org-other"),
+                Tokens.token("fixer", "SERVICE_PROVIDER", "org_id", "svc-1"), Tokens.role("CERTIFICATION_BODY"))) {
+            ListEventsResponse withheld = fleet.as(outsider).listEvents(request);
+            assertThat(withheld.getCustodyWithheld()).isTrue();
+            assertThat(withheld.getEventsList()).extracting(LifecycleEvent::getType).containsExactly(
+                    EventType.EVENT_TYPE_PRODUCED, EventType.EVENT_TYPE_SOLD, EventType.EVENT_TYPE_DEPLOYED,
+                    EventType.EVENT_TYPE_TELEMETRY_SUMMARY);
+            assertThat(withheld.getEvents(0).getPayload().getProduced().getFirmwareVersion()).isEqualTo("3.1.0");
+            assertThat(withheld.getEventsList().subList(1, 4)).allSatisfy(e -> assertThat(e.hasPayload()).isFalse());
+            assertThat(withheld.getEventsList()).allSatisfy(e -> {
+                assertThat(e.getRecorded().getSubject()).isEmpty();
+                assertThat(e.getRecorded().getOrganisation()).isEmpty();
+                assertThat(e.getHash()).hasSize(64);
+            });
+            assertThat(withheld.toString()).doesNotContain("org-q");
+        }
+        refused(() -> fleet.anonymous().listEvents(request), Status.Code.UNAUTHENTICATED);
     }
 }

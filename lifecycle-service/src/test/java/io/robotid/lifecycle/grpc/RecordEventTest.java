@@ -208,6 +208,12 @@ class RecordEventTest {
         invalid(() -> record(maker(), event(robot, EventPayload.newBuilder().setProduced(Produced.newBuilder()
                 .setBuildDate("yesterday").setFactoryTestPassed(true).setFirmwareVersion("1")).build()).build()),
                 "payload.produced.build_date");
+        invalid(() -> record(Tokens.token("fixer", "SERVICE_PROVIDER", "org_id", "svc-1"), event(robot,
+                EventPayload.newBuilder().setComponentReplaced(ComponentReplaced.newBuilder()
+                        .setOldPart(Component.newBuilder().setPartNumber("MTR-100").setLot("L7").setSerial("S1"))
+                        .setNewPart(Component.newBuilder().setPartNumber("MTR-101").setLot("L8").setSerial("S2")
+                                .setCategoryValue(99))).build()).build()),
+                "payload.component_replaced.new_part.category");
         String neverIssued = robot.substring(0, 16) + "999999999999";
         refused(() -> record(maker(), event(neverIssued + Mod3736.checkCharacter(neverIssued), produced()).build()),
                 Status.Code.NOT_FOUND);

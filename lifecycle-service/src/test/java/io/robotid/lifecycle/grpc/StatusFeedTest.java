@@ -2,6 +2,7 @@ package io.robotid.lifecycle.grpc;
 
 import static io.robotid.lifecycle.support.Fleet.*;
 import static io.robotid.testkit.GrpcAssertions.invalid;
+import static io.robotid.testkit.GrpcAssertions.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.grpc.Context;
+import io.grpc.Status;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.robotid.lifecycle.support.Fleet;
@@ -44,7 +46,7 @@ class StatusFeedTest {
         Context.CancellableContext call = Context.current().withCancellation();
         try {
             call.run(() -> {
-                Iterator<WatchStatusChangesResponse> stream = fleet.as(Tokens.auditor())
+                Iterator<WatchStatusChangesResponse> stream = fleet.as(Tokens.role("REGISTRY_SERVICE"))
                         .withDeadlineAfter(20, TimeUnit.SECONDS)
                         .watchStatusChanges(WatchStatusChangesRequest.newBuilder().setFromSequence(from).build());
                 while (out.size() < count && stream.hasNext()) {
@@ -128,5 +130,57 @@ class StatusFeedTest {
     void aNegativeStartIsRefused() {
         invalid(() -> fleet.as(Tokens.auditor()).watchStatusChanges(WatchStatusChangesRequest.newBuilder()
                 .setFromSequence(-1).build()).hasNext(), "from_sequence");
+    }
+
+    @Test
+    void theFeedCarriesTheOperatorAndConfigurationChanges() {
+        long start = lastFeedSequence();
+        String robot = fleet.robots.get(2);
+        String maker = Tokens.manufacturer(fleet.manufacturerCode);
+        fleet.as(maker).recordEvent(event(robot, produced()).build());
+        fleet.as(maker).recordEvent(event(robot, sold("org-b")).build());
+        fleet.as(Tokens.token("op", "OPERATOR", "org_id", "org-b")).recordEvent(event(robot, deployed("org-b")).build());
+        Component newDrive = Component.newBuilder().setPartNumber("MTR-101").setLot("L9").setSerial("S9")
+                .setSafetyRelevant(true).setCategory(ComponentCategory.COMPONENT_CATEGORY_ACTUATOR).build();
+        fleet.as(Tokens.token("fixer", "SERVICE_PROVIDER", "org_id", "svc-1")).recordEvent(event(robot,
+                EventPayload.newBuilder().setComponentReplaced(ComponentReplaced.newBuilder()
+                        .setOldPart(Component.newBuilder().setPartNumber("MTR-100").setLot("L7").setSerial("S1")
+                                .setSafetyRelevant(true))
+                        .setNewPart(newDrive).setReason("worn")).build()).build());
+        fleet.as(maker).recordEvent(event(robot, EventPayload.newBuilder().setSoftwareUpdated(SoftwareUpdated.newBuilder()
+                .setFirmwareVersion("3.2.0").setPackageSha256("b".repeat(64))).build()).build());
+
+        List<WatchStatusChangesResponse> changes = read(start, 4);
+        assertThat(changes).extracting(WatchStatusChangesResponse::getCause).containsExactly(
+                EventType.EVENT_TYPE_PRODUCED, EventType.EVENT_TYPE_DEPLOYED, EventType.EVENT_TYPE_COMPONENT_REPLACED,
+                EventType.EVENT_TYPE_SOFTWARE_UPDATED);
+        assertThat(changes).extracting(WatchStatusChangesResponse::getEventSequence).containsExactly(1L, 3L, 4L, 5L);
+        assertThat(changes.get(0).hasConfigurationChange()).isFalse();
+        assertThat(changes.get(1).getOperatorOrgId()).isEqualTo("org-b");
+        ConfigurationChange part = changes.get(2).getConfigurationChange();
+        assertThat(part.getOldPart().getPartNumber()).isEqualTo("MTR-100");
+        assertThat(part.getNewPart()).isEqualTo(newDrive);
+        ConfigurationChange software = changes.get(3).getConfigurationChange();
+        assertThat(software.getPreviousFirmwareVersion()).isEqualTo("3.1.0");
+        assertThat(software.getFirmwareVersion()).isEqualTo("3.2.0");
+        assertThat(software.getPreviousAiModelVersion()).isEqualTo("vla-1");
+        assertThat(software.getAiModelVersion()).isEqualTo("vla-1");
+        assertThat(changes).allSatisfy(change -> assertThat(change.getOperatorOrgId())
+                .isEqualTo(change.getCause() == EventType.EVENT_TYPE_PRODUCED ? "" : "org-b"));
+    }
+
+    @Test
+    void onlyRegistryServicesRegulatorsAndAuditorsMayFollowTheFeed() {
+        WatchStatusChangesRequest request = WatchStatusChangesRequest.newBuilder().setFromSequence(0).build();
+        for (String outsider : List.of(Tokens.manufacturer(fleet.manufacturerCode),
+                Tokens.token("op", "OPERATOR", "org_id", "org-a"), Tokens.role("CERTIFICATION_BODY"),
+                Tokens.token("r", "ROBOT", "robot_id", fleet.robots.get(0)))) {
+            refused(() -> fleet.as(outsider).withDeadlineAfter(5, TimeUnit.SECONDS).watchStatusChanges(request).hasNext(),
+                    Status.Code.PERMISSION_DENIED);
+        }
+        refused(() -> fleet.anonymous().withDeadlineAfter(5, TimeUnit.SECONDS).watchStatusChanges(request).hasNext(),
+                Status.Code.UNAUTHENTICATED);
+        refused(() -> fleet.as(Tokens.expired("REGISTRY_SERVICE")).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .watchStatusChanges(request).hasNext(), Status.Code.UNAUTHENTICATED);
     }
 }

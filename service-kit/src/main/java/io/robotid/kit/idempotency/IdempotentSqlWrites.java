@@ -1,8 +1,14 @@
 package io.robotid.kit.idempotency;
 
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -63,5 +69,103 @@ public final class IdempotentSqlWrites {
                         throw new IllegalStateException("stored response of " + context.requestId() + " is unreadable", e);
                     }
                 });
+    }
+
+    /** One request of a set-based write: its context and its request hash. */
+    public record Claim(WriteContext context, byte[] requestHash) {
+        public static Claim of(WriteContext context, Message request) {
+            return new Claim(context, RequestHash.of(context.operation(), request));
+        }
+    }
+
+    /** A request id already recorded by an earlier (committed) write. */
+    public record StoredWrite(String operation, String subject, byte[] requestHash, byte[] response) {
+        /** Whether {@code claim} is a retry of this write (same operation, caller and request). */
+        public boolean isRetryOf(Claim claim) {
+            return claim.context().operation().equals(operation) && claim.context().caller().subject().equals(subject)
+                    && Arrays.equals(claim.requestHash(), requestHash);
+        }
+    }
+
+    /**
+     * Claims many request ids with one statement, on the caller's transaction; answers the ids this
+     * call claimed. An id that was not claimed is already recorded (see {@link #stored}); an id
+     * claimed by a concurrent transaction makes this statement wait for it, as the single claim does.
+     * The ids must be distinct.
+     */
+    public static Uni<Set<UUID>> claimAll(SqlConnection connection, List<Claim> claims) {
+        int n = claims.size();
+        UUID[] ids = new UUID[n];
+        String[] operations = new String[n];
+        String[] subjects = new String[n];
+        String[] roles = new String[n];
+        String[] organisations = new String[n];
+        OffsetDateTime[] times = new OffsetDateTime[n];
+        String[] traces = new String[n];
+        Buffer[] hashes = new Buffer[n];
+        for (int i = 0; i < n; i++) {
+            WriteContext c = claims.get(i).context();
+            ids[i] = c.requestId();
+            operations[i] = c.operation();
+            subjects[i] = c.caller().subject();
+            roles[i] = c.caller().auditRole();
+            organisations[i] = c.caller().auditOrganisation();
+            times[i] = c.at().atOffset(ZoneOffset.UTC);
+            traces[i] = c.traceId();
+            hashes[i] = Buffer.buffer(claims.get(i).requestHash());
+        }
+        return connection.preparedQuery("""
+                insert into write_record (request_id, operation, subject, role, organisation, recorded_at, trace_id, request_sha256)
+                select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                                     $7::text[], $8::bytea[])
+                on conflict (request_id) do nothing returning request_id""")
+                .execute(Tuple.from(List.<Object>of(ids, operations, subjects, roles, organisations, times, traces, hashes)))
+                .map(rows -> {
+                    Set<UUID> claimed = new HashSet<>();
+                    rows.forEach(row -> claimed.add(row.getUUID("request_id")));
+                    return claimed;
+                });
+    }
+
+    /** The recorded writes of these request ids. */
+    public static Uni<Map<UUID, StoredWrite>> stored(SqlConnection connection, List<UUID> ids) {
+        return connection.preparedQuery(
+                "select request_id, operation, subject, request_sha256, response from write_record where request_id = any($1::uuid[])")
+                .execute(Tuple.of(ids.toArray(new UUID[0])))
+                .map(rows -> {
+                    Map<UUID, StoredWrite> out = new HashMap<>();
+                    for (Row row : rows) {
+                        var response = row.getBuffer("response");
+                        out.put(row.getUUID("request_id"), new StoredWrite(row.getString("operation"),
+                                row.getString("subject"), row.getBuffer("request_sha256").getBytes(),
+                                response == null ? null : response.getBytes()));
+                    }
+                    return out;
+                });
+    }
+
+    /**
+     * Finishes a set-based write: stores the responses of the writes done and drops the claims of
+     * the requests that were refused (so a corrected retry with the same id runs).
+     */
+    public static Uni<Void> completeAll(SqlConnection connection, Map<UUID, ? extends Message> responses,
+            Set<UUID> refused) {
+        Uni<Void> released = refused.isEmpty() ? Uni.createFrom().voidItem()
+                : connection.preparedQuery("delete from write_record where request_id = any($1::uuid[])")
+                        .execute(Tuple.of(refused.toArray(new UUID[0]))).replaceWithVoid();
+        if (responses.isEmpty()) {
+            return released;
+        }
+        UUID[] ids = new UUID[responses.size()];
+        Buffer[] bodies = new Buffer[responses.size()];
+        int i = 0;
+        for (Map.Entry<UUID, ? extends Message> e : responses.entrySet()) {
+            ids[i] = e.getKey();
+            bodies[i++] = Buffer.buffer(e.getValue().toByteArray());
+        }
+        return released.chain(() -> connection.preparedQuery("""
+                update write_record w set response = u.response
+                from unnest($1::uuid[], $2::bytea[]) as u(request_id, response) where w.request_id = u.request_id""")
+                .execute(Tuple.of(ids, bodies))).replaceWithVoid();
     }
 }

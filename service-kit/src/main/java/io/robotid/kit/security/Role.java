@@ -10,7 +10,12 @@ public enum Role {
     RECYCLER,
     ZONE_AUTHORITY,
     ROBOT,
-    AUDITOR;
+    AUDITOR,
+    /**
+     * Another registry service reading a feed (certification and geofence follow lifecycle's);
+     * given by client credentials, never to people or external systems.
+     */
+    REGISTRY_SERVICE;
 
     /** Role names as constants, for {@code @RolesAllowed}. */
     public static final class Names {
@@ -23,6 +28,7 @@ public enum Role {
         public static final String ZONE_AUTHORITY = "ZONE_AUTHORITY";
         public static final String ROBOT = "ROBOT";
         public static final String AUDITOR = "AUDITOR";
+        public static final String REGISTRY_SERVICE = "REGISTRY_SERVICE";
 
         private Names() {
         }
