@@ -13,13 +13,24 @@ import io.robotid.proto.lifecycle.v1.RobotState;
  * Who may record which event (DESIGN.md section 4): the manufacturer of the robot (production,
  * software, recalls), its owner or operator (sale, transfer, lease, deployment, incidents),
  * service providers (maintenance, parts, recall remedies), regulators (suspension, recalls),
- * recyclers (end of life), and the robot itself (its own telemetry only).
+ * recyclers (end of life), the robot itself (its own telemetry only), and the public page (public
+ * incident reports, awaiting triage).
  */
 public final class RecordingRights {
     private RecordingRights() {
     }
 
-    public static void check(CallerIdentity caller, EventType type, RobotId id, RobotState state) {
+    public static void check(CallerIdentity caller, EventType type, RobotId id, RobotState state,
+            boolean publicReport) {
+        // The resolver records public incident reports, and nothing else; nobody else records them.
+        if (caller.has(Role.REGISTRY_SERVICE) || publicReport) {
+            if (!(type == EventType.EVENT_TYPE_INCIDENT_REPORTED && publicReport && caller.has(Role.REGISTRY_SERVICE))) {
+                throw DomainException.permissionDenied("NOT_ALLOWED_TO_RECORD_EVENT", publicReport
+                        ? "only the public page (role REGISTRY_SERVICE) records public incident reports"
+                        : "a registry service records only public incident reports");
+            }
+            return;
+        }
         boolean allowed = switch (type) {
             case EVENT_TYPE_PRODUCED, EVENT_TYPE_SOFTWARE_UPDATED -> caller.actsForManufacturer(id.manufacturerCode());
             case EVENT_TYPE_RECALL_NOTIFIED -> caller.actsForManufacturer(id.manufacturerCode())

@@ -36,13 +36,21 @@ public final class RobotProjection {
                     .setFirmwareVersion(payload.getProduced().getFirmwareVersion())
                     .setAiModelVersion(payload.getProduced().getAiModelVersion());
             case SOLD -> next.setOwnerOrgId(payload.getSold().getBuyerOrgId()).clearOperatorOrgId()
-                    .clearPendingTransferTo();
+                    .clearPendingTransferTo().clearPublicContact().clearEmergencyContact().clearDeploymentSite();
             case TRANSFER_INITIATED -> next.setPendingTransferTo(payload.getTransferInitiated().getToOrgId());
             case TRANSFER_ACCEPTED -> next.setOwnerOrgId(state.getPendingTransferTo()).clearPendingTransferTo()
-                    .clearOperatorOrgId();
+                    .clearOperatorOrgId().clearPublicContact().clearEmergencyContact().clearDeploymentSite();
             case LEASED -> next.setOperatorOrgId(payload.getLeased().getLesseeOrgId());
             case DEPLOYED -> next.setOperatorOrgId(payload.getDeployed().getOperatorOrgId().isEmpty()
-                    ? state.getOwnerOrgId() : payload.getDeployed().getOperatorOrgId());
+                    ? state.getOwnerOrgId() : payload.getDeployed().getOperatorOrgId())
+                    .setPublicContact(payload.getDeployed().getPublicContact())
+                    .setEmergencyContact(payload.getDeployed().getEmergencyContact())
+                    .setDeploymentSite(payload.getDeployed().getSite());
+            case INCIDENT_REPORTED -> {
+                if (payload.getIncidentReported().getPublicReport()) {
+                    next.setUntriagedPublicReports(state.getUntriagedPublicReports() + 1);
+                }
+            }
             case MAINTENANCE_PERFORMED -> next.setLastMaintenanceAt(event.getOccurredAt()).setMaintenanceDue(false);
             case TELEMETRY_SUMMARY -> {
                 if (thresholds.crossedBy(payload.getTelemetrySummary().getBatteryHealthPct(),
@@ -68,6 +76,9 @@ public final class RobotProjection {
             }
             case RECALL_NOTIFIED -> {
                 String campaign = payload.getRecallNotified().getCampaignId();
+                if (!state.getOpenRecallsList().contains(campaign)) {
+                    next.addOpenRecalls(campaign);
+                }
                 if (payload.getRecallNotified().getSeverity() == RecallSeverity.RECALL_SEVERITY_STOP_USE
                         && !state.getOpenStopUseRecallsList().contains(campaign)) {
                     next.addOpenStopUseRecalls(campaign);
@@ -78,6 +89,8 @@ public final class RobotProjection {
                 next.clearOpenStopUseRecalls();
                 state.getOpenStopUseRecallsList().stream().filter(c -> !c.equals(campaign))
                         .forEach(next::addOpenStopUseRecalls);
+                next.clearOpenRecalls();
+                state.getOpenRecallsList().stream().filter(c -> !c.equals(campaign)).forEach(next::addOpenRecalls);
             }
             default -> {
             }

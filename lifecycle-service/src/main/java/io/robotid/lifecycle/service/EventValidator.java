@@ -155,6 +155,11 @@ public final class EventValidator {
                 }
                 v.requiredText(p + "incident_reported.place", e.getPlace(), MAX_TEXT);
                 v.requiredText(p + "incident_reported.description", e.getDescription(), MAX_DESCRIPTION);
+                v.optionalText(p + "incident_reported.reference", e.getReference(), 64);
+                v.optionalText(p + "incident_reported.reporter_contact", e.getReporterContact(), 200);
+                if (!e.getPublicReport() && !(e.getReference().isEmpty() && e.getReporterContact().isEmpty())) {
+                    v.add(p + "incident_reported.reference", "reference and reporter_contact belong to public reports only");
+                }
             }
             case RECALL_NOTIFIED -> {
                 v.requiredText(p + "recall_notified.campaign_id", payload.getRecallNotified().getCampaignId(), MAX_TEXT);

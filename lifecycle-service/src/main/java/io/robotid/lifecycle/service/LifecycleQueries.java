@@ -184,6 +184,9 @@ public class LifecycleQueries {
         if (CUSTODY_EVENTS.contains(event.getType())) {
             b.clearPayload();
         }
+        if (event.getType() == EventType.EVENT_TYPE_INCIDENT_REPORTED) {
+            b.getPayloadBuilder().getIncidentReportedBuilder().clearReporterContact();
+        }
         return b.build();
     }
 

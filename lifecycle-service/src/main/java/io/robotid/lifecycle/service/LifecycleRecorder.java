@@ -263,7 +263,8 @@ public class LifecycleRecorder {
             throw DomainException.aborted("SEQUENCE_CONFLICT", "expected sequence " + request.getExpectedSequence()
                     + " but the chain's next is " + next + ": another writer appended first; re-read and retry");
         }
-        RecordingRights.check(item.context.caller(), type, id, state);
+        RecordingRights.check(item.context.caller(), type, id, state,
+                request.getPayload().getIncidentReported().getPublicReport());
         RobotStatus after = StateMachine.next(state.getStatus(), type, robot.statusBeforeSuspension());
         if (type == EventType.EVENT_TYPE_RECALL_REMEDIED) {
             String campaign = request.getPayload().getRecallRemedied().getCampaignId();

@@ -46,7 +46,7 @@ class RecordEventTest {
 
     @BeforeAll
     static void setUp() {
-        fleet = new Fleet().issue(12);
+        fleet = new Fleet().issue(14);
     }
 
     @AfterAll
@@ -162,6 +162,44 @@ class RecordEventTest {
         refused(() -> record(Tokens.regulator(), event(robot, decommissioned()).build()), Status.Code.PERMISSION_DENIED);
         refused(() -> fleet.anonymous().recordEvent(event(robot, suspended()).build()), Status.Code.UNAUTHENTICATED);
         assertThat(state(robot).getLastSequence()).isEqualTo(3);
+    }
+
+    static EventPayload publicReport(boolean isPublic) {
+        return EventPayload.newBuilder().setIncidentReported(IncidentReported.newBuilder()
+                .setSeverity(IncidentSeverity.INCIDENT_SEVERITY_MEDIUM).setCategory(IncidentCategory.INCIDENT_CATEGORY_MALFUNCTION)
+                .setPlace("Mall 3, level 2").setDescription("it bumped into a stroller").setPublicReport(isPublic)
+                .setReference(isPublic ? "PR-7K2M9Q" : "").setReporterContact(isPublic ? "jo@example.org" : "")).build();
+    }
+
+    @Test
+    void onlyThePublicPageRecordsPublicReportsAndTheyAwaitTriage() {
+        String robot = inService();
+        String resolver = Tokens.role("REGISTRY_SERVICE");
+        RobotState deployed = state(robot);
+        assertThat(deployed.getPublicContact().getEmail()).isEqualTo("desk@op.example");
+        assertThat(deployed.getEmergencyContact().getPhone()).isEqualTo("+861055555555");
+        assertThat(deployed.getDeploymentSite()).isEqualTo("Mall 3");
+
+        LifecycleEvent report = record(resolver, event(robot, publicReport(true)).build());
+        assertThat(report.getPayload().getIncidentReported().getReference()).isEqualTo("PR-7K2M9Q");
+        assertThat(state(robot).getUntriagedPublicReports()).isEqualTo(1);
+        // The resolver records nothing else; nobody else records public reports.
+        refused(() -> record(resolver, event(robot, suspended()).build()), Status.Code.PERMISSION_DENIED);
+        refused(() -> record(resolver, event(robot, publicReport(true).toBuilder().setIncidentReported(
+                publicReport(true).getIncidentReported().toBuilder().setPublicReport(false).setReference("")
+                        .setReporterContact("")).build()).build()), Status.Code.PERMISSION_DENIED);
+        refused(() -> record(operator("org-a"), event(robot, publicReport(true)).build()), Status.Code.PERMISSION_DENIED);
+        invalid(() -> record(operator("org-a"), event(robot, publicReport(true).toBuilder().setIncidentReported(
+                publicReport(true).getIncidentReported().toBuilder().setPublicReport(false)).build()).build()),
+                "payload.incident_reported.reference");
+        // Reporters' contacts are personal data: hidden from those who may not know custody.
+        ListEventsResponse outsider = fleet.as(Tokens.role("CERTIFICATION_BODY"))
+                .listEvents(ListEventsRequest.newBuilder().setRobotId(robot).build());
+        assertThat(outsider.getEvents(3).getPayload().getIncidentReported().getReporterContact()).isEmpty();
+        assertThat(outsider.getEvents(3).getPayload().getIncidentReported().getPublicReport()).isTrue();
+        assertThat(fleet.as(operator("org-a")).listEvents(ListEventsRequest.newBuilder().setRobotId(robot).build())
+                .getEvents(3).getPayload().getIncidentReported().getReporterContact()).isEqualTo("jo@example.org");
+        assertThat(state(robot).getLastSequence()).isEqualTo(4);
     }
 
     @Test
