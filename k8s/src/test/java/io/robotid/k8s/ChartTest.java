@@ -42,7 +42,7 @@ class ChartTest {
     static final Path CHART = Path.of("robotid");
     static final Path PRODUCTION = Path.of("values-production.yaml");
     static final Set<String> ALL = Set.of("filing", "identity", "lifecycle", "certification", "geofence");
-    static final Set<String> EXISTING = Set.of("filing", "identity", "lifecycle");
+    static final Set<String> EXISTING = Set.of("filing", "identity", "lifecycle", "certification");
 
     /** Who calls whom (DESIGN.md section 3, and the references lifecycle checks with filing). */
     static final Set<String> CALL_GRAPH = Set.of(
@@ -221,7 +221,8 @@ class ChartTest {
             }
         }
         assertThat(existingEdges).containsExactlyInAnyOrder("identity->filing", "identity->lifecycle",
-                "lifecycle->identity", "lifecycle->filing");
+                "identity->certification", "lifecycle->identity", "lifecycle->filing", "certification->filing",
+                "certification->identity", "certification->lifecycle");
     }
 
     @Test
@@ -236,6 +237,14 @@ class ChartTest {
                     }
                 }
             }
+        }
+        for (List<HasMetadata> resources : List.of(defaults(), production())) {
+            Deployment certification = of(resources, Deployment.class).stream()
+                    .filter(d -> component(d).equals("certification")).findFirst().orElseThrow();
+            Map<String, EnvVar> env = env(certification.getSpec().getTemplate().getSpec().getContainers().get(0));
+            assertThat(env.get("ROBOTID_REGISTRY_CLIENT_ID").getValue()).isEqualTo("robotid-registry-service");
+            assertThat(env.get("ROBOTID_REGISTRY_CLIENT_SECRET").getValueFrom().getSecretKeyRef().getName())
+                    .isEqualTo("robotid-registry-client");
         }
         Deployment identity = of(defaults(), Deployment.class).stream().filter(d -> component(d).equals("identity"))
                 .findFirst().orElseThrow();

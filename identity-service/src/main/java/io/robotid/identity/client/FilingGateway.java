@@ -57,6 +57,18 @@ public class FilingGateway {
                 .map(m -> new IssuanceTarget(m.getManufacturer().getCountry(), manufacturerCode, modelCode, siteCode));
     }
 
+    /** A model filing as the public page shows it (read with the page's own token), no translation. */
+    public Uni<ModelFiling> model(String token, String modelCode) {
+        return as(token).getModel(GetModelRequest.newBuilder().setModelCode(modelCode).build())
+                .map(response -> response.getFiling());
+    }
+
+    /** A manufacturer as the public page shows it (read with the page's own token), no translation. */
+    public Uni<io.robotid.proto.filing.v1.Manufacturer> manufacturer(String token, String code) {
+        return as(token).getManufacturer(GetManufacturerRequest.newBuilder().setCode(code).build())
+                .map(response -> response.getManufacturer());
+    }
+
     private static ModelFiling requireIssuable(ModelFiling model, String manufacturerCode) {
         if (!model.getManufacturerCode().equalsIgnoreCase(manufacturerCode)) {
             throw DomainException.permissionDenied("NOT_CALLERS_MANUFACTURER",

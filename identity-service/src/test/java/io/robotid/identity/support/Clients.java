@@ -58,8 +58,12 @@ public final class Clients implements AutoCloseable {
     }
 
     public Maker fileMaker() {
+        return fileMaker("Shenzhen Walker Robotics Ltd.");
+    }
+
+    public Maker fileMaker(String legalName) {
         String code = filing(Tokens.regulator()).registerManufacturer(RegisterManufacturerRequest.newBuilder()
-                .setRequestId(UUID.randomUUID().toString()).setLegalName("Shenzhen Walker Robotics Ltd.")
+                .setRequestId(UUID.randomUUID().toString()).setLegalName(legalName)
                 .setCountry("CN").setRegistrationNumber("9144-" + UUID.randomUUID().toString().substring(0, 13))
                 .addContacts(Contact.newBuilder().setPurpose(ContactPurpose.CONTACT_PURPOSE_PUBLIC).setName("Desk")
                         .setEmail("desk@example.cn"))

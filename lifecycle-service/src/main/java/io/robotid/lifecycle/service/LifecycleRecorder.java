@@ -292,7 +292,7 @@ public class LifecycleRecorder {
     static WatchStatusChangesResponse feedEntry(RobotState before, RobotState after, LifecycleEvent event, Instant at) {
         ConfigurationChange configuration = switch (event.getType()) {
             case EVENT_TYPE_COMPONENT_REPLACED -> ConfigurationChange.newBuilder()
-                    .setOldPart(event.getPayload().getComponentReplaced().getOldPart())
+                    .setOldPart(asRecorded(before, event.getPayload().getComponentReplaced().getOldPart()))
                     .setNewPart(event.getPayload().getComponentReplaced().getNewPart()).build();
             case EVENT_TYPE_SOFTWARE_UPDATED -> ConfigurationChange.newBuilder()
                     .setPreviousFirmwareVersion(before.getFirmwareVersion()).setFirmwareVersion(after.getFirmwareVersion())
@@ -317,6 +317,22 @@ public class LifecycleRecorder {
             entry.setConfigurationChange(configuration);
         }
         return entry.build();
+    }
+
+    /**
+     * The replaced part as the robot's configuration recorded it: a payload naming only its part
+     * number and serial still tells certification whether it was safety-relevant and what it was.
+     */
+    private static io.robotid.proto.lifecycle.v1.Component asRecorded(RobotState before,
+            io.robotid.proto.lifecycle.v1.Component named) {
+        return before.getComponentsList().stream()
+                .filter(c -> c.getPartNumber().equals(named.getPartNumber()) && c.getSerial().equals(named.getSerial()))
+                .findFirst()
+                .map(recorded -> named.toBuilder().setSafetyRelevant(named.getSafetyRelevant() || recorded.getSafetyRelevant())
+                        .setCategory(named.getCategory() != io.robotid.proto.lifecycle.v1.ComponentCategory.COMPONENT_CATEGORY_UNSPECIFIED
+                                ? named.getCategory() : recorded.getCategory())
+                        .build())
+                .orElse(named);
     }
 
     private static io.robotid.proto.common.v1.AuditStamp stamp(WriteContext context) {

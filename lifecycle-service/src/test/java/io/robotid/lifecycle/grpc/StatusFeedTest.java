@@ -144,8 +144,8 @@ class StatusFeedTest {
                 .setSafetyRelevant(true).setCategory(ComponentCategory.COMPONENT_CATEGORY_ACTUATOR).build();
         fleet.as(Tokens.token("fixer", "SERVICE_PROVIDER", "org_id", "svc-1")).recordEvent(event(robot,
                 EventPayload.newBuilder().setComponentReplaced(ComponentReplaced.newBuilder()
-                        .setOldPart(Component.newBuilder().setPartNumber("MTR-100").setLot("L7").setSerial("S1")
-                                .setSafetyRelevant(true))
+                        // named bare: the feed fills in what the configuration recorded
+                        .setOldPart(Component.newBuilder().setPartNumber("MTR-100").setLot("L7").setSerial("S1"))
                         .setNewPart(newDrive).setReason("worn")).build()).build());
         fleet.as(maker).recordEvent(event(robot, EventPayload.newBuilder().setSoftwareUpdated(SoftwareUpdated.newBuilder()
                 .setFirmwareVersion("3.2.0").setPackageSha256("b".repeat(64))).build()).build());
@@ -159,6 +159,7 @@ class StatusFeedTest {
         assertThat(changes.get(1).getOperatorOrgId()).isEqualTo("org-b");
         ConfigurationChange part = changes.get(2).getConfigurationChange();
         assertThat(part.getOldPart().getPartNumber()).isEqualTo("MTR-100");
+        assertThat(part.getOldPart().getSafetyRelevant()).as("recorded at PRODUCED").isTrue();
         assertThat(part.getNewPart()).isEqualTo(newDrive);
         ConfigurationChange software = changes.get(3).getConfigurationChange();
         assertThat(software.getPreviousFirmwareVersion()).isEqualTo("3.1.0");

@@ -71,6 +71,16 @@ public final class Registrations {
         return new Registrations(code, site, model, makerToken);
     }
 
+    /** Issues {@code count} identities (ID and certificate) of the model at the site. */
+    public List<io.robotid.proto.identity.v1.Identity> issueIdentities(Registry registry, int count) {
+        List<io.robotid.proto.identity.v1.Identity> out = new ArrayList<>();
+        Registry.as(IdentityServiceGrpc.newBlockingStub(registry.channel("identity-service")), manufacturerToken)
+                .issueIdentities(IssueIdentitiesRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
+                        .setModelCode(modelCode).setSiteCode(siteCode).setProductionYear(26).setCount(count).build())
+                .forEachRemaining(chunk -> out.addAll(chunk.getIdentitiesList()));
+        return out;
+    }
+
     /** Issues {@code count} IDs of the model at the site. */
     public List<String> issue(Registry registry, int count) {
         List<String> ids = new ArrayList<>();

@@ -1,0 +1,188 @@
+package io.robotid.certification.grpc;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+
+import io.quarkus.grpc.GrpcService;
+import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.robotid.certification.domain.CertificateAction.Action;
+import io.robotid.certification.repository.FeedRepository;
+import io.robotid.certification.service.BodyService;
+import io.robotid.certification.service.CertificateService;
+import io.robotid.certification.service.CertificationProtos;
+import io.robotid.certification.service.EffectiveService;
+import io.robotid.certification.service.TestResultService;
+import io.robotid.kit.audit.WriteContext;
+import io.robotid.kit.error.DomainException;
+import io.robotid.kit.error.GrpcErrors;
+import io.robotid.kit.idempotency.IdempotentWrites;
+import io.robotid.kit.security.CallerIdentity;
+import io.robotid.kit.security.Role;
+import io.robotid.proto.certification.v1.*;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The gRPC face of certification-service: proto in, domain call, proto out, errors mapped here,
+ * outside the transaction. Roles are checked by annotation; organisation binding (a body acts for
+ * its certification_body_id only) by the services.
+ */
+@GrpcService
+@Authenticated
+public class CertificationGrpcService implements CertificationService {
+    /** How often a caught-up feed looks for new changes. */
+    static final Duration FEED_POLL = Duration.ofMillis(200);
+    static final int FEED_PAGE = 500;
+
+    private final BodyService bodies;
+    private final TestResultService results;
+    private final CertificateService certificates;
+    private final EffectiveService effective;
+    private final FeedRepository feed;
+    private final IdempotentWrites writes;
+    private final SecurityIdentity identity;
+    private final Clock clock;
+
+    @Inject
+    public CertificationGrpcService(BodyService bodies, TestResultService results, CertificateService certificates,
+            EffectiveService effective, FeedRepository feed, IdempotentWrites writes, SecurityIdentity identity,
+            Clock clock) {
+        this.bodies = bodies;
+        this.results = results;
+        this.certificates = certificates;
+        this.effective = effective;
+        this.feed = feed;
+        this.writes = writes;
+        this.identity = identity;
+        this.clock = clock;
+    }
+
+    @Override
+    @RolesAllowed(Role.Names.REGULATOR)
+    public Uni<AccreditBodyResponse> accreditBody(AccreditBodyRequest request) {
+        return write("AccreditBody", request.getRequestId(), request, AccreditBodyResponse.parser(),
+                context -> bodies.accredit(context, request));
+    }
+
+    @Override
+    public Uni<GetBodyResponse> getBody(GetBodyRequest request) {
+        return read(() -> bodies.get(request.getBodyId()));
+    }
+
+    @Override
+    @RolesAllowed(Role.Names.CERTIFICATION_BODY)
+    public Uni<SubmitTestResultResponse> submitTestResult(SubmitTestResultRequest request) {
+        return Uni.createFrom().<SubmitTestResultResponse>deferred(() -> results.submit(
+                WriteContext.of(caller(), request.getRequestId(), TestResultService.OPERATION, clock), token(), request))
+                .onFailure().transform(GrpcErrors::toStatusException);
+    }
+
+    @Override
+    public Uni<GetTestResultResponse> getTestResult(GetTestResultRequest request) {
+        return read(() -> results.get(caller(), request.getResultId()));
+    }
+
+    @Override
+    @RolesAllowed({ Role.Names.REGULATOR, Role.Names.AUDITOR, Role.Names.MANUFACTURER, Role.Names.CERTIFICATION_BODY })
+    public Uni<ListTestResultsResponse> listTestResults(ListTestResultsRequest request) {
+        return read(() -> results.list(caller(), request));
+    }
+
+    @Override
+    public Uni<GetCertificateResponse> getCertificate(GetCertificateRequest request) {
+        return read(() -> certificates.get(request.getCertificateId())
+                .map(c -> GetCertificateResponse.newBuilder().setCertificate(c).build()));
+    }
+
+    @Override
+    public Uni<ListCertificatesResponse> listCertificates(ListCertificatesRequest request) {
+        return read(() -> certificates.list(request));
+    }
+
+    @Override
+    @RolesAllowed({ Role.Names.REGULATOR, Role.Names.CERTIFICATION_BODY })
+    public Uni<SuspendCertificateResponse> suspendCertificate(SuspendCertificateRequest request) {
+        return write("SuspendCertificate", request.getRequestId(), request, SuspendCertificateResponse.parser(),
+                context -> certificates.change(context, Action.SUSPEND, request.getCertificateId(), request.getReason())
+                        .map(c -> SuspendCertificateResponse.newBuilder().setCertificate(c).build()));
+    }
+
+    @Override
+    @RolesAllowed({ Role.Names.REGULATOR, Role.Names.CERTIFICATION_BODY })
+    public Uni<ReinstateCertificateResponse> reinstateCertificate(ReinstateCertificateRequest request) {
+        return write("ReinstateCertificate", request.getRequestId(), request, ReinstateCertificateResponse.parser(),
+                context -> certificates.change(context, Action.REINSTATE, request.getCertificateId(), request.getReason())
+                        .map(c -> ReinstateCertificateResponse.newBuilder().setCertificate(c).build()));
+    }
+
+    @Override
+    @RolesAllowed({ Role.Names.REGULATOR, Role.Names.CERTIFICATION_BODY })
+    public Uni<RevokeCertificateResponse> revokeCertificate(RevokeCertificateRequest request) {
+        return write("RevokeCertificate", request.getRequestId(), request, RevokeCertificateResponse.parser(),
+                context -> certificates.change(context, Action.REVOKE, request.getCertificateId(), request.getReason())
+                        .map(c -> RevokeCertificateResponse.newBuilder().setCertificate(c).build()));
+    }
+
+    @Override
+    public Uni<GetEffectiveCertificationsResponse> getEffectiveCertifications(GetEffectiveCertificationsRequest request) {
+        return read(() -> effective.effective(token(), request.getRobotId(),
+                request.hasAt() ? CertificationProtos.instant(request.getAt()) : null));
+    }
+
+    /**
+     * Every change after {@code from_sequence}, in order, then new ones as they commit. The feed's
+     * numbers follow commit order, so resuming from the last applied number loses nothing and
+     * repeats nothing.
+     */
+    @Override
+    @RolesAllowed({ Role.Names.REGISTRY_SERVICE, Role.Names.REGULATOR, Role.Names.AUDITOR })
+    public Multi<WatchCertificationChangesResponse> watchCertificationChanges(WatchCertificationChangesRequest request) {
+        if (request.getFromSequence() < 0) {
+            return Multi.createFrom().failure(GrpcErrors.toStatusException(
+                    DomainException.invalidArgument("from_sequence", "must be 0 or a sequence already received")));
+        }
+        AtomicLong last = new AtomicLong(request.getFromSequence());
+        return Multi.createBy().repeating()
+                .uni(() -> feed.after(last.get(), FEED_PAGE)
+                        .call(page -> page.size() < FEED_PAGE
+                                ? Uni.createFrom().voidItem().onItem().delayIt().by(FEED_POLL)
+                                : Uni.createFrom().voidItem()))
+                .indefinitely()
+                .onItem().transformToIterable(page -> page)
+                .filter(change -> change.getSequence() > last.get())
+                .invoke(change -> last.set(change.getSequence()))
+                .onFailure().transform(GrpcErrors::toStatusException);
+    }
+
+    private CallerIdentity caller() {
+        return CallerIdentity.from(identity);
+    }
+
+    private String token() {
+        return identity.getCredential(AccessTokenCredential.class).getToken();
+    }
+
+    /** A mutating call: idempotent by request_id and audited, in one transaction with the write. */
+    private <R extends Message> Uni<R> write(String operation, String requestId, Message request, Parser<R> parser,
+            Function<WriteContext, Uni<R>> work) {
+        return Uni.createFrom().deferred(() -> {
+            WriteContext context = WriteContext.of(caller(), requestId, operation, clock);
+            return writes.execute(context, request, parser, () -> work.apply(context));
+        }).onFailure().transform(GrpcErrors::toStatusException);
+    }
+
+    private static <R> Uni<R> read(Supplier<Uni<? extends R>> work) {
+        return Uni.createFrom().<R>deferred(work).onFailure().transform(GrpcErrors::toStatusException);
+    }
+}

@@ -1,0 +1,271 @@
+package io.robotid.certification.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.robotid.certification.client.LifecycleFeed;
+import io.robotid.certification.domain.ProtoValues;
+import io.robotid.certification.domain.RevalidationRules;
+import io.robotid.certification.domain.Tier;
+import io.robotid.certification.repository.FeedRepository;
+import io.robotid.proto.certification.v1.ChangeKind;
+import io.robotid.proto.certification.v1.RevalidationNeed;
+import io.robotid.proto.certification.v1.UnitRevalidation;
+import io.robotid.proto.certification.v1.WatchCertificationChangesResponse;
+import io.robotid.proto.lifecycle.v1.WatchStatusChangesResponse;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Follows lifecycle-service's feed in the background and marks the tiers a part or software
+ * change re-opens on that unit (RevalidationRules).
+ *
+ * <p>Started on StartupEvent; every step is non-blocking (the gRPC stream, the token request and
+ * the SQL client), so it never holds an event loop. The feed position lives in
+ * {@code feed_position} and moves only forward, in the same transaction as the marks an entry
+ * causes ({@code ... where last_sequence < $seq}), so after a restart it resumes after the last
+ * applied entry: nothing is missed, and an entry seen twice (a resumed stream, a second replica)
+ * changes nothing the second time. Entries that re-open nothing are not written one by one: the
+ * position catches up every {@value #IDLE_CHECKPOINT} of them (re-reading them after a crash is
+ * harmless). When the stream fails or ends it reconnects after a delay that doubles from
+ * {@code first-retry} up to {@code max-retry}.
+ */
+@ApplicationScoped
+public class LifecycleFollower {
+    private static final Logger LOG = Logger.getLogger(LifecycleFollower.class);
+    static final String CONSUMER = "lifecycle";
+    /** Entries without effect between two position writes. */
+    static final int IDLE_CHECKPOINT = 200;
+
+    private final LifecycleFeed feed;
+    private final Pool database;
+    private final FeedRepository certificationFeed;
+    private final Vertx vertx;
+    private final Clock clock;
+    private final boolean enabled;
+    private final Duration firstRetry;
+    private final Duration maxRetry;
+
+    private boolean running;
+    private long generation;
+    private Cancellable subscription;
+    private LifecycleFeed.Watch watch;
+    private long timer = -1;
+    private int failures;
+    private volatile long lastStored;
+
+    public LifecycleFollower(LifecycleFeed feed, Pool database, FeedRepository certificationFeed, Vertx vertx, Clock clock,
+            @ConfigProperty(name = "robotid.certification.lifecycle-feed.enabled", defaultValue = "true") boolean enabled,
+            @ConfigProperty(name = "robotid.certification.lifecycle-feed.first-retry", defaultValue = "500ms") Duration firstRetry,
+            @ConfigProperty(name = "robotid.certification.lifecycle-feed.max-retry", defaultValue = "30s") Duration maxRetry) {
+        this.feed = feed;
+        this.database = database;
+        this.certificationFeed = certificationFeed;
+        this.vertx = vertx;
+        this.clock = clock;
+        this.enabled = enabled;
+        this.firstRetry = firstRetry;
+        this.maxRetry = maxRetry;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (enabled) {
+            start();
+        } else {
+            LOG.info("lifecycle feed follower disabled (robotid.certification.lifecycle-feed.enabled=false)");
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    /** Starts following from the stored position (no-op when running). */
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        failures = 0;
+        connect();
+    }
+
+    /** Stops following: the stream is cancelled; what was applied stays applied. */
+    public synchronized void stop() {
+        running = false;
+        generation++;
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+            timer = -1;
+        }
+        if (subscription != null) {
+            subscription.cancel();
+            subscription = null;
+        }
+        if (watch != null) {
+            watch.cancel();
+            watch = null;
+        }
+    }
+
+    public synchronized boolean isRunning() {
+        return running;
+    }
+
+    private synchronized void connect() {
+        timer = -1;
+        if (!running) {
+            return;
+        }
+        long current = ++generation;
+        subscription = position()
+                .chain(from -> feed.token().map(token -> Map.entry(from, token)))
+                .subscribe().with(start -> watch(current, start.getKey(), start.getValue()),
+                        failure -> disconnected(current, failure));
+    }
+
+    private synchronized void watch(long current, long from, String token) {
+        if (current != generation || !running) {
+            return;
+        }
+        lastStored = from;
+        LOG.infof("following the lifecycle feed after sequence %d", from);
+        LifecycleFeed.Watch started = feed.watch(token, from, entry -> apply(entry).invoke(() -> resetFailures(current)),
+                failure -> disconnected(current, failure));
+        watch = started;
+    }
+
+    private synchronized void resetFailures(long current) {
+        if (current == generation) {
+            failures = 0;
+        }
+    }
+
+    private synchronized void disconnected(long current, Throwable failure) {
+        if (current != generation || !running) {
+            return;
+        }
+        subscription = null;
+        watch = null;
+        if (failure instanceof StatusRuntimeException sre && sre.getStatus().getCode() == Status.Code.UNAUTHENTICATED) {
+            feed.forgetToken();
+        }
+        long delay = Math.min(maxRetry.toMillis(), firstRetry.toMillis() << Math.min(failures, 16));
+        failures++;
+        if (failure == null) {
+            LOG.infof("lifecycle feed ended; reconnecting in %d ms", delay);
+        } else {
+            LOG.warnf("lifecycle feed interrupted (%s); reconnecting in %d ms", describe(failure), delay);
+        }
+        timer = vertx.setTimer(Math.max(1, delay), id -> connect());
+    }
+
+    private static String describe(Throwable failure) {
+        return failure instanceof StatusRuntimeException sre ? sre.getStatus().getCode() + " "
+                + String.valueOf(sre.getStatus().getDescription()) : failure.toString();
+    }
+
+    /** The stored position: the last lifecycle feed sequence whose effect is applied. */
+    public Uni<Long> position() {
+        return database.preparedQuery("select last_sequence from feed_position where consumer = $1")
+                .execute(Tuple.of(CONSUMER)).map(rows -> rows.iterator().next().getLong("last_sequence"));
+    }
+
+    /**
+     * Applies one entry: the position moves to it, with the marks it causes, in one transaction;
+     * nothing happens if the position is there already.
+     *
+     * @return true when this call applied it
+     */
+    Uni<Boolean> apply(WatchStatusChangesResponse entry) {
+        Map<Tier, String> reopened = RevalidationRules.reopened(entry);
+        long sequence = entry.getFeedSequence();
+        if (reopened.isEmpty()) {
+            if (sequence - lastStored < IDLE_CHECKPOINT) {
+                return Uni.createFrom().item(false);
+            }
+            return database.withTransaction(connection -> advance(connection, sequence))
+                    .invoke(advanced -> lastStored = Math.max(lastStored, sequence));
+        }
+        return database.withTransaction(connection -> advance(connection, sequence)
+                .call(advanced -> advanced ? mark(connection, entry, reopened) : Uni.createFrom().voidItem()))
+                .invoke(advanced -> lastStored = Math.max(lastStored, sequence));
+    }
+
+    private static Uni<Boolean> advance(SqlConnection connection, long sequence) {
+        return connection.preparedQuery("""
+                update feed_position set last_sequence = $2, updated_at = now()
+                where consumer = $1 and last_sequence < $2""")
+                .execute(Tuple.of(CONSUMER, sequence)).map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * One mark per re-opened tier, since the time lifecycle-service recorded the change. A passing
+     * unit-level test of the tier dated at or after it (posted before this entry arrived)
+     * satisfies it at once. A feed entry tells consumers the unit's open needs.
+     */
+    private Uni<Void> mark(SqlConnection connection, WatchStatusChangesResponse entry, Map<Tier, String> reopened) {
+        String robot = entry.getRobotId();
+        Instant since = ProtoValues.instant(entry.getChangedAt());
+        Instant now = clock.instant();
+        List<Tuple> rows = new ArrayList<>();
+        reopened.forEach((tier, cause) -> rows.add(Tuple.from(List.of(robot, tier.name(), since.atOffset(ZoneOffset.UTC),
+                cause, entry.getEventSequence(), entry.getFeedSequence(), now.atOffset(ZoneOffset.UTC)))));
+        return RobotLocks.lock(connection, robot)
+                .chain(() -> connection.preparedQuery("""
+                        insert into revalidation_mark (robot_id, tier, since, cause, lifecycle_event_sequence,
+                            lifecycle_feed_sequence, marked_at, cleared_at, cleared_by_certificate)
+                        select cast($1 as text), cast($2 as text), cast($3 as timestamptz), cast($4 as text),
+                            cast($5 as bigint), cast($6 as bigint), cast($7 as timestamptz),
+                            case when c.id is null then null else cast($7 as timestamptz) end, c.id
+                        from (select 1) one left join lateral (
+                            select id from certificate where certified_subject = cast($1 as text)
+                              and tier = cast($2 as text) and test_date >= cast($3 as timestamptz)
+                            order by seq limit 1) c on true
+                        on conflict (robot_id, tier, lifecycle_feed_sequence) do nothing""")
+                        .executeBatch(rows))
+                .chain(() -> openNeeds(connection, robot))
+                .chain(needs -> certificationFeed.append(connection, WatchCertificationChangesResponse.newBuilder()
+                        .setChangedAt(ProtoValues.timestamp(now)).setKind(ChangeKind.CHANGE_KIND_REVALIDATION_CHANGED)
+                        .setRevalidation(UnitRevalidation.newBuilder().setRobotId(robot).addAllNeeds(needs)).build()))
+                .invoke(() -> LOG.infof("robot %s: %s need re-validation after lifecycle feed entry %d", robot,
+                        reopened.keySet(), entry.getFeedSequence()));
+    }
+
+    private static Uni<List<RevalidationNeed>> openNeeds(SqlConnection connection, String robot) {
+        return connection.preparedQuery("""
+                select tier, since, cause, lifecycle_event_sequence, lifecycle_feed_sequence from revalidation_mark
+                where robot_id = $1 and cleared_at is null order by id""")
+                .execute(Tuple.of(robot)).map(rows -> {
+                    List<RevalidationNeed> out = new ArrayList<>();
+                    for (Row row : rows) {
+                        out.add(RevalidationNeed.newBuilder().setTier(Tier.valueOf(row.getString("tier")).proto())
+                                .setSince(ProtoValues.timestamp(row.getOffsetDateTime("since").toInstant()))
+                                .setCause(row.getString("cause"))
+                                .setLifecycleEventSequence(row.getLong("lifecycle_event_sequence"))
+                                .setLifecycleFeedSequence(row.getLong("lifecycle_feed_sequence")).build());
+                    }
+                    return out;
+                });
+    }
+}

@@ -1,0 +1,39 @@
+package io.robotid.identity.client;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.quarkus.grpc.GrpcClient;
+import io.robotid.kit.grpc.ForwardedToken;
+import io.robotid.proto.certification.v1.GetEffectiveCertificationsRequest;
+import io.robotid.proto.certification.v1.GetEffectiveCertificationsResponse;
+import io.robotid.proto.certification.v1.MutinyCertificationServiceGrpc;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * certification-service, for the public robot page: what the robot is certified for now (model-
+ * and unit-level combined, tightest conditions). With a deadline
+ * ({@code robotid.resolver.certification-deadline}).
+ */
+@ApplicationScoped
+public class CertificationGateway {
+    private final MutinyCertificationServiceGrpc.MutinyCertificationServiceStub certification;
+    private final Duration deadline;
+
+    public CertificationGateway(
+            @GrpcClient("certification") MutinyCertificationServiceGrpc.MutinyCertificationServiceStub certification,
+            @ConfigProperty(name = "robotid.resolver.certification-deadline", defaultValue = "2s") Duration deadline) {
+        this.certification = certification;
+        this.deadline = deadline;
+    }
+
+    public Uni<GetEffectiveCertificationsResponse> effective(String token, String robotId) {
+        return ForwardedToken.attach(certification, token)
+                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .getEffectiveCertifications(GetEffectiveCertificationsRequest.newBuilder().setRobotId(robotId).build());
+    }
+}

@@ -1,0 +1,72 @@
+package io.robotid.identity.client;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.google.protobuf.Timestamp;
+
+import io.quarkus.grpc.GrpcClient;
+import io.robotid.kit.grpc.ForwardedToken;
+import io.robotid.proto.lifecycle.v1.EventPayload;
+import io.robotid.proto.lifecycle.v1.GetRecallCampaignRequest;
+import io.robotid.proto.lifecycle.v1.GetRobotStatusRequest;
+import io.robotid.proto.lifecycle.v1.IncidentReported;
+import io.robotid.proto.lifecycle.v1.LifecycleEvent;
+import io.robotid.proto.lifecycle.v1.ListEventsRequest;
+import io.robotid.proto.lifecycle.v1.ListEventsResponse;
+import io.robotid.proto.lifecycle.v1.MutinyLifecycleServiceGrpc;
+import io.robotid.proto.lifecycle.v1.RecallCampaign;
+import io.robotid.proto.lifecycle.v1.RecordEventRequest;
+import io.robotid.proto.lifecycle.v1.RobotState;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * lifecycle-service, for the public robot page: the robot's status and (for those who may see
+ * it) its events, asked with the viewer's token so that lifecycle-service applies its own
+ * redaction; public incident reports, recorded with this service's REGISTRY_SERVICE token. Every
+ * call has a deadline ({@code robotid.resolver.lifecycle-deadline}).
+ */
+@ApplicationScoped
+public class LifecycleGateway {
+    private final MutinyLifecycleServiceGrpc.MutinyLifecycleServiceStub lifecycle;
+    private final Duration deadline;
+
+    public LifecycleGateway(@GrpcClient("lifecycle") MutinyLifecycleServiceGrpc.MutinyLifecycleServiceStub lifecycle,
+            @ConfigProperty(name = "robotid.resolver.lifecycle-deadline", defaultValue = "2s") Duration deadline) {
+        this.lifecycle = lifecycle;
+        this.deadline = deadline;
+    }
+
+    public Uni<RobotState> status(String token, String robotId) {
+        return as(token).getRobotStatus(GetRobotStatusRequest.newBuilder().setRobotId(robotId).build())
+                .map(response -> response.getState());
+    }
+
+    /** The first {@code pageSize} events, oldest first. */
+    public Uni<ListEventsResponse> events(String token, String robotId, int pageSize) {
+        return as(token).listEvents(ListEventsRequest.newBuilder().setRobotId(robotId).setPageSize(pageSize).build());
+    }
+
+    public Uni<RecallCampaign> recall(String token, String campaignId) {
+        return as(token).getRecallCampaign(GetRecallCampaignRequest.newBuilder().setCampaignId(campaignId).build())
+                .map(response -> response.getCampaign());
+    }
+
+    public Uni<LifecycleEvent> recordPublicReport(String serviceToken, String requestId, String robotId,
+            Instant occurredAt, IncidentReported report) {
+        return as(serviceToken).recordEvent(RecordEventRequest.newBuilder().setRequestId(requestId).setRobotId(robotId)
+                .setOccurredAt(Timestamp.newBuilder().setSeconds(occurredAt.getEpochSecond())
+                        .setNanos(occurredAt.getNano()))
+                .setPayload(EventPayload.newBuilder().setIncidentReported(report)).build())
+                .map(response -> response.getEvent());
+    }
+
+    private MutinyLifecycleServiceGrpc.MutinyLifecycleServiceStub as(String token) {
+        return ForwardedToken.attach(lifecycle, token).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}
