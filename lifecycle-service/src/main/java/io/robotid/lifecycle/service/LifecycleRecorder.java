@@ -14,7 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 
 import io.robotid.kit.audit.AuditStamp;
@@ -23,7 +22,6 @@ import io.robotid.kit.error.DomainException;
 import io.robotid.kit.error.GrpcErrors;
 import io.robotid.kit.id.RobotId;
 import io.robotid.kit.idempotency.IdempotentSqlWrites;
-import io.robotid.kit.idempotency.IdempotentWrites;
 import io.robotid.kit.validation.Violations;
 import io.robotid.lifecycle.client.IdentityGateway;
 import io.robotid.lifecycle.domain.EventChain;
@@ -147,11 +145,14 @@ public class LifecycleRecorder {
                 item.refusal = e;
             }
         }
-        // Is each robot an issued ID? (identity-service, answers cached, so once per robot.)
-        Uni<Void> issued = Multi.createFrom().iterable(pending)
-                .onItem().transformToUniAndConcatenate(item -> identity.requireIssued(item.checked.id())
+        // Is each robot an issued ID? One question per robot of the batch (identity-service; cached).
+        Map<RobotId, List<BatchItem>> byRobot = new LinkedHashMap<>();
+        pending.forEach(item -> byRobot.computeIfAbsent(item.checked.id(), id -> new ArrayList<>()).add(item));
+        Uni<Void> issued = Multi.createFrom().iterable(byRobot.entrySet())
+                .onItem().transformToUniAndConcatenate(robot -> identity.requireIssued(robot.getKey())
                         .onFailure().recoverWithUni(failure -> {
-                            item.refusal = GrpcErrors.classify(failure);
+                            DomainException refusal = GrpcErrors.classify(failure);
+                            robot.getValue().forEach(item -> item.refusal = refusal);
                             return Uni.createFrom().voidItem();
                         }))
                 .collect().last().replaceWithVoid();
@@ -191,7 +192,8 @@ public class LifecycleRecorder {
                 })
                 .invoke(() -> repeats.forEach((repeat, earlier) -> {
                     if (!Arrays.equals(repeat.claim.requestHash(), earlier.claim.requestHash())) {
-                        repeat.refusal = requestIdReused();
+                        // the same id for other content inside one stream: refused like a reuse across calls
+                        replay(repeat, null);
                     } else {
                         repeat.refusal = earlier.refusal;
                         repeat.response = earlier.response;
@@ -200,23 +202,11 @@ public class LifecycleRecorder {
     }
 
     private static void replay(BatchItem item, IdempotentSqlWrites.StoredWrite stored) {
-        if (stored == null || !stored.isRetryOf(item.claim)) {
-            item.refusal = requestIdReused();
-        } else if (stored.response() == null) {
-            item.refusal = DomainException.aborted("REQUEST_IN_FLIGHT", "request_id " + item.context.requestId()
-                    + " is being processed; retry");
-        } else {
-            try {
-                item.response = RecordEventResponse.parseFrom(stored.response());
-            } catch (InvalidProtocolBufferException e) {
-                throw new IllegalStateException("stored response of " + item.context.requestId() + " is unreadable", e);
-            }
+        try {
+            item.response = IdempotentSqlWrites.answer(item.claim, stored, RecordEventResponse.parser());
+        } catch (DomainException refused) {
+            item.refusal = refused;
         }
-    }
-
-    private static DomainException requestIdReused() {
-        return DomainException.invalidArgument(IdempotentWrites.REQUEST_ID_REUSED, "request_id",
-                "was already used for a different request; use a new UUID for a new request");
     }
 
     private Uni<Void> appendOn(SqlConnection connection, List<BatchItem> items) {

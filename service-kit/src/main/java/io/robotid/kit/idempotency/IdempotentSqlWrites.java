@@ -48,27 +48,29 @@ public final class IdempotentSqlWrites {
 
     private static <R extends Message> Uni<R> replay(SqlConnection connection, WriteContext context, byte[] requestHash,
             Parser<R> parser) {
-        return connection.preparedQuery(
-                "select operation, subject, request_sha256, response from write_record where request_id = $1")
-                .execute(Tuple.of(context.requestId()))
-                .map(rows -> {
-                    Row row = rows.iterator().next();
-                    if (!context.operation().equals(row.getString("operation"))
-                            || !context.caller().subject().equals(row.getString("subject"))
-                            || !Arrays.equals(requestHash, row.getBuffer("request_sha256").getBytes())) {
-                        throw DomainException.invalidArgument(IdempotentWrites.REQUEST_ID_REUSED, "request_id",
-                                "was already used for a different request; use a new UUID for a new request");
-                    }
-                    if (row.getBuffer("response") == null) {
-                        throw DomainException.aborted("REQUEST_IN_FLIGHT", "request_id " + context.requestId()
-                                + " is being processed; retry");
-                    }
-                    try {
-                        return parser.parseFrom(row.getBuffer("response").getBytes());
-                    } catch (InvalidProtocolBufferException e) {
-                        throw new IllegalStateException("stored response of " + context.requestId() + " is unreadable", e);
-                    }
-                });
+        return stored(connection, List.of(context.requestId()))
+                .map(found -> answer(new Claim(context, requestHash), found.get(context.requestId()), parser));
+    }
+
+    /**
+     * The stored answer to a request whose id was already recorded: its response when it is a
+     * retry of the same request; INVALID_ARGUMENT {@code REQUEST_ID_REUSED} when the id was used
+     * for another request; ABORTED {@code REQUEST_IN_FLIGHT} while the first is still running.
+     */
+    public static <R extends Message> R answer(Claim claim, StoredWrite stored, Parser<R> parser) {
+        if (stored == null || !stored.isRetryOf(claim)) {
+            throw DomainException.invalidArgument(IdempotentWrites.REQUEST_ID_REUSED, "request_id",
+                    "was already used for a different request; use a new UUID for a new request");
+        }
+        if (stored.response() == null) {
+            throw DomainException.aborted("REQUEST_IN_FLIGHT", "request_id " + claim.context().requestId()
+                    + " is being processed; retry");
+        }
+        try {
+            return parser.parseFrom(stored.response());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("stored response of " + claim.context().requestId() + " is unreadable", e);
+        }
     }
 
     /** One request of a set-based write: its context and its request hash. */
