@@ -11,5 +11,10 @@ public enum Reason {
     MISSING_CERTIFICATION,
     TASK_NOT_ALLOWED,
     OUTSIDE_TIME_WINDOW,
-    INTELLIGENCE_LEVEL_TOO_HIGH
+    INTELLIGENCE_LEVEL_TOO_HIGH,
+    /**
+     * Offline only: the permission bundle expired and the place is in no zone marked safe for offline use
+     * (the bundle's fallback rule). The service never gives it.
+     */
+    OFFLINE_BUNDLE_EXPIRED
 }

@@ -1,0 +1,217 @@
+package io.robotid.geofence.grpc;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+
+import io.grpc.Status;
+import io.quarkus.grpc.GrpcService;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.robotid.geofence.domain.ZoneDefinitions;
+import io.robotid.geofence.repository.PolicyRepository;
+import io.robotid.geofence.service.Bundles;
+import io.robotid.geofence.service.DenialLog;
+import io.robotid.geofence.service.GeofenceKeys;
+import io.robotid.geofence.service.GeofenceViews;
+import io.robotid.geofence.service.PermissionChecks;
+import io.robotid.geofence.service.PermissionWatch;
+import io.robotid.geofence.service.Projections;
+import io.robotid.geofence.service.ZoneService;
+import io.robotid.kit.audit.WriteContext;
+import io.robotid.kit.error.DomainException;
+import io.robotid.kit.error.GrpcErrors;
+import io.robotid.kit.security.CallerIdentity;
+import io.robotid.kit.security.Role;
+import io.robotid.proto.geofence.v1.*;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The gRPC face of geofence-service: proto in, domain call, proto out, errors mapped here. Roles are
+ * checked by annotation; which robot a caller may ask about, and which zone it may edit, by the services.
+ */
+@GrpcService
+@Authenticated
+public class GeofenceGrpcService implements GeofenceService {
+    static final String CHECKERS_ROBOT = Role.Names.ROBOT;
+
+    private final ZoneService zones;
+    private final PermissionChecks checks;
+    private final Bundles bundles;
+    private final PermissionWatch watch;
+    private final Projections projections;
+    private final DenialLog denials;
+    private final GeofenceKeys keys;
+    private final PolicyRepository policy;
+    private final SecurityIdentity identity;
+    private final Clock clock;
+
+    @Inject
+    public GeofenceGrpcService(ZoneService zones, PermissionChecks checks, Bundles bundles, PermissionWatch watch,
+            Projections projections, DenialLog denials, GeofenceKeys keys, PolicyRepository policy, SecurityIdentity identity,
+            Clock clock) {
+        this.zones = zones;
+        this.checks = checks;
+        this.bundles = bundles;
+        this.watch = watch;
+        this.projections = projections;
+        this.denials = denials;
+        this.keys = keys;
+        this.policy = policy;
+        this.identity = identity;
+        this.clock = clock;
+    }
+
+    @Override
+    @RolesAllowed({Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
+    public Uni<CreateZoneResponse> createZone(CreateZoneRequest request) {
+        return write("CreateZone", request.getRequestId(), c -> zones.create(c, request));
+    }
+
+    @Override
+    @RolesAllowed({Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
+    public Uni<UpdateZoneResponse> updateZone(UpdateZoneRequest request) {
+        return write("UpdateZone", request.getRequestId(), c -> zones.update(c, request));
+    }
+
+    @Override
+    @RolesAllowed({Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
+    public Uni<DeleteZoneResponse> deleteZone(DeleteZoneRequest request) {
+        return write("DeleteZone", request.getRequestId(), c -> zones.delete(c, request));
+    }
+
+    @Override
+    public Uni<GetZoneResponse> getZone(GetZoneRequest request) {
+        return read(() -> zones.get(request));
+    }
+
+    @Override
+    public Uni<ListZonesResponse> listZones(ListZonesRequest request) {
+        return read(() -> zones.list(request));
+    }
+
+    @Override
+    @RolesAllowed({Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
+    public Uni<GrantPermissionResponse> grantPermission(GrantPermissionRequest request) {
+        return write("GrantPermission", request.getRequestId(), c -> zones.grant(c, request));
+    }
+
+    @Override
+    @RolesAllowed({Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
+    public Uni<RevokePermissionResponse> revokePermission(RevokePermissionRequest request) {
+        return write("RevokePermission", request.getRequestId(), c -> zones.revoke(c, request));
+    }
+
+    @Override
+    @RolesAllowed({Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR, Role.Names.AUDITOR, Role.Names.ROBOT, Role.Names.OPERATOR})
+    public Uni<ListGrantsResponse> listGrants(ListGrantsRequest request) {
+        return read(() -> zones.grants(caller(), request, projections));
+    }
+
+    @Override
+    @RolesAllowed({Role.Names.ROBOT, Role.Names.OPERATOR, Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
+    public Uni<CheckPermissionResponse> checkPermission(CheckPermissionRequest request) {
+        return read(() -> checks.check(caller(), request));
+    }
+
+    @Override
+    @RolesAllowed({Role.Names.ROBOT, Role.Names.OPERATOR, Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
+    public Multi<StreamChecksResponse> streamChecks(Multi<StreamChecksRequest> requests) {
+        CallerIdentity caller = caller();
+        return requests.onItem().transformToUniAndConcatenate(r -> Uni.createFrom()
+                .deferred(() -> checks.check(caller, r.getCheck()))
+                .map(result -> StreamChecksResponse.newBuilder().setCorrelationId(r.getCorrelationId()).setResult(result).build())
+                .onFailure().recoverWithItem(failure -> StreamChecksResponse.newBuilder().setCorrelationId(r.getCorrelationId())
+                        .setError(error(failure)).build()));
+    }
+
+    @Override
+    @RolesAllowed({Role.Names.ROBOT, Role.Names.OPERATOR, Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
+    public Uni<GetPermissionBundleResponse> getPermissionBundle(GetPermissionBundleRequest request) {
+        return read(() -> bundles.bundle(caller(), request));
+    }
+
+    @Override
+    @RolesAllowed({Role.Names.ROBOT, Role.Names.OPERATOR, Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
+    public Multi<WatchPermissionsResponse> watchPermissions(WatchPermissionsRequest request) {
+        try {
+            String robotId = ZoneService.canonicalRobot(request.getRobotId(), "robot_id");
+            var robot = projections.get(robotId);
+            PermissionChecks.requireMayAsk(caller(), robotId, robot);
+            WatchPermissionsResponse subscribed = WatchPermissionsResponse.newBuilder()
+                    .setKind(PermissionChangeKind.PERMISSION_CHANGE_KIND_SUBSCRIBED).setRobotId(robotId)
+                    .setChangedAt(ZoneDefinitions.timestamp(clock.instant())).setDetail("watching the permissions of " + robotId)
+                    .setRobot(GeofenceViews.projection(robot, projections.pendingOf(robotId))).build();
+            return watch.watch(robotId, subscribed);
+        } catch (RuntimeException e) {
+            return Multi.createFrom().failure(GrpcErrors.toStatusException(e));
+        }
+    }
+
+    @Override
+    @PermitAll
+    public Uni<ListSigningKeysResponse> listSigningKeys(ListSigningKeysRequest request) {
+        return read(() -> keys.publishedKeys().map(list -> {
+            String active = keys.active().keyId();
+            ListSigningKeysResponse.Builder out = ListSigningKeysResponse.newBuilder();
+            list.forEach(k -> {
+                SigningKey.Builder b = SigningKey.newBuilder().setKeyId(k.keyId()).setAlgorithm("Ed25519")
+                        .setPublicKey(com.google.protobuf.ByteString.copyFrom(k.publicKey()))
+                        .setValidFrom(ZoneDefinitions.timestamp(k.validFrom())).setActive(k.keyId().equals(active));
+                if (k.signingUntil() != null) {
+                    b.setSigningUntil(ZoneDefinitions.timestamp(k.signingUntil()));
+                }
+                out.addKeys(b);
+            });
+            return out.build();
+        }));
+    }
+
+    @Override
+    @RolesAllowed({Role.Names.REGULATOR, Role.Names.AUDITOR, Role.Names.ZONE_AUTHORITY})
+    public Uni<ListDenialsResponse> listDenials(ListDenialsRequest request) {
+        CallerIdentity caller = caller();
+        return read(() -> denials.list(caller, request, policy.zonesOf(caller.orgId().orElse(""))
+                .map(ids -> ids.stream().map(Object::toString).toList())));
+    }
+
+    @Override
+    @RolesAllowed({Role.Names.ROBOT, Role.Names.OPERATOR, Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
+    public Uni<EchoResponse> echo(EchoRequest request) {
+        return Uni.createFrom().item(EchoResponse.newBuilder().setPayload(request.getPayload()).build());
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    private CallerIdentity caller() {
+        return CallerIdentity.from(identity);
+    }
+
+    private <R extends Message> Uni<R> write(String operation, String requestId, Function<WriteContext, Uni<R>> work) {
+        return Uni.createFrom().<R>deferred(() -> work.apply(WriteContext.of(caller(), requestId, operation, clock)))
+                .onFailure().transform(GrpcErrors::toStatusException);
+    }
+
+    private static <R> Uni<R> read(Supplier<Uni<? extends R>> work) {
+        return Uni.createFrom().<R>deferred(work).onFailure().transform(GrpcErrors::toStatusException);
+    }
+
+    /** A stream check's failure as the stream carries it (the same status a unary check would get). */
+    private static CheckError error(Throwable failure) {
+        io.grpc.StatusRuntimeException status = GrpcErrors.toStatusException(failure);
+        CheckError.Builder b = CheckError.newBuilder().setCode(status.getStatus().getCode().name())
+                .setMessage(status.getStatus().getDescription() == null ? "" : status.getStatus().getDescription());
+        DomainException domain = GrpcErrors.classify(failure);
+        domain.violations().forEach(v -> b.addFieldViolations(FieldProblem.newBuilder().setField(v.field()).setDescription(v.description())));
+        return b.build();
+    }
+}

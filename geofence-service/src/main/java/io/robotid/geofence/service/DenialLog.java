@@ -1,0 +1,138 @@
+package io.robotid.geofence.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.robotid.geofence.repository.DenialRepository;
+import io.robotid.kit.paging.PageRequest;
+import io.robotid.kit.security.CallerIdentity;
+import io.robotid.kit.security.Role;
+import io.robotid.kit.error.DomainException;
+import io.robotid.proto.geofence.v1.Denial;
+import io.robotid.proto.geofence.v1.ListDenialsRequest;
+import io.robotid.proto.geofence.v1.ListDenialsResponse;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+/**
+ * The audit log of denials. A check only queues its denial (no database on the check path); a timer
+ * writes the queue every 200 ms in one batch. The queue is bounded: beyond the limit denials are counted,
+ * logged and dropped rather than let memory grow without end (the receipts the robots hold still prove
+ * each answer).
+ */
+@ApplicationScoped
+public class DenialLog {
+    private static final Logger LOG = Logger.getLogger(DenialLog.class);
+    static final long FLUSH_MILLIS = 200;
+    static final int WRITE_BATCH = 1000;
+
+    private final ConcurrentLinkedQueue<Denial> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong dropped = new AtomicLong();
+    private final DenialRepository repository;
+    private final Vertx vertx;
+    private final int limit;
+    private volatile boolean writing;
+    private long timer = -1;
+
+    public DenialLog(DenialRepository repository, Vertx vertx,
+            @ConfigProperty(name = "robotid.geofence.denials.queue-limit", defaultValue = "100000") int limit) {
+        this.repository = repository;
+        this.vertx = vertx;
+        this.limit = limit;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        timer = vertx.setPeriodic(FLUSH_MILLIS, id -> flush().subscribe().with(ok -> {
+        }, failure -> LOG.warnf("denials could not be written (kept for the next try): %s", failure.getMessage())));
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    public void record(Denial denial) {
+        if (queued.incrementAndGet() > limit) {
+            queued.decrementAndGet();
+            long n = dropped.incrementAndGet();
+            if (n == 1 || n % 10_000 == 0) {
+                LOG.errorf("the denial audit queue is full (%d): %d denial(s) not recorded so far", limit, n);
+            }
+            return;
+        }
+        queue.add(denial);
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Writes what is queued (one write at a time; a failed batch goes back to the queue). */
+    public Uni<Void> flush() {
+        if (writing || queue.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        writing = true;
+        List<Denial> batch = new ArrayList<>();
+        Denial d;
+        while (batch.size() < WRITE_BATCH && (d = queue.poll()) != null) {
+            batch.add(d);
+        }
+        queued.addAndGet(-batch.size());
+        return repository.insertAll(batch)
+                .onFailure().invoke(failure -> {
+                    queue.addAll(batch);
+                    queued.addAndGet(batch.size());
+                })
+                .eventually(() -> writing = false)
+                .chain(() -> queue.isEmpty() ? Uni.createFrom().voidItem() : flush());
+    }
+
+    /**
+     * Denials, newest first. Regulators and auditors: all; a zone authority: those that matched one of its
+     * zones; an operator: those of the robots it runs, as asked by anyone.
+     */
+    public Uni<ListDenialsResponse> list(CallerIdentity caller, ListDenialsRequest request, Uni<List<String>> zonesOfAuthority) {
+        String filters = "robot=" + request.getRobotId() + "&zone=" + request.getZoneId();
+        PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
+        Long before;
+        try {
+            before = page.cursor() == null ? null : Long.parseLong(page.cursor());
+        } catch (NumberFormatException e) {
+            throw DomainException.invalidArgument("page_token", "is not a token this list returned");
+        }
+        String robotId = request.getRobotId().isEmpty() ? null : ZoneService.canonicalRobot(request.getRobotId(), "robot_id");
+        String zoneId = request.getZoneId().isEmpty() ? null : ZoneService.uuid(request.getZoneId(), "zone_id").toString();
+        Uni<List<String>> scope;
+        if (caller.hasAny(Role.REGULATOR, Role.AUDITOR)) {
+            scope = Uni.createFrom().nullItem();
+        } else if (caller.has(Role.ZONE_AUTHORITY)) {
+            scope = zonesOfAuthority;
+        } else {
+            throw DomainException.permissionDenied("NOT_AN_AUDITOR", "denials are shown to regulators, auditors and zone authorities");
+        }
+        return scope.chain(zones -> {
+            List<Denial> out = new ArrayList<>();
+            return repository.ids(out, robotId, zoneId, null, zones, before, page.fetchSize()).map(ids -> {
+                ListDenialsResponse.Builder b = ListDenialsResponse.newBuilder().addAllDenials(out.subList(0, Math.min(out.size(), page.size())));
+                if (ids.size() > page.size()) {
+                    b.setNextPageToken(PageRequest.tokenAfter(Long.toString(ids.get(page.size() - 1)), filters));
+                }
+                return b.build();
+            });
+        });
+    }
+}

@@ -1,0 +1,226 @@
+package io.robotid.geofence.service;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jboss.logging.Logger;
+
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.robotid.geofence.client.RegistryToken;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+/**
+ * Follows one feed of another service from the position stored here, in batches: up to {@link #WINDOW}
+ * entries are requested ahead (gRPC flow control); whatever has arrived while the previous batch was
+ * being stored is stored next, in one transaction together with the new position, and only then applied
+ * to memory. After a restart the feed resumes after the last stored entry, so nothing is missed, and an
+ * entry seen twice (a resumed stream) is skipped. A failed or ended stream reconnects after a delay that
+ * doubles from {@code firstRetry} up to {@code maxRetry}.
+ *
+ * @param <R> the watch request
+ * @param <E> a feed entry
+ */
+public abstract class FeedFollower<R, E> {
+    private static final Logger LOG = Logger.getLogger(FeedFollower.class);
+    /** Entries requested ahead of what was stored. */
+    static final int WINDOW = 500;
+
+    private final RegistryToken token;
+    private final Vertx vertx;
+    private final Duration firstRetry;
+    private final Duration maxRetry;
+
+    private boolean running;
+    private long generation;
+    private long timer = -1;
+    private int failures;
+    private ClientCallStreamObserver<R> call;
+    private final List<E> buffer = new ArrayList<>();
+    private boolean storing;
+    private volatile long applied;
+    private volatile boolean caughtUp;
+
+    protected FeedFollower(RegistryToken token, Vertx vertx, Duration firstRetry, Duration maxRetry) {
+        this.token = token;
+        this.vertx = vertx;
+        this.firstRetry = firstRetry;
+        this.maxRetry = maxRetry;
+    }
+
+    protected abstract String name();
+
+    /** The stored position: the last sequence applied (0 before any). */
+    protected abstract Uni<Long> storedPosition();
+
+    protected abstract void open(String token, long from, ClientResponseObserver<R, E> observer);
+
+    protected abstract long sequence(E entry);
+
+    /** Stores the entries' effects and the new position in one transaction. */
+    protected abstract Uni<Void> store(List<E> entries);
+
+    /** Applies stored entries to memory. */
+    protected abstract void apply(List<E> entries);
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        failures = 0;
+        connect();
+    }
+
+    public synchronized void stop() {
+        running = false;
+        generation++;
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+            timer = -1;
+        }
+        if (call != null) {
+            call.cancel("follower stopped", null);
+            call = null;
+        }
+    }
+
+    /** The last sequence applied to memory. */
+    public long applied() {
+        return applied;
+    }
+
+    /** Whether the stream delivered everything up to now at least once since start. */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    private synchronized void connect() {
+        timer = -1;
+        if (!running) {
+            return;
+        }
+        long current = ++generation;
+        storedPosition().chain(from -> token.get().map(t -> new Object[] {from, t})).subscribe().with(
+                start -> open(current, (Long) start[0], (String) start[1]), failure -> ended(current, failure));
+    }
+
+    private synchronized void open(long current, long from, String accessToken) {
+        if (current != generation || !running) {
+            return;
+        }
+        applied = Math.max(applied, from);
+        synchronized (buffer) {
+            buffer.clear();
+        }
+        LOG.infof("following the %s feed from sequence %d", name(), from);
+        open(accessToken, from, new ClientResponseObserver<R, E>() {
+            @Override
+            public void beforeStart(ClientCallStreamObserver<R> stream) {
+                synchronized (FeedFollower.this) {
+                    call = stream;
+                }
+                stream.disableAutoRequestWithInitial(WINDOW);
+            }
+
+            @Override
+            public void onNext(E entry) {
+                boolean startStoring;
+                synchronized (buffer) {
+                    buffer.add(entry);
+                    startStoring = !storing;
+                    storing = true;
+                }
+                if (startStoring) {
+                    storeBuffered(current);
+                }
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                ended(current, failure);
+            }
+
+            @Override
+            public void onCompleted() {
+                ended(current, null);
+            }
+        });
+    }
+
+    private void storeBuffered(long current) {
+        List<E> batch;
+        synchronized (buffer) {
+            batch = new ArrayList<>(buffer.size());
+            for (E e : buffer) {
+                if (sequence(e) > applied) {
+                    batch.add(e);
+                }
+            }
+            int received = buffer.size();
+            buffer.clear();
+            if (batch.isEmpty()) {
+                storing = false;
+                request(current, received);
+                return;
+            }
+            batch = List.copyOf(batch);
+            final int ask = received;
+            final List<E> toStore = batch;
+            store(toStore).subscribe().with(ok -> {
+                apply(toStore);
+                applied = sequence(toStore.get(toStore.size() - 1));
+                failures = 0;
+                request(current, ask);
+                boolean more;
+                synchronized (buffer) {
+                    more = !buffer.isEmpty();
+                    storing = more;
+                }
+                if (more) {
+                    storeBuffered(current);
+                }
+            }, failure -> {
+                LOG.warnf("%s feed entries up to %d could not be stored: %s", name(), sequence(toStore.get(toStore.size() - 1)),
+                        failure.getMessage());
+                synchronized (buffer) {
+                    storing = false;
+                    buffer.clear();
+                }
+                cancel(current, failure);
+            });
+        }
+    }
+
+    private synchronized void request(long current, int n) {
+        if (current == generation && call != null) {
+            call.request(n);
+            if (n < WINDOW) {
+                caughtUp = true; // the server sent less than asked: it had nothing more then
+            }
+        }
+    }
+
+    private synchronized void cancel(long current, Throwable failure) {
+        if (current == generation && call != null) {
+            call.cancel("feed entries could not be stored", failure);
+        }
+    }
+
+    private synchronized void ended(long current, Throwable failure) {
+        if (current != generation || !running) {
+            return;
+        }
+        call = null;
+        if (failure != null && Status.fromThrowable(failure).getCode() == Status.Code.UNAUTHENTICATED) {
+            token.forget();
+        }
+        failures++;
+        long delay = Math.min(maxRetry.toMillis(), firstRetry.toMillis() * (1L << Math.min(failures - 1, 20)));
+        LOG.infof("the %s feed %s; reconnecting in %d ms", name(), failure == null ? "ended" : "failed: " + failure.getMessage(), delay);
+        timer = vertx.setTimer(Math.max(1, delay), id -> connect());
+    }
+}

@@ -1,0 +1,139 @@
+package io.robotid.geofence.service;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.robotid.geofence.domain.ZoneDefinitions;
+import io.robotid.geofence.engine.CheckRequest;
+import io.robotid.geofence.engine.Decision;
+import io.robotid.geofence.engine.GeofenceEngine;
+import io.robotid.geofence.engine.IndoorLocation;
+import io.robotid.geofence.engine.RobotProjection;
+import io.robotid.geofence.engine.ValidationException;
+import io.robotid.geofence.engine.ZoneIndex;
+import io.robotid.geofence.offline.Receipts;
+import io.robotid.kit.error.DomainException;
+import io.robotid.kit.error.TraceIds;
+import io.robotid.kit.security.CallerIdentity;
+import io.robotid.kit.security.Role;
+import io.robotid.proto.geofence.v1.CheckPermissionRequest;
+import io.robotid.proto.geofence.v1.CheckPermissionResponse;
+import io.robotid.proto.geofence.v1.Denial;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * The check: who may ask, the decision from memory (the current policy and the robot's projection, no
+ * database, no network), the signed receipt, and the denial's audit record.
+ */
+@ApplicationScoped
+public class PermissionChecks {
+    private final PolicyStore policy;
+    private final Projections projections;
+    private final ReceiptSigner signer;
+    private final DenialLog denials;
+    private final GeofenceEngine engine;
+    private final Clock clock;
+
+    public PermissionChecks(PolicyStore policy, Projections projections, ReceiptSigner signer, DenialLog denials, Clock clock,
+            @ConfigProperty(name = "robotid.geofence.max-cache-for", defaultValue = "60s") java.time.Duration maxCacheFor) {
+        this.policy = policy;
+        this.projections = projections;
+        this.signer = signer;
+        this.denials = denials;
+        this.clock = clock;
+        this.engine = new GeofenceEngine(maxCacheFor);
+    }
+
+    /**
+     * Who may ask about a robot: the robot itself (robot_id claim), its operator (org_id claim equal to the
+     * projected operator), zone authorities and regulators. Everyone else is refused, and so is an
+     * operator asking about a robot it does not run (or one the registry does not know).
+     */
+    public static void requireMayAsk(CallerIdentity caller, String robotId, RobotProjection robot) {
+        if (caller.hasAny(Role.REGULATOR, Role.ZONE_AUTHORITY)) {
+            return;
+        }
+        if (caller.has(Role.ROBOT) && robotId.equals(caller.robotId().map(PermissionChecks::canonicalOrSame).orElse(null))) {
+            return;
+        }
+        if (caller.has(Role.OPERATOR) && robot.operatorOrg() != null && robot.operatorOrg().equals(caller.orgId().orElse(null))) {
+            return;
+        }
+        throw DomainException.permissionDenied("NOT_YOUR_ROBOT", "a robot may ask only about itself and an operator only about"
+                + " the robots it runs; zone authorities and regulators may ask about any robot");
+    }
+
+    private static String canonicalOrSame(String id) {
+        try {
+            return io.robotid.kit.id.RobotId.of(id).canonical();
+        } catch (IllegalArgumentException e) {
+            return id;
+        }
+    }
+
+    public Uni<CheckPermissionResponse> check(CallerIdentity caller, CheckPermissionRequest request) {
+        String robotId = ZoneService.canonicalRobot(request.getRobotId(), "robot_id");
+        RobotProjection robot = projections.get(robotId);
+        requireMayAsk(caller, robotId, robot);
+        Instant at = request.hasAt() ? ZoneDefinitions.instant(true, request.getAt()) : clock.instant();
+        CheckRequest engineRequest = switch (request.getPlaceCase()) {
+            case POSITION -> CheckRequest.outdoor(robot, request.getPosition().getLatitude(), request.getPosition().getLongitude(),
+                    request.getTaskCategory(), at);
+            case INDOOR -> new CheckRequest(robot, null, indoor(request), request.getTaskCategory(), at);
+            default -> throw DomainException.invalidArgument("place", "exactly one of position and indoor is required");
+        };
+        ZoneIndex index = policy.current();
+        Decision decision;
+        try {
+            decision = engine.decide(index, engineRequest);
+        } catch (ValidationException e) {
+            throw ZoneDefinitions.invalid(e.violations().stream()
+                    .map(v -> new io.robotid.geofence.engine.FieldViolation(field(v.field()), v.description())).toList());
+        }
+        String digest = Receipts.inputsDigest(engineRequest, index.policyVersion());
+        CheckPermissionResponse.Builder answer = GeofenceViews.decision(robotId, decision, at);
+        if (!decision.allowed()) {
+            denials.record(Denial.newBuilder().setRobotId(robotId).setCheck(request).addAllReasons(answer.getReasonsList())
+                    .addAllMatchedZoneIds(decision.matchedZoneIds()).setPolicyVersion(decision.policyVersion())
+                    .setDecidedAt(answer.getDecidedAt()).setSubject(caller.subject()).setRole(caller.auditRole())
+                    .setOrganisation(caller.auditOrganisation()).setTraceId(TraceIds.current()).setInputsSha256(digest).build());
+        }
+        Context context = Vertx.currentContext();
+        Uni<CheckPermissionResponse> signed = signer.receipt(Receipts.payload(robotId, decision, digest, at), digest)
+                .map(receipt -> answer.setReceipt(receipt).build());
+        // back on the caller's event loop, so that the signer thread only signs
+        return context == null ? signed : signed.emitOn(task -> context.runOnContext(ignored -> task.run()));
+    }
+
+    private static IndoorLocation indoor(CheckPermissionRequest request) {
+        var p = request.getIndoor();
+        io.robotid.kit.validation.Violations v = new io.robotid.kit.validation.Violations();
+        if (p.getVenue().isBlank()) {
+            v.add("indoor.venue", "is required");
+        }
+        if (p.getFloor().isBlank()) {
+            v.add("indoor.floor", "is required in a check");
+        }
+        if (p.getZoneCode().isBlank()) {
+            v.add("indoor.zone_code", "is required in a check");
+        }
+        v.throwIfAny();
+        return new IndoorLocation(p.getVenue(), p.getFloor(), p.getZoneCode());
+    }
+
+    /** The engine names check fields by its own record; the contract by the proto. */
+    private static String field(String engineField) {
+        return switch (engineField) {
+            case "position.lat", "lat", "latitude" -> "position.latitude";
+            case "position.lon", "lon", "longitude" -> "position.longitude";
+            case "location" -> "place";
+            default -> engineField;
+        };
+    }
+}
