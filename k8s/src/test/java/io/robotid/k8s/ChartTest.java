@@ -42,14 +42,14 @@ class ChartTest {
     static final Path CHART = Path.of("robotid");
     static final Path PRODUCTION = Path.of("values-production.yaml");
     static final Set<String> ALL = Set.of("filing", "identity", "lifecycle", "certification", "geofence");
-    static final Set<String> EXISTING = Set.of("filing", "identity", "lifecycle", "certification");
+    static final Set<String> EXISTING = ALL;
 
     /** Who calls whom (DESIGN.md section 3, and the references lifecycle checks with filing). */
     static final Set<String> CALL_GRAPH = Set.of(
             "identity->filing", "identity->lifecycle", "identity->certification", "identity->geofence",
             "lifecycle->identity", "lifecycle->filing",
             "certification->filing", "certification->identity", "certification->lifecycle",
-            "geofence->lifecycle", "geofence->certification");
+            "geofence->lifecycle", "geofence->certification", "geofence->filing");
 
     private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
@@ -98,7 +98,7 @@ class ChartTest {
                     .containsExactlyInAnyOrderElementsOf(EXISTING);
         }
         assertThat(of(resources, HorizontalPodAutoscaler.class)).extracting(ChartTest::component)
-                .containsExactly("lifecycle");
+                .containsExactlyInAnyOrder("lifecycle", "geofence");
         assertThat(resources).noneMatch(r -> r instanceof GenericKubernetesResource);
     }
 
@@ -211,9 +211,9 @@ class ChartTest {
         assertThat(ingressEdges).containsExactlyInAnyOrderElementsOf(CALL_GRAPH);
         assertThat(egressEdges).containsExactlyInAnyOrderElementsOf(CALL_GRAPH);
 
-        // With only the services that exist, only the edges among them remain.
+        // With a service disabled, its edges go with it.
         Set<String> existingEdges = new HashSet<>();
-        for (NetworkPolicy policy : of(defaults(), NetworkPolicy.class)) {
+        for (NetworkPolicy policy : of(render(c -> c.set("services.geofence.enabled", "false")), NetworkPolicy.class)) {
             if (policy.getSpec().getPodSelector().getMatchLabels().containsKey("app.kubernetes.io/component")) {
                 String target = policy.getSpec().getPodSelector().getMatchLabels().get("app.kubernetes.io/component");
                 policy.getSpec().getIngress().forEach(rule -> rule.getFrom().stream().map(ChartTest::peerComponent)
@@ -252,6 +252,18 @@ class ChartTest {
                 .anyMatch(v -> v.getSecret() != null && v.getSecret().getSecretName().equals("robotid-identity-signing-keys"));
         assertThat(env(identity.getSpec().getTemplate().getSpec().getContainers().get(0)).get("ROBOTID_SIGNING_GENERATE")
                 .getValue()).isEqualTo("false");
+        assertThat(env(identity.getSpec().getTemplate().getSpec().getContainers().get(0)).get("ROBOTID_PUBLIC_BASE_URL")
+                .getValue()).isEqualTo("https://robots.example.org");
+        // geofence signs receipts and bundles with its own keys, never identity's
+        Deployment geofence = of(defaults(), Deployment.class).stream().filter(d -> component(d).equals("geofence"))
+                .findFirst().orElseThrow();
+        assertThat(geofence.getSpec().getTemplate().getSpec().getVolumes())
+                .anyMatch(v -> v.getSecret() != null && v.getSecret().getSecretName().equals("robotid-geofence-signing-keys"))
+                .noneMatch(v -> v.getSecret() != null && v.getSecret().getSecretName().equals("robotid-identity-signing-keys"));
+        Map<String, EnvVar> geofenceEnv = env(geofence.getSpec().getTemplate().getSpec().getContainers().get(0));
+        assertThat(geofenceEnv.get("ROBOTID_GEOFENCE_SIGNING_GENERATE").getValue()).isEqualTo("false");
+        assertThat(geofenceEnv.get("ROBOTID_REGISTRY_CLIENT_SECRET").getValueFrom().getSecretKeyRef().getName())
+                .isEqualTo("robotid-registry-client");
     }
 
     @Test
