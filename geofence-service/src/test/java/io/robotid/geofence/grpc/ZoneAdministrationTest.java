@@ -225,6 +225,37 @@ class ZoneAdministrationTest {
     }
 
     @Test
+    void theRemainingRpcsRefuseBadInputAndTheWrongCaller() {
+        Zone zone = create(CITY, outdoor("Depot", ZoneKind.ZONE_KIND_RESTRICTED, square(52.7, 13.7, 0.01)));
+        invalid(() -> registry.as(CITY).listZones(ListZonesRequest.newBuilder().setPageSize(501).build()), "page_size");
+        invalid(() -> registry.as(CITY).listZones(ListZonesRequest.newBuilder().setPageToken("garbage").build()), "page_token");
+        invalid(() -> registry.as(CITY).listZones(ListZonesRequest.newBuilder().setBox(BoundingBox.newBuilder()
+                .setMinLatitude(-91).setMaxLatitude(0).setMaxLongitude(1)).build()), "box.min_latitude");
+        invalid(() -> registry.as(CITY).listGrants(ListGrantsRequest.getDefaultInstance()), "zone_id");
+        invalid(() -> registry.as(CITY).deleteZone(DeleteZoneRequest.newBuilder().setRequestId(requestId())
+                .setZoneId(zone.getZoneId()).build()), "reason");
+        invalid(() -> registry.as(CITY).revokePermission(RevokePermissionRequest.newBuilder().setRequestId(requestId())
+                .setGrantId("g-1").setReason("x").build()), "grant_id");
+        refused(() -> registry.as(CITY).revokePermission(RevokePermissionRequest.newBuilder().setRequestId(requestId())
+                .setGrantId(java.util.UUID.randomUUID().toString()).setReason("x").build()), Status.Code.NOT_FOUND);
+        refused(() -> registry.as(CITY).updateZone(UpdateZoneRequest.newBuilder().setRequestId(requestId())
+                .setZoneId(java.util.UUID.randomUUID().toString()).setZone(zone.getDefinition()).build()), Status.Code.NOT_FOUND);
+        invalid(() -> registry.as(Tokens.auditor()).listDenials(ListDenialsRequest.newBuilder().setPageToken("garbage").build()),
+                "page_token");
+        invalid(() -> registry.as(Tokens.auditor()).listDenials(ListDenialsRequest.newBuilder().setZoneId("z").build()), "zone_id");
+        refused(() -> registry.as(Tokens.role("MANUFACTURER")).listDenials(ListDenialsRequest.getDefaultInstance()),
+                Status.Code.PERMISSION_DENIED);
+        refused(() -> registry.as(Tokens.role("MANUFACTURER")).echo(EchoRequest.getDefaultInstance()), Status.Code.PERMISSION_DENIED);
+        refused(() -> registry.anonymous().echo(EchoRequest.getDefaultInstance()), Status.Code.UNAUTHENTICATED);
+        refused(() -> registry.anonymous().getZone(GetZoneRequest.newBuilder().setZoneId(zone.getZoneId()).build()),
+                Status.Code.UNAUTHENTICATED);
+        refused(() -> registry.as(Tokens.role("ZONE_AUTHORITY")).createZone(CreateZoneRequest.newBuilder().setRequestId(requestId())
+                .setZone(zone.getDefinition()).build()), Status.Code.PERMISSION_DENIED); // no org_id claim
+        assertThat(registry.as(Tokens.role("ROBOT")).echo(EchoRequest.newBuilder().setPayload(com.google.protobuf.ByteString
+                .copyFromUtf8("ping")).build()).getPayload().toStringUtf8()).isEqualTo("ping");
+    }
+
+    @Test
     void signingKeysArePublic() {
         ListSigningKeysResponse keys = registry.anonymous().listSigningKeys(ListSigningKeysRequest.getDefaultInstance());
         assertThat(keys.getKeysList()).anySatisfy(k -> {
