@@ -38,6 +38,16 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(String service, int port, Map<String, String> systemProperties,
             Map<String, String> environment, Duration timeout) {
+        return start(service, port, systemProperties, environment, timeout,
+                Path.of("target", service + "-process.log").toAbsolutePath(), false);
+    }
+
+    /**
+     * As above, with the process's stdout and stderr going to {@code log}; with {@code append}, a
+     * restarted process adds to the log of the one before it.
+     */
+    public static ServiceProcess start(String service, int port, Map<String, String> systemProperties,
+            Map<String, String> environment, Duration timeout, Path log, boolean append) {
         Path jar = repositoryRoot().resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build " + service + " first (./mvnw verify builds"
@@ -51,10 +61,11 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar.toString());
         try {
-            Path log = Path.of("target", service + "-process.log").toAbsolutePath();
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).directory(new File("target"));
+                    .redirectOutput(append ? ProcessBuilder.Redirect.appendTo(log.toFile())
+                            : ProcessBuilder.Redirect.to(log.toFile()))
+                    .directory(new File("target"));
             builder.environment().putAll(environment);
             ServiceProcess started = new ServiceProcess(service, builder.start(), log);
             started.awaitReady(port, timeout);

@@ -3,11 +3,9 @@ package io.robotid.system.support;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,14 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import io.robotid.testkit.ServiceProcess;
 
 /**
@@ -33,8 +27,12 @@ import io.robotid.testkit.ServiceProcess;
  * and each service from its built jar, on ports and databases of their own (so a local run of
  * {@code bin/robotid up} is never touched), against the real PostgreSQL. Tokens come from the
  * provider by the client-credentials grant, as an ERP system or a robot would get them.
+ *
+ * <p>Each process's stdout and stderr are kept as an artifact of the test that started it:
+ * {@code system-tests/target/service-logs/<test class>/<service>.log} (and {@code local-oidc.log});
+ * a restarted service adds to its log. The directory is emptied when a Registry is created.
  */
-public final class Registry implements AutoCloseable {
+public final class Registry implements Endpoints, AutoCloseable {
     public static final int OIDC_PORT = 18590;
     /** Service name to port; the database of each is robotid_<short name>_sys. */
     public static final Map<String, Integer> PORTS = new LinkedHashMap<>();
@@ -46,16 +44,44 @@ public final class Registry implements AutoCloseable {
         PORTS.put("geofence-service", 18505);
     }
 
-    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
-            Metadata.ASCII_STRING_MARSHALLER);
-    private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
-
     private final Path root = ServiceProcess.repositoryRoot();
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, ManagedChannel> channels = new HashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<String, String> extraProperties = new HashMap<>();
+    private final Map<String, String> extraEnvironment = new HashMap<>();
+    private final ClientCredentials credentials = new ClientCredentials(issuer());
+    private final Path logs;
     private Process oidc;
+
+    /** Logs go to target/service-logs/ named after the class that creates the Registry (the test). */
+    public Registry() {
+        this(StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass().getSimpleName());
+    }
+
+    /** Logs go to target/service-logs/{@code name}/. */
+    public Registry(String name) {
+        logs = root.resolve("system-tests/target/service-logs").resolve(name);
+        try {
+            Files.createDirectories(logs);
+            try (var old = Files.list(logs)) {
+                for (Path file : old.toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot prepare " + logs, e);
+        }
+    }
+
+    /** Where each process's output goes: {@code <logs>/<service>.log}. */
+    public Path logs() {
+        return logs;
+    }
+
+    public Path log(String service) {
+        return logs.resolve(service + ".log");
+    }
 
     public String issuer() {
         return "http://127.0.0.1:" + OIDC_PORT + "/robotid";
@@ -64,6 +90,12 @@ public final class Registry implements AutoCloseable {
     /** Extra -D properties for every service started after this call (e.g. an OTLP endpoint). */
     public Registry withProperty(String key, String value) {
         extraProperties.put(key, value);
+        return this;
+    }
+
+    /** Extra environment for every service started after this call (e.g. ROBOTID_OTLP_ENDPOINT). */
+    public Registry withEnvironment(String key, String value) {
+        extraEnvironment.put(key, value);
         return this;
     }
 
@@ -92,7 +124,9 @@ public final class Registry implements AutoCloseable {
         environment.put("ROBOTID_OIDC_ISSUER", issuer());
         PORTS.forEach((peer, peerPort) -> environment.put("ROBOTID_" + shortName(peer).toUpperCase() + "_PORT",
                 peerPort.toString()));
-        ServiceProcess process = ServiceProcess.start(name, port, properties, environment, Duration.ofSeconds(120));
+        environment.putAll(extraEnvironment);
+        ServiceProcess process = ServiceProcess.start(name, port, properties, environment, Duration.ofSeconds(120),
+                log(name), true);
         services.put(name, process);
         return process;
     }
@@ -110,16 +144,20 @@ public final class Registry implements AutoCloseable {
     }
 
     /** A channel to a service (plaintext gRPC on its HTTP port). */
+    @Override
     public ManagedChannel channel(String service) {
         return channels.computeIfAbsent(service,
                 name -> ManagedChannelBuilder.forAddress("127.0.0.1", PORTS.get(name)).usePlaintext().build());
     }
 
+    @Override
+    public String baseUrl(String service) {
+        return "http://127.0.0.1:" + PORTS.get(service);
+    }
+
     /** A stub that sends {@code token} as its bearer token. */
     public static <S extends AbstractStub<S>> S as(S stub, String token) {
-        Metadata headers = new Metadata();
-        headers.put(AUTHORIZATION, "Bearer " + token);
-        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        return Endpoints.as(stub, token);
     }
 
     /**
@@ -127,36 +165,14 @@ public final class Registry implements AutoCloseable {
      * makes the client id the role ({@code groups}) and copies an organisation claim from the
      * request (see local-oidc/src/main/config/mock-oauth2-server.json).
      */
+    @Override
     public String token(String role, String claim, String value) {
-        StringBuilder form = new StringBuilder("grant_type=client_credentials&client_id=").append(encode(role))
-                .append("&client_secret=local");
-        if (claim != null) {
-            form.append('&').append(encode(claim)).append('=').append(encode(value));
-        }
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(issuer() + "/token"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            Matcher m = ACCESS_TOKEN.matcher(response.body());
-            if (response.statusCode() != 200 || !m.find()) {
-                throw new IllegalStateException("token request failed: " + response.statusCode() + " " + response.body());
-            }
-            return m.group(1);
-        } catch (IOException e) {
-            throw new IllegalStateException("OIDC provider unreachable", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return credentials.token(role, claim, value);
     }
 
+    @Override
     public String token(String role) {
         return token(role, null, null);
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     private void startOidc() {
@@ -170,8 +186,7 @@ public final class Registry implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-cp", lib + File.separator + "*", "no.nav.security.mock.oauth2.StandaloneMockOAuth2ServerKt"));
         try {
-            Path log = Path.of("target", "local-oidc-process.log").toAbsolutePath();
-            Files.createDirectories(log.getParent());
+            Path log = log("local-oidc");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("SERVER_HOSTNAME", "127.0.0.1");
             builder.environment().put("SERVER_PORT", Integer.toString(OIDC_PORT));
@@ -201,7 +216,7 @@ public final class Registry implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        throw new IllegalStateException("the OIDC provider did not start; see target/local-oidc-process.log");
+        throw new IllegalStateException("the OIDC provider did not start; see " + log("local-oidc"));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.robotid.system.support;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import io.robotid.proto.common.v1.Contact;
 import io.robotid.proto.common.v1.ContactPurpose;
@@ -38,9 +39,9 @@ public final class Registrations {
         this.manufacturerToken = manufacturerToken;
     }
 
-    public static Registrations accepted(Registry registry, String legalName) {
-        var regulator = Registry.as(FilingServiceGrpc.newBlockingStub(registry.channel("filing-service")),
-                registry.token("REGULATOR"));
+    public static Registrations accepted(Endpoints registry, String legalName) {
+        var regulator = Endpoints.as(FilingServiceGrpc.newBlockingStub(registry.channel("filing-service")),
+                registry.token("REGULATOR")).withDeadlineAfter(60, TimeUnit.SECONDS);
         String code = regulator.registerManufacturer(RegisterManufacturerRequest.newBuilder()
                 .setRequestId(UUID.randomUUID().toString()).setLegalName(legalName).setCountry("DE")
                 .setRegistrationNumber("HRB-" + UUID.randomUUID().toString().substring(0, 8))
@@ -48,7 +49,8 @@ public final class Registrations {
                         .setEmail("desk@" + legalName.toLowerCase().replaceAll("[^a-z]", "") + ".example")).build())
                 .getManufacturer().getCode();
         String makerToken = registry.token("MANUFACTURER", "manufacturer_code", code);
-        var maker = Registry.as(FilingServiceGrpc.newBlockingStub(registry.channel("filing-service")), makerToken);
+        var maker = Endpoints.as(FilingServiceGrpc.newBlockingStub(registry.channel("filing-service")), makerToken)
+                .withDeadlineAfter(60, TimeUnit.SECONDS);
         String site = maker.registerProductionSite(RegisterProductionSiteRequest.newBuilder()
                 .setRequestId(UUID.randomUUID().toString()).setManufacturerCode(code).setName("Plant Leipzig")
                 .setAddress("1 Werkstrasse, Leipzig").setCountry("DE").build()).getSite().getSiteCode();
@@ -72,9 +74,10 @@ public final class Registrations {
     }
 
     /** Issues {@code count} identities (ID and certificate) of the model at the site. */
-    public List<io.robotid.proto.identity.v1.Identity> issueIdentities(Registry registry, int count) {
+    public List<io.robotid.proto.identity.v1.Identity> issueIdentities(Endpoints registry, int count) {
         List<io.robotid.proto.identity.v1.Identity> out = new ArrayList<>();
-        Registry.as(IdentityServiceGrpc.newBlockingStub(registry.channel("identity-service")), manufacturerToken)
+        Endpoints.as(IdentityServiceGrpc.newBlockingStub(registry.channel("identity-service")), manufacturerToken)
+                .withDeadlineAfter(120, TimeUnit.SECONDS)
                 .issueIdentities(IssueIdentitiesRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
                         .setModelCode(modelCode).setSiteCode(siteCode).setProductionYear(26).setCount(count).build())
                 .forEachRemaining(chunk -> out.addAll(chunk.getIdentitiesList()));
@@ -82,9 +85,10 @@ public final class Registrations {
     }
 
     /** Issues {@code count} IDs of the model at the site. */
-    public List<String> issue(Registry registry, int count) {
+    public List<String> issue(Endpoints registry, int count) {
         List<String> ids = new ArrayList<>();
-        Registry.as(IdentityServiceGrpc.newBlockingStub(registry.channel("identity-service")), manufacturerToken)
+        Endpoints.as(IdentityServiceGrpc.newBlockingStub(registry.channel("identity-service")), manufacturerToken)
+                .withDeadlineAfter(120, TimeUnit.SECONDS)
                 .issueIdentities(IssueIdentitiesRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
                         .setModelCode(modelCode).setSiteCode(siteCode).setProductionYear(26).setCount(count).build())
                 .forEachRemaining(chunk -> chunk.getIdentitiesList().forEach(i -> ids.add(i.getRobotId())));
