@@ -51,6 +51,8 @@ public class RegistryProcesses extends OidcWiremockTestResource {
         identityProps.put("robotid.db.name", "robotid_identity_geo");
         identityProps.put("quarkus.grpc.clients.filing.port", Integer.toString(FILING_PORT));
         identityProps.put("robotid.identity.signing.keys-dir", Path.of("target", "it-keys").toAbsolutePath().toString());
+        // identity-service retiring IDs from lifecycle-service's feed is not under test here (system-tests)
+        identityProps.put("robotid.identity.lifecycle-feed.enabled", "false");
         identity = ServiceProcess.start("identity-service", IDENTITY_PORT, identityProps, Map.of(), Duration.ofSeconds(120));
         Map<String, String> lifecycleProps = new HashMap<>(common);
         lifecycleProps.put("robotid.db.name", "robotid_lifecycle_geo");
