@@ -152,7 +152,8 @@ public class PolicyStore {
                 grants.put(g.getGrantId(), ZoneDefinitions.toGrant(g));
             }
         }
-        ZoneIndex next = ZoneIndex.build(newest, zones.values(), grants.values());
+        // each zone was validated when it was read (ZoneDefinitions.toZone): only the index is rebuilt
+        ZoneIndex next = ZoneIndex.buildValidated(newest, zones.values(), grants.values());
         index.swap(next);
         version = newest;
         for (io.robotid.proto.geofence.v1.Zone z : changedZones) {
