@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,14 @@ import io.robotid.proto.certification.v1.CertificationServiceGrpc;
 import io.robotid.proto.certification.v1.GetEffectiveCertificationsRequest;
 import io.robotid.proto.certification.v1.GetEffectiveCertificationsResponse;
 import io.robotid.proto.certification.v1.Tier;
+import io.robotid.proto.geofence.v1.CheckPermissionRequest;
+import io.robotid.proto.geofence.v1.CheckPermissionResponse;
+import io.robotid.proto.geofence.v1.DenialReason;
+import io.robotid.proto.geofence.v1.GeofenceServiceGrpc;
+import io.robotid.proto.geofence.v1.ListDenialsRequest;
+import io.robotid.proto.geofence.v1.ListDenialsResponse;
+import io.robotid.proto.geofence.v1.ListGrantsRequest;
+import io.robotid.proto.geofence.v1.Position;
 import io.robotid.proto.identity.v1.CertificateCheck;
 import io.robotid.proto.identity.v1.Identity;
 import io.robotid.proto.identity.v1.IdentityServiceGrpc;
@@ -41,7 +50,7 @@ import io.robotid.proto.lifecycle.v1.RobotState;
 import io.robotid.proto.lifecycle.v1.RobotStatus;
 import io.robotid.proto.lifecycle.v1.VerifyChainRequest;
 import io.robotid.system.demo.Demo;
-import io.robotid.system.life.Geofence;
+import io.robotid.system.life.GeofenceSteps;
 import io.robotid.system.life.RobotLife;
 import io.robotid.system.support.OtlpReceiver;
 import io.robotid.system.support.Registry;
@@ -58,16 +67,22 @@ import io.robotid.system.support.Registry;
  * id must show up in the spans of every service the step reached; and each service's output is left
  * in {@code target/service-logs/RobotWholeLifeSystemTest/} with the printed story ({@code story.txt}).
  *
- * <p>geofence-service does not exist yet: its checks are {@link Geofence#NOT_YET} at the places
- * marked {@code // geofence: step ...} in RobotLife and here.
+ * <p>The geofence parts of steps 5, 6, 7, 8 and 10 are {@link GeofenceSteps}' (zones, a grant, the
+ * robot's own checks with verified receipts, its watch stream, the suspension denied within a second,
+ * and a bundle for the recycled robot); the tests here ask geofence-service again as a regulator and
+ * read its denial audit log.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RobotWholeLifeSystemTest {
     static final List<String> SERVICES = List.of("filing-service", "identity-service", "lifecycle-service",
+            "certification-service", "geofence-service");
+    /** The services the public page (step 9) gathers from. */
+    static final List<String> PAGE_SERVICES = List.of("filing-service", "identity-service", "lifecycle-service",
             "certification-service");
     static OtlpReceiver otlp;
     static Registry registry;
     static RobotLife life;
+    static GeofenceSteps geofence;
     static final ByteArrayOutputStream story = new ByteArrayOutputStream();
     static boolean failed;
 
@@ -81,7 +96,6 @@ class RobotWholeLifeSystemTest {
                 .withProperty("robotid.resolver.public-base-url", "http://127.0.0.1:" + Registry.PORTS.get("identity-service"))
                 // identity-service starts before lifecycle-service: keep its feed reconnects short
                 .withProperty("robotid.identity.lifecycle-feed.max-retry", "2s")
-                // geofence: start "geofence-service" too once it exists (Registry.PORTS has its port, 18505)
                 .start(SERVICES.toArray(String[]::new));
         PrintStream both = new PrintStream(new OutputStream() {
             @Override
@@ -96,8 +110,8 @@ class RobotWholeLifeSystemTest {
                 story.write(b, off, len);
             }
         }, true, StandardCharsets.UTF_8);
-        // geofence: replace Geofence.NOT_YET by the implementation over geofence-service's API
-        life = new RobotLife(registry, both, Geofence.NOT_YET);
+        geofence = new GeofenceSteps();
+        life = new RobotLife(registry, both, geofence);
     }
 
     @AfterAll
@@ -138,6 +152,19 @@ class RobotWholeLifeSystemTest {
                 registry.token("AUDITOR")).withDeadlineAfter(30, TimeUnit.SECONDS)
                 .getEffectiveCertifications(GetEffectiveCertificationsRequest.newBuilder()
                         .setRobotId(life.robot.getRobotId()).build());
+    }
+
+    /** The check of the story's robot at a place, asked by a regulator (who may ask about any robot). */
+    static CheckPermissionResponse regulatorCheck(GeofenceSteps.Place place) {
+        return Registry.as(GeofenceServiceGrpc.newBlockingStub(registry.channel("geofence-service")), registry.token("REGULATOR"))
+                .withDeadlineAfter(30, TimeUnit.SECONDS).checkPermission(CheckPermissionRequest.newBuilder()
+                        .setRobotId(life.robot.getRobotId()).setPosition(Position.newBuilder().setLatitude(place.lat())
+                                .setLongitude(place.lon())).setTaskCategory(GeofenceSteps.TASK).build());
+    }
+
+    static GeofenceServiceGrpc.GeofenceServiceBlockingStub geofenceAs(String role) {
+        return Registry.as(GeofenceServiceGrpc.newBlockingStub(registry.channel("geofence-service")), registry.token(role))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     static Set<Tier> tiers(GetEffectiveCertificationsResponse e) {
@@ -199,17 +226,30 @@ class RobotWholeLifeSystemTest {
 
     @Test
     @Order(5)
-    void step5ZonesAndChecks() {
-        // geofence: step 5 - Geofence.step5Zones checks ALLOW / DENY / ALLOW_WITH_CONDITIONS once geofence-service exists
+    void step5AZoneAuthoritySetsAProhibitedARestrictedWithAGrantAndAPublicSpaceZone() {
         step(life::step5Zones);
+        // the robot's own checks are GeofenceSteps'; a regulator asking gets the same decisions
+        CheckPermissionResponse prohibited = regulatorCheck(geofence.inProhibited);
+        assertThat(prohibited.getVerdict()).isEqualTo(io.robotid.proto.geofence.v1.Verdict.VERDICT_DENY);
+        assertThat(prohibited.getReasonsList()).containsExactly(DenialReason.DENIAL_REASON_PROHIBITED_ZONE);
+        assertThat(regulatorCheck(geofence.inRestricted).getVerdict()).isEqualTo(io.robotid.proto.geofence.v1.Verdict.VERDICT_ALLOW);
+        CheckPermissionResponse square = regulatorCheck(geofence.inPublic);
+        assertThat(square.getVerdict()).isEqualTo(io.robotid.proto.geofence.v1.Verdict.VERDICT_ALLOW_WITH_CONDITIONS);
+        assertThat(square.getSpeedLimitMPerS()).isEqualTo(1.2);
+        assertThat(geofenceAs("AUDITOR").listGrants(ListGrantsRequest.newBuilder().setRobotId(life.robot.getRobotId()).build())
+                .getGrantsList()).extracting(g -> g.getGrantId()).containsExactly(geofence.grant.getGrantId());
     }
 
     @Test
     @Order(6)
-    void step6SuspendedThenReinstated() {
-        // geofence: step 6 - the DENY within one second and the watch stream are Geofence.step6WhileSuspended's
+    void step6SuspendedItsChecksDenyWithinASecondAndItsWatchSaysSoReinstatedTheyRecover() {
         step(life::step6SuspendAndReinstate);
         assertThat(state().getStatus()).isEqualTo(RobotStatus.ROBOT_STATUS_IN_SERVICE);
+        System.out.println("suspension -> DENY (SUSPENDED): " + geofence.suspensionToDeny.toMillis()
+                + " ms; suspension -> watch ROBOT_CHANGED: " + geofence.suspensionToWatch.toMillis() + " ms");
+        assertThat(geofence.suspensionToDeny).isLessThan(Duration.ofSeconds(1));
+        assertThat(geofence.suspensionToWatch).isLessThan(Duration.ofSeconds(1));
+        assertThat(regulatorCheck(geofence.inRestricted).getVerdict()).isEqualTo(io.robotid.proto.geofence.v1.Verdict.VERDICT_ALLOW);
     }
 
     @Test
@@ -259,6 +299,38 @@ class RobotWholeLifeSystemTest {
         assertThat(chain.getEventsChecked()).isEqualTo(15);
         assertThat(life.events).extracting(LifecycleEvent::getType).startsWith(EventType.EVENT_TYPE_PRODUCED)
                 .endsWith(EventType.EVENT_TYPE_DECOMMISSIONED, EventType.EVENT_TYPE_SCRAPPED, EventType.EVENT_TYPE_RECYCLED);
+        // no more permissions, whoever asks
+        assertThat(regulatorCheck(geofence.inRestricted).getReasonsList()).containsExactly(DenialReason.DENIAL_REASON_NOT_IN_SERVICE);
+        // and geofence-service's audit log of denials holds this life's denials with their reasons (written every 200 ms)
+        Instant until = Instant.now().plusSeconds(10);
+        Set<DenialReason> denied;
+        Set<DenialReason> expected = Set.of(DenialReason.DENIAL_REASON_PROHIBITED_ZONE, DenialReason.DENIAL_REASON_NO_GRANT,
+                DenialReason.DENIAL_REASON_SUSPENDED, DenialReason.DENIAL_REASON_MISSING_CERTIFICATION,
+                DenialReason.DENIAL_REASON_STOP_USE_RECALL_OPEN, DenialReason.DENIAL_REASON_NOT_IN_SERVICE);
+        do {
+            denied = new java.util.TreeSet<>();
+            String pageToken = "";
+            do {
+                ListDenialsResponse page = geofenceAs("AUDITOR").listDenials(ListDenialsRequest.newBuilder()
+                        .setRobotId(life.robot.getRobotId()).setPageSize(500).setPageToken(pageToken).build());
+                page.getDenialsList().forEach(d -> assertThat(d.getRobotId()).isEqualTo(life.robot.getRobotId()));
+                for (var d : page.getDenialsList()) {
+                    denied.addAll(d.getReasonsList());
+                }
+                pageToken = page.getNextPageToken();
+            } while (!pageToken.isEmpty());
+        } while (!denied.containsAll(expected) && Instant.now().isBefore(until) && sleep(200));
+        assertThat(denied).as("reasons in the denial audit log of " + life.robot.getRobotId()).isEqualTo(expected);
+    }
+
+    static boolean sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Test
@@ -282,9 +354,17 @@ class RobotWholeLifeSystemTest {
 
         // step 9: the public page (HTTP) gathers from lifecycle-, certification- and filing-service
         String page = life.traceIds().get(9);
-        assertThat(otlp.awaitServices(page, Set.copyOf(SERVICES), Duration.ofSeconds(30)))
-                .as("services with spans of trace %s (step 9)", page).containsAll(SERVICES);
-        // geofence: step 5-8 traces should also show geofence-service's spans once it exists
+        assertThat(otlp.awaitServices(page, Set.copyOf(PAGE_SERVICES), Duration.ofSeconds(30)))
+                .as("services with spans of trace %s (step 9)", page).containsAll(PAGE_SERVICES);
+        // step 5: the zone authority's and the robot's calls to geofence-service carry the step's traceparent
+        String zones = life.traceIds().get(5);
+        assertThat(otlp.awaitServices(zones, Set.of("geofence-service"), Duration.ofSeconds(30)))
+                .as("services with spans of trace %s (step 5)", zones).contains("geofence-service");
+        String zonesClientSpan = life.traceparents().get(5).split("-")[2];
+        assertThat(otlp.spans(zones)).anySatisfy(span -> {
+            assertThat(span.service()).isEqualTo("geofence-service");
+            assertThat(span.parentSpanId()).isEqualTo(zonesClientSpan);
+        });
         assertThat(otlp.failures()).isEmpty();
         assertThat(otlp.spans()).extracting(OtlpReceiver.Span::traceId).doesNotContain("0".repeat(32));
     }

@@ -21,7 +21,6 @@ import io.robotid.geofence.repository.PolicyRepository;
 import io.robotid.geofence.service.Bundles;
 import io.robotid.geofence.service.DenialLog;
 import io.robotid.geofence.service.GeofenceKeys;
-import io.robotid.geofence.service.GeofenceViews;
 import io.robotid.geofence.service.PermissionChecks;
 import io.robotid.geofence.service.PermissionWatch;
 import io.robotid.geofence.service.Projections;
@@ -150,7 +149,7 @@ public class GeofenceGrpcService implements GeofenceService {
             WatchPermissionsResponse subscribed = WatchPermissionsResponse.newBuilder()
                     .setKind(PermissionChangeKind.PERMISSION_CHANGE_KIND_SUBSCRIBED).setRobotId(robotId)
                     .setChangedAt(ZoneDefinitions.timestamp(clock.instant())).setDetail("watching the permissions of " + robotId)
-                    .setRobot(GeofenceViews.projection(robot, projections.pendingOf(robotId))).build();
+                    .setRobot(projections.view(robotId)).build();
             return watch.watch(robotId, subscribed);
         } catch (RuntimeException e) {
             return Multi.createFrom().failure(GrpcErrors.toStatusException(e));

@@ -1,5 +1,6 @@
 package io.robotid.geofence.service;
 
+import java.util.List;
 import java.util.Set;
 
 import com.google.protobuf.Duration;
@@ -19,7 +20,13 @@ public final class GeofenceViews {
     private GeofenceViews() {
     }
 
-    public static io.robotid.proto.geofence.v1.RobotProjection projection(RobotProjection r, Set<Tier> pending) {
+    /**
+     * @param pending the tiers waiting for re-validation
+     * @param openStopUseRecalls the campaign ids of the open STOP_USE recalls (the engine's projection keeps only
+     *        their number)
+     */
+    public static io.robotid.proto.geofence.v1.RobotProjection projection(RobotProjection r, Set<Tier> pending,
+            List<String> openStopUseRecalls) {
         var b = io.robotid.proto.geofence.v1.RobotProjection.newBuilder().setRobotId(r.robotId()).setKnown(r.known());
         if (!r.known()) {
             return b.build();
@@ -27,7 +34,8 @@ public final class GeofenceViews {
         if (r.status() != null) {
             b.setStatus(io.robotid.proto.lifecycle.v1.RobotStatus.valueOf("ROBOT_STATUS_" + r.status().name()));
         }
-        b.setSuspended(r.suspended()).setIntelligenceLevel(ZoneDefinitions.proto(r.intelligenceLevel()));
+        b.setSuspended(r.suspended()).setIntelligenceLevel(ZoneDefinitions.proto(r.intelligenceLevel()))
+                .addAllOpenStopUseRecalls(openStopUseRecalls);
         if (r.operatorOrg() != null) {
             b.setOperatorOrgId(r.operatorOrg());
         }

@@ -161,7 +161,7 @@ public class PolicyStore {
                     "zone " + z.getZoneId() + " (" + z.getDefinition().getName() + ") was " + (z.getDeleted() ? "deleted"
                             : z.hasLastChanged() ? "changed" : "created"))
                     .setZoneId(z.getZoneId()).setPolicyVersion(z.getVersion()),
-                    robotId -> GeofenceViews.projection(projections.get(robotId), projections.pendingOf(robotId)));
+                    projections::view);
         }
         for (io.robotid.proto.geofence.v1.Grant g : changes.grants()) {
             String detail = "grant " + g.getGrantId() + " into zone " + g.getZoneId() + (g.getRevoked() ? " was revoked" : " was given");
@@ -171,7 +171,7 @@ public class PolicyStore {
                 if (concerned) {
                     watch.robot(robotId, PermissionWatch.change(PermissionChangeKind.PERMISSION_CHANGE_KIND_GRANT_CHANGED, detail)
                             .setGrantId(g.getGrantId()).setZoneId(g.getZoneId()).setPolicyVersion(g.getVersion())
-                            .setRobot(GeofenceViews.projection(projections.get(robotId), projections.pendingOf(robotId))));
+                            .setRobot(projections.view(robotId)));
                 }
             }
         }

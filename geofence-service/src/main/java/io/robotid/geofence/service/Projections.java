@@ -134,12 +134,18 @@ public class Projections {
         RobotProjection next = compute(robotId);
         RobotProjection previous = next == null ? projections.remove(robotId) : projections.put(robotId, next);
         if (next != null && !next.equals(previous)) {
-            watch.robot(robotId, PermissionWatch.change(kind, detail).setRobot(GeofenceViews.projection(next, pendingOf(robotId))));
+            watch.robot(robotId, PermissionWatch.change(kind, detail).setRobot(view(robotId)));
         }
     }
 
     public synchronized Set<Tier> pendingOf(String robotId) {
         return pending.getOrDefault(robotId, Set.of());
+    }
+
+    /** The robot's projection as the gRPC contract shows it (with the open STOP_USE recalls' campaign ids). */
+    public synchronized io.robotid.proto.geofence.v1.RobotProjection view(String robotId) {
+        WatchStatusChangesResponse s = status.get(robotId);
+        return GeofenceViews.projection(get(robotId), pendingOf(robotId), s == null ? List.of() : s.getOpenStopUseRecallsList());
     }
 
     private RobotProjection compute(String robotId) {

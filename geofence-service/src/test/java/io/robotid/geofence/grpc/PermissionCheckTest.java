@@ -500,10 +500,26 @@ class PermissionCheckTest {
         String campaign = registry.lifecycle(Tokens.regulator()).getRobotStatus(
                 io.robotid.proto.lifecycle.v1.GetRobotStatusRequest.newBuilder().setRobotId(robotA).build())
                 .getState().getOpenStopUseRecalls(0);
+        // the robot's projection names the open recall (the watch's first message carries it)
+        assertThat(subscribedProjection(robotA).getOpenStopUseRecallsList()).containsExactly(campaign);
         registry.record(maker.token(), robotA, EventPayload.newBuilder().setSoftwareUpdated(SoftwareUpdated.newBuilder()
                 .setFirmwareVersion("3.1.1").setAiModelVersion("vla-1").setPackageSha256("c".repeat(64))).build());
         registry.record(Tokens.token("svc", "SERVICE_PROVIDER", "org_id", "svc-1"), robotA, EventPayload.newBuilder().setRecallRemedied(RecallRemedied.newBuilder()
                 .setCampaignId(campaign).setRemedy("firmware 3.1.1")).build());
         timeUntil(NOWHERE, "logistics", r -> !r.getReasonsList().contains(DenialReason.DENIAL_REASON_STOP_USE_RECALL_OPEN));
+        assertThat(subscribedProjection(robotA).getOpenStopUseRecallsList()).isEmpty();
+    }
+
+    /** The robot's projection in the SUBSCRIBED message of a watch that is then closed. */
+    static RobotProjection subscribedProjection(String robotId) {
+        Context.CancellableContext context = Context.current().withCancellation();
+        try {
+            return context.call(() -> registry.as(Tokens.regulator()).watchPermissions(WatchPermissionsRequest.newBuilder()
+                    .setRobotId(robotId).build()).next().getRobot());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            context.cancel(null);
+        }
     }
 }

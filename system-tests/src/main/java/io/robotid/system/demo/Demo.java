@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.robotid.system.life.Geofence;
+import io.robotid.system.life.GeofenceSteps;
 import io.robotid.system.life.RobotLife;
 import io.robotid.system.support.ClientCredentials;
 import io.robotid.system.support.Endpoints;
@@ -27,7 +27,7 @@ import io.robotid.system.support.Endpoints;
  * run is not up.
  *
  * <p>Where things are: system properties {@code robotid.demo.issuer} (default
- * {@code http://127.0.0.1:8090/robotid}) and {@code robotid.demo.port.<service>} (defaults 8101-8104),
+ * {@code http://127.0.0.1:8090/robotid}) and {@code robotid.demo.port.<service>} (defaults 8101-8105),
  * which bin/robotid sets from its own settings.
  */
 public final class Demo {
@@ -37,6 +37,7 @@ public final class Demo {
         DEFAULT_PORTS.put("filing-service", 8102);
         DEFAULT_PORTS.put("lifecycle-service", 8103);
         DEFAULT_PORTS.put("certification-service", 8104);
+        DEFAULT_PORTS.put("geofence-service", 8105);
     }
 
     private Demo() {
@@ -118,8 +119,7 @@ public final class Demo {
         out.println("A robot's whole life, against the registry at " + String.join(", ", run.ports.entrySet().stream()
                 .map(e -> e.getKey() + " " + run.baseUrl(e.getKey())).toList()) + ", tokens from " + run.credentials.issuer()
                 + ". Every call goes through the services' public APIs, as the roles named.");
-        // geofence: pass the Geofence implementation over geofence-service (port 8105) here once it exists
-        RobotLife life = new RobotLife(run, out, Geofence.NOT_YET);
+        RobotLife life = new RobotLife(run, out, new GeofenceSteps());
         try {
             life.live();
         } catch (AssertionError | RuntimeException e) {

@@ -121,8 +121,8 @@ import io.robotid.system.support.Registrations;
  * Each step is one trace: every call of a step carries a W3C {@code traceparent} with the step's
  * trace id ({@link #traceIds()}), so its spans in every service it reaches share that id.
  *
- * <p>The geofence parts (steps 5, 6, 7, 8, 10) are calls to a {@link Geofence}, at the places
- * marked {@code // geofence: step ...}.
+ * <p>The geofence parts (steps 5, 6, 7, 8, 10) are calls to a {@link Geofence} ({@link GeofenceSteps}
+ * over geofence-service), at the places marked {@code // geofence: step ...}.
  */
 public final class RobotLife {
     static final Duration FEED_WAIT = Duration.ofSeconds(30);
@@ -165,6 +165,8 @@ public final class RobotLife {
     public List<LifecycleEvent> events;
     /** Events this story recorded or caused on the robot's chain, in order. */
     public final List<EventType> expectedChain = new ArrayList<>();
+    /** When the last RecordEvent call of this story was made (the geofence steps time their answers from it). */
+    public volatile Instant lastRecordCalledAt;
 
     public RobotLife(Endpoints endpoints, PrintStream out, Geofence geofence) {
         this.endpoints = endpoints;
@@ -270,17 +272,19 @@ public final class RobotLife {
                 restBody, grpcBody, STANDARD);
 
         String restToken = token("CERTIFICATION_BODY", "certification_body_id", restBody);
+        // the conditions limit the payload, not the speed: a certificate's speed limit applies to every check
+        // (geofence-engine rule 6), and step 5 shows a plain ALLOW where no zone limits the speed either
         JsonNode baseSafety = postTestResult(restToken, maker.modelCode, "BASE_SAFETY", "PASS_WITH_CONDITIONS",
-                Map.of("max_speed_m_per_s", 1.5, "environment", "INDOOR_AND_OUTDOOR", "people_nearby_allowed", true));
+                Map.of("max_payload_kg", 25.0, "environment", "INDOOR_AND_OUTDOOR", "people_nearby_allowed", true));
         JsonNode mobility = postTestResult(restToken, maker.modelCode, "MOBILITY", "PASS", null);
-        say("%s posted over REST (POST /api/v1/test-results) for model %s: BASE_SAFETY passed with conditions (at most"
-                + " 1.5 m/s) -> certificate %s; MOBILITY passed -> certificate %s", restBody, maker.modelCode,
+        say("%s posted over REST (POST /api/v1/test-results) for model %s: BASE_SAFETY passed with conditions (payload at"
+                + " most 25 kg, people nearby allowed) -> certificate %s; MOBILITY passed -> certificate %s", restBody, maker.modelCode,
                 baseSafety.path("certificate_id").asText(), mobility.path("certificate_id").asText());
 
-        Certificate publicSpace = unitTest(Tier.TIER_PUBLIC_SPACE, OperatingConditions.newBuilder().setMaxSpeedMPerS(1.0)
+        Certificate publicSpace = unitTest(Tier.TIER_PUBLIC_SPACE, OperatingConditions.newBuilder().setMaxPayloadKg(10.0)
                 .setEnvironment(Environment.ENVIRONMENT_INDOOR_AND_OUTDOOR).setPeopleNearbyAllowed(true).build());
-        say("%s posted over gRPC (SubmitTestResult) for unit %s: PUBLIC_SPACE passed with conditions (at most 1.0 m/s)"
-                + " -> certificate %s", grpcBody, robot.getRobotId(), publicSpace.getCertificateId());
+        say("%s posted over gRPC (SubmitTestResult) for unit %s: PUBLIC_SPACE passed with conditions (payload at most"
+                + " 10 kg, people nearby allowed) -> certificate %s", grpcBody, robot.getRobotId(), publicSpace.getCertificateId());
 
         GetEffectiveCertificationsResponse effective = effective();
         expect(tiers(effective).containsAll(Set.of(Tier.TIER_BASE_SAFETY, Tier.TIER_MOBILITY, Tier.TIER_PUBLIC_SPACE)),
@@ -288,10 +292,10 @@ public final class RobotLife {
         expect(missing(effective, Requirement.REQUIREMENT_ANY_OPERATION).isEmpty()
                 && missing(effective, Requirement.REQUIREMENT_PUBLIC_SPACE).isEmpty(),
                 "nothing missing for any operation or public spaces, got " + effective.getMissingList());
-        expect(effective.getConditions().getMaxSpeedMPerS() == 1.0,
-                "the tightest speed limit 1.0 m/s, got " + effective.getConditions().getMaxSpeedMPerS());
-        say("effective certifications of %s: %s; tightest speed limit %.1f m/s", robot.getRobotId(),
-                names(tiers(effective)), effective.getConditions().getMaxSpeedMPerS());
+        expect(effective.getConditions().getMaxPayloadKg() == 10.0 && !effective.getConditions().hasMaxSpeedMPerS(),
+                "the tightest payload limit 10 kg and no speed limit, got " + effective.getConditions());
+        say("effective certifications of %s: %s; tightest payload limit %.0f kg, no speed limit", robot.getRobotId(),
+                names(tiers(effective)), effective.getConditions().getMaxPayloadKg());
     }
 
     public void step4SaleTransferDeployment() {
@@ -335,6 +339,8 @@ public final class RobotLife {
 
     public void step6SuspendAndReinstate() {
         begin(6, "A regulator suspends the robot, then reinstates it.");
+        // geofence: step 6 - the robot's watch stream, open before the suspension
+        geofence.step6BeforeSuspended(this);
         LifecycleEvent suspended = record(token("REGULATOR"), EventPayload.newBuilder().setSuspended(Suspended.newBuilder()
                 .setReason("under investigation after a near miss on the platform")).build());
         expectStatus(suspended, RobotStatus.ROBOT_STATUS_SUSPENDED);
@@ -501,8 +507,10 @@ public final class RobotLife {
         page.path("certification").path("tiers").forEach(t -> pageTiers.add(t.path("tier").asText()));
         check(wrong, "certification.tiers", Boolean.toString(pageTiers.containsAll(Set.of("BASE_SAFETY", "MOBILITY",
                 "PUBLIC_SPACE"))), "true");
-        check(wrong, "certification.overall.maxSpeedMPerS",
-                page.path("certification").path("overall").path("maxSpeedMPerS").asText(), "1.0");
+        check(wrong, "certification.overall.maxPayloadKg",
+                page.path("certification").path("overall").path("maxPayloadKg").asText(), "10.0");
+        check(wrong, "certification.overall has no maxSpeedMPerS",
+                Boolean.toString(page.path("certification").path("overall").has("maxSpeedMPerS")), "false");
         check(wrong, "unavailable", page.path("unavailable").toString(), "[]");
         check(wrong, "reportFormOffered", page.path("reportFormOffered").asText(), "true");
         check(wrong, "no reporter contact on the public page", Boolean.toString(json.body().contains("witness@example.org")),
@@ -512,12 +520,12 @@ public final class RobotLife {
         expect(html.statusCode() == 200 && html.body().contains("Genuine robot ID") && html.body().contains(robot.getDisplayForm()),
                 "the HTML page says \"Genuine robot ID\" and shows " + robot.getDisplayForm());
         pageUrl = page.path("pageUrl").asText();
-        say("the public page (%s) shows: %s, %s by %s, level %s, %s at \"%s\", certified %s (at most %s m/s), no open"
+        say("the public page (%s) shows: %s, %s by %s, level %s, %s at \"%s\", certified %s (payload at most %s kg), no open"
                 + " recall, %d public report(s) awaiting triage, no owner shown to the public",
                 page.path("headline").asText(), robot.getDisplayForm(), page.path("model").path("name").asText(),
                 page.path("manufacturer").path("name").asText(), page.path("model").path("intelligenceLevel").asText(),
                 life.path("status").asText(), life.path("deploymentSite").asText(), pageTiers,
-                page.path("certification").path("overall").path("maxSpeedMPerS").asText(),
+                page.path("certification").path("overall").path("maxPayloadKg").asText(),
                 life.path("untriagedPublicReports").asInt());
         say("page: %s", pageUrl);
     }
@@ -589,7 +597,7 @@ public final class RobotLife {
         expect(retiredPage.path("verdict").asText().equals("RETIRED") && !retiredPage.path("reportFormOffered").asBoolean(),
                 "the page says RETIRED and offers no report form, got " + retiredPage.path("verdict").asText());
         say("the public page now says \"%s\"", retiredPage.path("headline").asText());
-        // geofence: step 10 - the robot can no longer get permissions (every check DENY, no bundle)
+        // geofence: step 10 - the robot can no longer get permissions (every check DENY, offline too)
         geofence.step10AfterRecycled(this);
         say("the robot's public page: %s", pageUrl);
     }
@@ -641,6 +649,7 @@ public final class RobotLife {
     }
 
     LifecycleEvent record(String token, EventPayload payload) {
+        lastRecordCalledAt = Instant.now();
         LifecycleEvent event = lifecycle(token).recordEvent(RecordEventRequest.newBuilder().setRequestId(uuid())
                 .setRobotId(robot.getRobotId()).setOccurredAt(ts(Instant.now().minusSeconds(1))).setPayload(payload).build())
                 .getEvent();
@@ -785,6 +794,11 @@ public final class RobotLife {
     /** Prints one line of the current step. */
     public void say(String format, Object... args) {
         out.println("  - " + (args.length == 0 ? format : String.format(java.util.Locale.ROOT, format, args)));
+    }
+
+    /** Prints a line that belongs to the one before (indented under it). */
+    public void sayMore(String line) {
+        out.println("      " + line);
     }
 
     /** Throws an AssertionError naming the step when {@code ok} is false. */

@@ -124,6 +124,8 @@ public final class Registry implements Endpoints, AutoCloseable {
         environment.put("ROBOTID_OIDC_ISSUER", issuer());
         PORTS.forEach((peer, peerPort) -> environment.put("ROBOTID_" + shortName(peer).toUpperCase() + "_PORT",
                 peerPort.toString()));
+        // geofence-service signs receipts and bundles with keys of its own (never identity's)
+        environment.put("ROBOTID_GEOFENCE_SIGNING_KEYS_DIR", root.resolve("system-tests/target/geofence-keys").toString());
         environment.putAll(extraEnvironment);
         ServiceProcess process = ServiceProcess.start(name, port, properties, environment, Duration.ofSeconds(120),
                 log(name), true);
