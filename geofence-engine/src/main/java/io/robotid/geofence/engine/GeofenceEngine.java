@@ -46,49 +46,81 @@ public final class GeofenceEngine {
         } else {
             index.matchIndoor(request.indoor(), m);
         }
-        if (m.zones.size() > 1) {
-            m.zones.sort(CompiledZone.PRECEDENCE);
-        }
+        m.sortByPrecedence();
         Acc acc = new Acc();
         robot(request, m, acc);
-        for (CompiledZone z : m.zones) {
-            zone(z, request, m, acc);
+        for (int i = 0; i < m.size; i++) {
+            zone(m.zones[i], index, request, m, acc);
         }
 
-        Verdict verdict = !acc.reasons.isEmpty() ? Verdict.DENY
+        Verdict verdict = acc.reasons != null ? Verdict.DENY
                 : acc.speed < Double.POSITIVE_INFINITY ? Verdict.ALLOW_WITH_CONDITIONS : Verdict.ALLOW;
         List<String> ids;
-        if (m.zones.isEmpty()) {
+        if (m.size == 0) {
             ids = List.of();
+        } else if (m.size == 1) {
+            ids = List.of(m.zones[0].id);
         } else {
-            String[] a = new String[m.zones.size()];
+            String[] a = new String[m.size];
             for (int i = 0; i < a.length; i++) {
-                a[i] = m.zones.get(i).zone.id();
+                a[i] = m.zones[i].id;
             }
             ids = List.of(a);
         }
         Duration cacheFor = Duration.between(at, m.nextChange);
-        return new Decision(verdict, acc.reasons.isEmpty() ? Collections.emptySet() : Collections.unmodifiableSet(acc.reasons),
+        return new Decision(verdict, acc.reasons == null ? Collections.emptySet() : Collections.unmodifiableSet(acc.reasons),
                 acc.speed < Double.POSITIVE_INFINITY ? OptionalDouble.of(acc.speed) : OptionalDouble.empty(), ids,
                 index.policyVersion(), cacheFor.isNegative() ? Duration.ZERO : cacheFor,
                 acc.details == null ? List.of() : List.copyOf(acc.details));
     }
 
+    private static final Tier[] TIERS = Tier.values();
+
+    /** A line of {@link Decision#details()}. */
+    static String detail(Reason reason, String detail) {
+        return reason + ": " + detail;
+    }
+
     private static final class Acc {
-        final EnumSet<Reason> reasons = EnumSet.noneOf(Reason.class);
+        /** Null until the first reason (most checks find none). */
+        EnumSet<Reason> reasons;
         List<String> details;
         double speed = Double.POSITIVE_INFINITY;
+        /** The task's number in the index's task numbers, looked up once (MIN_VALUE: not yet). */
+        private int taskNumber = Integer.MIN_VALUE;
+
+        int taskNumber(ZoneIndex index, String task) {
+            if (taskNumber == Integer.MIN_VALUE) {
+                taskNumber = index.taskNumber(task);
+            }
+            return taskNumber;
+        }
 
         void deny(Reason reason, String detail) {
+            denyWithDetail(reason, detail(reason, detail));
+        }
+
+        /** {@link #deny} with its line of explanation made already ({@link GeofenceEngine#detail}). */
+        void denyWithDetail(Reason reason, String line) {
+            if (reasons == null) {
+                reasons = EnumSet.noneOf(Reason.class);
+            }
             reasons.add(reason);
             if (details == null) {
                 details = new ArrayList<>(4);
             }
-            details.add(reason + ": " + detail);
+            details.add(line);
         }
 
         void speed(Double limit) {
             if (limit != null && limit < speed) {
+                speed = limit;
+            }
+        }
+
+        /** {@code +Infinity} is no limit. */
+        void speed(double limit) {
+            if (limit < speed) {
                 speed = limit;
             }
         }
@@ -144,28 +176,28 @@ public final class GeofenceEngine {
         }
     }
 
-    private static void zone(CompiledZone cz, CheckRequest request, ZoneIndex.Matches m, Acc acc) {
-        Zone z = cz.zone;
+    private static void zone(CompiledZone cz, ZoneIndex index, CheckRequest request, ZoneIndex.Matches m, Acc acc) {
         RobotProjection r = request.robot();
         Instant at = request.at();
         String task = request.taskCategory();
-        switch (z.kind()) {
-            case PROHIBITED -> acc.deny(Reason.PROHIBITED_ZONE, "zone " + z.id() + " (" + z.authority() + ") is PROHIBITED");
+        switch (cz.kind) {
+            case PROHIBITED -> acc.denyWithDetail(Reason.PROHIBITED_ZONE, cz.prohibitedDetail);
             case RESTRICTED -> {
                 Grant found = null;
-                for (Grant g : cz.grants) {
-                    if (g.covers(r, task, at)) {
+                for (int i = 0; i < cz.grantCount(); i++) {
+                    if (cz.grantCovers(i, r, task, acc.taskNumber(index, task), at)) {
+                        Grant g = cz.grant(i);
                         if (found == null || g.validUntil() == null
                                 || found.validUntil() != null && g.validUntil().isAfter(found.validUntil())) {
                             found = g;
                         }
-                    } else if (g.validFrom() != null && at.isBefore(g.validFrom())) {
-                        m.change(g.validFrom());
+                    } else {
+                        m.change(cz.grantStartAfter(i, at));
                     }
                 }
                 if (found == null) {
-                    acc.deny(Reason.NO_GRANT, "zone " + z.id() + " is RESTRICTED and no grant lets robot " + r.robotId()
-                            + " in for " + task + " now");
+                    acc.deny(Reason.NO_GRANT, "zone " + cz.id + " is RESTRICTED and no grant lets robot "
+                            + r.robotId() + " in for " + task + " now");
                 } else {
                     m.change(found.validUntil());
                 }
@@ -173,53 +205,56 @@ public final class GeofenceEngine {
             case CONDITIONAL -> {
             }
         }
-        ZoneConditions c = z.conditions();
-        acc.speed(c.maxSpeedMps());
-        if (!c.allowedTaskCategories().isEmpty() && !c.allowedTaskCategories().contains(task)) {
-            acc.deny(Reason.TASK_NOT_ALLOWED, "zone " + z.id() + " allows only " + c.allowedTaskCategories() + ", not " + task);
+        acc.speed(cz.maxSpeed);
+        if (cz.allowedTasks != null && !cz.allowsTask(task, acc.taskNumber(index, task))) {
+            acc.deny(Reason.TASK_NOT_ALLOWED, "zone " + cz.id + " allows only " + cz.allowedTasks + ", not " + task);
         }
-        if (!c.timeWindows().isEmpty()) {
-            if (!cz.insideWindows(at)) {
-                acc.deny(Reason.OUTSIDE_TIME_WINDOW, "zone " + z.id() + " admits robots only " + c.timeWindows()
+        if (cz.hasWindows) {
+            long[] day = cz.day(at);
+            if (!cz.insideWindows(at, day)) {
+                ZoneConditions c = cz.zone.conditions();
+                acc.deny(Reason.OUTSIDE_TIME_WINDOW, "zone " + cz.id + " admits robots only " + c.timeWindows()
                         + " in " + c.timeZone());
             }
-            m.change(cz.nextWindowChange(at));
+            m.change(cz.nextWindowChange(at, day));
         }
         if (!r.known()) {
             return;
         }
-        for (Tier t : c.requiredTiers()) {
-            if (!r.certified(t, at)) {
-                acc.deny(Reason.MISSING_CERTIFICATION, "zone " + z.id() + " requires the " + t + " tier");
+        if (cz.requiredTiers != 0) {
+            for (Tier t : TIERS) {
+                if ((cz.requiredTiers & 1 << t.ordinal()) != 0 && !r.certified(t, at)) {
+                    acc.deny(Reason.MISSING_CERTIFICATION, "zone " + cz.id + " requires the " + t + " tier");
+                }
             }
         }
-        IntelligenceLevel highest = c.highestIntelligenceLevel();
+        IntelligenceLevel highest = cz.highestLevel;
         if (highest != null && (r.intelligenceLevel() == null || r.intelligenceLevel().isAbove(highest))) {
-            acc.deny(Reason.INTELLIGENCE_LEVEL_TOO_HIGH, "zone " + z.id() + " admits level " + highest + " at most; robot is "
-                    + (r.intelligenceLevel() == null ? "of unknown level" : r.intelligenceLevel()));
+            acc.deny(Reason.INTELLIGENCE_LEVEL_TOO_HIGH, "zone " + cz.id + " admits level " + highest
+                    + " at most; robot is " + (r.intelligenceLevel() == null ? "of unknown level" : r.intelligenceLevel()));
         }
-        if (z.publicSpace()) {
-            publicSpace(z, r, at, acc);
+        if (cz.publicSpace) {
+            publicSpace(cz, r, at, acc);
         }
     }
 
     /** DESIGN.md section 6: PUBLIC_SPACE zones need PUBLIC_SPACE and MOBILITY, and DATA_SECURITY from L3. */
-    private static void publicSpace(Zone z, RobotProjection r, Instant at, Acc acc) {
+    private static void publicSpace(CompiledZone z, RobotProjection r, Instant at, Acc acc) {
         if (!r.certified(Tier.PUBLIC_SPACE, at)) {
-            acc.deny(Reason.MISSING_CERTIFICATION, "zone " + z.id() + " is a public space and needs the PUBLIC_SPACE tier");
+            acc.deny(Reason.MISSING_CERTIFICATION, "zone " + z.id + " is a public space and needs the PUBLIC_SPACE tier");
         }
         if (!r.certified(Tier.MOBILITY, at)) {
-            acc.deny(Reason.MISSING_CERTIFICATION, "zone " + z.id() + " is a public space and needs the MOBILITY tier");
+            acc.deny(Reason.MISSING_CERTIFICATION, "zone " + z.id + " is a public space and needs the MOBILITY tier");
         }
         IntelligenceLevel level = r.intelligenceLevel();
         boolean l3OrAbove = level == null || level.compareTo(IntelligenceLevel.L3) >= 0;
         if (l3OrAbove && !r.certified(Tier.DATA_SECURITY, at)) {
-            acc.deny(Reason.MISSING_CERTIFICATION, "zone " + z.id() + " is a public space and a robot of level "
+            acc.deny(Reason.MISSING_CERTIFICATION, "zone " + z.id + " is a public space and a robot of level "
                     + (level == null ? "unknown (taken as L3 or above)" : level) + " needs the DATA_SECURITY tier there");
         }
         for (CertifiedTier c : r.certifications().values()) {
             if (c.validAt(at) && Boolean.FALSE.equals(c.conditions().peopleNearbyAllowed())) {
-                acc.deny(Reason.MISSING_CERTIFICATION, "zone " + z.id() + " is a public space and the " + c.tier()
+                acc.deny(Reason.MISSING_CERTIFICATION, "zone " + z.id + " is a public space and the " + c.tier()
                         + " certification does not allow people nearby");
             }
         }

@@ -2,7 +2,9 @@ package io.robotid.geofence.engine;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +20,11 @@ import org.locationtech.jts.index.hprtree.HPRtree;
  * per query), a prepared geometry per zone and the indoor zones by venue, floor and zone code,
  * under one policy version. Built once per policy change and swapped atomically ({@link ZoneIndexRef});
  * safe for any number of concurrent checks.
+ *
+ * <p>Checks find the zones at a position with a {@link PointGrid} (a uniform grid of the zones' envelopes in
+ * flat arrays: one cell read instead of a walk down the tree, which at 100,000 zones was most of a check's
+ * time) and test each candidate's rings directly ({@link CompiledZone}); the HPRtree serves box queries,
+ * {@link #zonesAt} and the zones too large for the grid. Both give the same zones (the tests compare them).
  */
 public final class ZoneIndex {
 
@@ -26,7 +33,13 @@ public final class ZoneIndex {
     private final List<Grant> grants;
     private final Map<String, CompiledZone> byId;
     private final HPRtree tree;
+    private final PointGrid grid;
     private final Map<IndoorKey, List<CompiledZone>> indoor;
+    /**
+     * A number for every task category named by a zone or a grant, the most used first: a zone keeps the
+     * tasks it allows, and its grants theirs, as bits of these numbers (see {@link CompiledZone}).
+     */
+    private final Map<String, Integer> taskNumbers;
 
     private record IndoorKey(String venue, String floor, String zoneCode) {
     }
@@ -39,23 +52,49 @@ public final class ZoneIndex {
         for (Grant g : grants) {
             grantsByZone.computeIfAbsent(g.zoneId(), k -> new ArrayList<>()).add(g);
         }
+        Map<String, Integer> uses = new HashMap<>();
+        for (Zone z : zones) {
+            for (String task : z.conditions().allowedTaskCategories()) {
+                uses.merge(task, 1, Integer::sum);
+            }
+        }
+        for (Grant g : grants) {
+            for (String task : g.taskCategories()) {
+                uses.merge(task, 1, Integer::sum);
+            }
+        }
+        List<String> tasks = new ArrayList<>(uses.keySet());
+        tasks.sort(Comparator.<String>comparingInt(uses::get).reversed().thenComparing(Comparator.naturalOrder()));
+        Map<String, Integer> numbers = new HashMap<>();
+        for (String task : tasks) {
+            numbers.put(task, numbers.size());
+        }
+        this.taskNumbers = Map.copyOf(numbers);
         Map<String, CompiledZone> ids = new HashMap<>();
         Map<IndoorKey, List<CompiledZone>> in = new HashMap<>();
         HPRtree t = new HPRtree();
+        List<CompiledZone> outdoor = new ArrayList<>(zones.size());
         for (Zone z : zones) {
-            CompiledZone c = new CompiledZone(z, grantsByZone.getOrDefault(z.id(), List.of()));
+            CompiledZone c = new CompiledZone(z, grantsByZone.getOrDefault(z.id(), List.of()), numbers);
             ids.put(z.id(), c);
             if (z.geometry() instanceof ZoneGeometry.Indoor i) {
                 in.computeIfAbsent(new IndoorKey(i.venue(), i.floor(), i.zoneCode()), k -> new ArrayList<>()).add(c);
             } else {
                 t.insert(c.envelope, c);
+                outdoor.add(c);
             }
         }
         t.build();
+        List<CompiledZone> ranked = new ArrayList<>(ids.values());
+        ranked.sort(CompiledZone.PRECEDENCE);
+        for (int i = 0; i < ranked.size(); i++) {
+            ranked.get(i).rank = i;
+        }
         in.replaceAll((k, list) -> List.copyOf(list));
         this.byId = Map.copyOf(ids);
         this.indoor = Map.copyOf(in);
         this.tree = t;
+        this.grid = new PointGrid(outdoor);
     }
 
     /**
@@ -132,22 +171,38 @@ public final class ZoneIndex {
         return out;
     }
 
+    /** The number of a task category in {@link #taskNumbers}, -1 when no zone or grant names it. */
+    int taskNumber(String task) {
+        Integer n = taskNumbers.get(task);
+        return n == null ? -1 : n;
+    }
+
     /** The zones a position is in (covers: boundary included) that are valid at the instant. */
     public List<Zone> zonesAt(double lat, double lon, Instant at) {
         Matches m = new Matches(at, null);
-        matchOutdoor(lat, lon, m);
-        List<Zone> out = new ArrayList<>(m.zones.size());
-        m.zones.forEach(c -> out.add(c.zone));
+        matchOutdoor(lat, lon, m, false);
+        List<Zone> out = new ArrayList<>(m.size);
+        for (int i = 0; i < m.size; i++) {
+            out.add(m.zones[i].zone);
+        }
         return out;
     }
 
-    /** Zones that apply at a place and instant, and the earliest later instant a zone's validity changes. */
-    static final class Matches {
+    /**
+     * Zones that apply at a place and instant, and the earliest later instant a zone's validity changes.
+     * Also the visitor of the spatial index for one position (no visitor or list allocated per query).
+     */
+    static final class Matches implements ItemVisitor {
+        private static final Comparator<CompiledZone> BY_RANK = Comparator.comparingInt(c -> c.rank);
+
         final Instant at;
         Instant nextChange;
-        final List<CompiledZone> zones = new ArrayList<>(4);
+        CompiledZone[] zones = new CompiledZone[8];
+        int size;
         /** Set when one place is looked up twice (+/-180), so that a zone is not listed twice. */
         boolean dedupe;
+        /** The position being looked up (longitude, latitude). */
+        private double x, y;
 
         Matches(Instant at, Instant horizon) {
             this.at = at;
@@ -160,46 +215,98 @@ public final class ZoneIndex {
             }
         }
 
+        /** The index visits only zones whose envelope covers the position: test the geometry itself. */
+        @Override
+        public void visitItem(Object item) {
+            CompiledZone c = (CompiledZone) item;
+            if (c.coversInEnvelope(x, y)) {
+                offer(c);
+            }
+        }
+
+        /** A zone from the point grid, with its rings: its envelope may not cover the position. */
+        void candidate(CompiledZone c, double[] rings) {
+            if (x >= c.minX && y >= c.minY && x <= c.maxX && y <= c.maxY && c.coversInEnvelope(x, y, rings)) {
+                offer(c);
+            }
+        }
+
         void offer(CompiledZone c) {
-            Zone z = c.zone;
-            if (z.validUntil() != null && !at.isBefore(z.validUntil())) {
+            Instant until = c.validUntil;
+            if (until != null && !at.isBefore(until)) {
                 return; // expired: never valid again
             }
-            if (z.validFrom() != null && at.isBefore(z.validFrom())) {
-                change(z.validFrom());
+            Instant from = c.validFrom;
+            if (from != null && at.isBefore(from)) {
+                change(from);
                 return;
             }
-            change(z.validUntil());
-            if (!dedupe || !zones.contains(c)) {
-                zones.add(c);
+            change(until);
+            if (dedupe) {
+                for (int i = 0; i < size; i++) {
+                    if (zones[i] == c) {
+                        return;
+                    }
+                }
+            }
+            if (size == zones.length) {
+                zones = Arrays.copyOf(zones, size * 2);
+            }
+            zones[size++] = c;
+        }
+
+        /** Orders the matches by {@link CompiledZone#PRECEDENCE}: by their rank in the index. */
+        void sortByPrecedence() {
+            CompiledZone[] a = zones;
+            if (size > 16) {
+                Arrays.sort(a, 0, size, BY_RANK);
+                return;
+            }
+            for (int i = 1; i < size; i++) { // insertion sort: few zones
+                CompiledZone c = a[i];
+                int j = i - 1;
+                while (j >= 0 && a[j].rank > c.rank) {
+                    a[j + 1] = a[j];
+                    j--;
+                }
+                a[j + 1] = c;
             }
         }
     }
 
+    /** The zones that apply at a position, found with the point grid. */
     void matchOutdoor(double lat, double lon, Matches m) {
-        visit(lat, lon, m);
+        matchOutdoor(lat, lon, m, true);
+    }
+
+    /**
+     * @param grid whether to find the candidates with the point grid (checks), or with the HPRtree (as
+     *        {@link #zonesAt} always did, which keeps its order)
+     */
+    private void matchOutdoor(double lat, double lon, Matches m, boolean grid) {
+        visit(lat, lon, m, grid);
         // the antimeridian: -180 and 180 are one meridian; a zone split there has parts on either side
         if (lon == 180.0 || lon == -180.0) {
             m.dedupe = true;
-            visit(lat, -lon, m);
+            visit(lat, -lon, m, grid);
         }
     }
 
-    private void visit(double lat, double lon, Matches m) {
-        ItemVisitor visitor = item -> {
-            CompiledZone c = (CompiledZone) item;
-            if (c.covers(lon, lat)) {
-                m.offer(c);
-            }
-        };
-        tree.query(new Envelope(lon, lon, lat, lat), visitor);
+    private void visit(double lat, double lon, Matches m, boolean grid) {
+        m.x = lon;
+        m.y = lat;
+        if (grid) {
+            this.grid.query(lon, lat, m);
+        } else {
+            tree.query(new Envelope(lon, lon, lat, lat), m);
+        }
     }
 
     void matchIndoor(IndoorLocation where, Matches m) {
         List<CompiledZone> venue = indoor.get(new IndoorKey(where.venue(), null, null));
         List<CompiledZone> floor = indoor.get(new IndoorKey(where.venue(), where.floor(), null));
         List<CompiledZone> code = indoor.get(new IndoorKey(where.venue(), where.floor(), where.zoneCode()));
-        for (List<CompiledZone> list : java.util.Arrays.asList(venue, floor, code)) {
+        for (List<CompiledZone> list : Arrays.asList(venue, floor, code)) {
             if (list != null) {
                 for (CompiledZone c : list) {
                     m.offer(c);
