@@ -58,47 +58,47 @@ final class CompiledZone {
     /** Grant keys: flags above the low 32 bits, which are the hash of the robot id or operator org. */
     private static final long GRANT_TO_ROBOT = 1L << 32, GRANT_TO_OPERATOR = 1L << 33, GRANT_HAS_START = 1L << 34;
 
-    final Zone zone;
+    // read by every check that finds the zone: declared first (the JVM lays fields out by size, primitives
+    // before references, and in declaration order within a size), so that they share the first cache lines
+    final ZoneKind kind;
+    final Instant validFrom;
+    final Instant validUntil;
     final String id;
+    /** The allowed task categories, {@code null} when any task is allowed. */
+    final Set<String> allowedTasks;
+    final IntelligenceLevel highestLevel;
+    /** The rings of a scanned polygon (else null): see {@link #scannableRings}. */
+    private final double[] rings;
+    /** The zone's grants, in the order given. */
+    private final Grant[] grants;
+    /** Per grant: who (the GRANT_ flags and the hash of the robot id or operator org), then its task mask. */
+    private final long[] grantKeys;
+    /** Per window: its days (a bit per DayOfWeek ordinal), start and end (nano of day). */
+    private final long[] windows;
+    /** {@link #day(Instant)} of the last check: an array that is replaced, never changed. */
+    private volatile long[] day;
+    /** The zone's envelope (outdoor zones). */
+    final double minX, minY, maxX, maxY;
+    /** The zone's speed limit, {@code +Infinity} without one. */
+    final double maxSpeed;
+    /** The allowed task categories numbered below {@link #TASK_BITS} in the index's task numbers. */
+    private final long taskMask;
+    /** The required tiers, a bit per {@link Tier} ordinal. */
+    final int requiredTiers;
+    /** The position of the zone in {@link #PRECEDENCE} order among all zones of its index (set by the index). */
+    int rank;
+    private final boolean rectangle;
+    final boolean publicSpace;
+    final boolean hasWindows;
+
+    // read on rarer paths
+    final Zone zone;
     /** A PROHIBITED zone's line of explanation (the same for every check), else null. */
     final String prohibitedDetail;
     final Envelope envelope;
     final PreparedGeometry prepared;
     private final PointOnGeometryLocator locator;
-    private final boolean rectangle;
-    /**
-     * The rings of a scanned polygon (else null), one after the other: the number of doubles of the ring's
-     * coordinates, then its coordinates (x, y, x, y...).
-     */
-    private final double[] rings;
-
-    final Instant validFrom;
-    final Instant validUntil;
-    final ZoneKind kind;
-    /** The zone's speed limit, {@code +Infinity} without one. */
-    final double maxSpeed;
-    /** The allowed task categories, {@code null} when any task is allowed. */
-    final Set<String> allowedTasks;
-    /** The allowed task categories numbered below {@link #TASK_BITS} in the index's task numbers. */
-    private final long taskMask;
-    /** The required tiers, a bit per {@link Tier} ordinal. */
-    final int requiredTiers;
-    final IntelligenceLevel highestLevel;
-    final boolean publicSpace;
-    /** The position of the zone in {@link #PRECEDENCE} order among all zones of its index (set by the index). */
-    int rank;
-
-    /** The zone's grants, in the order given. */
-    private final Grant[] grants;
-    /** Per grant: who (the GRANT_ flags and the hash of the robot id or operator org), then its task mask. */
-    private final long[] grantKeys;
-
-    final boolean hasWindows;
-    /** Per window: its days (a bit per DayOfWeek ordinal), start and end (nano of day). */
-    private final long[] windows;
     private final ZoneRules rules;
-    /** {@link #day(Instant)} of the last check: an array that is replaced, never changed. */
-    private volatile long[] day;
 
     /**
      * @param taskNumbers a number for every task category of the index's zones and grants
@@ -149,6 +149,10 @@ final class CompiledZone {
         if (zone.geometry() instanceof ZoneGeometry.Outdoor outdoor) {
             Geometry polygonal = outdoor.polygonal();
             envelope = polygonal.getEnvelopeInternal();
+            minX = envelope.getMinX();
+            minY = envelope.getMinY();
+            maxX = envelope.getMaxX();
+            maxY = envelope.getMaxY();
             rectangle = polygonal.isRectangle();
             prepared = PreparedGeometryFactory.prepare(polygonal);
             // PreparedPolygon.getPointLocator() is synchronized and lazy: take it once here, and build its
@@ -158,6 +162,7 @@ final class CompiledZone {
             rings = rectangle ? null : scannableRings(polygonal);
         } else {
             envelope = null;
+            minX = minY = maxX = maxY = Double.NaN;
             rectangle = false;
             prepared = null;
             locator = null;
@@ -206,7 +211,10 @@ final class CompiledZone {
 
     // ----------------------------------------------------------------------------------------------- geometry
 
-    /** The rings IndexedPointInAreaLocator indexes (every closed linear component), flat; null when too many. */
+    /**
+     * The rings IndexedPointInAreaLocator indexes (every closed linear component), one after the other: the
+     * number of doubles of the ring's coordinates, then its coordinates (x, y, x, y...); null when too many.
+     */
     private static double[] scannableRings(Geometry polygonal) {
         List<LineString> closed = new ArrayList<>();
         int segments = 0;

@@ -15,7 +15,7 @@ import org.locationtech.jts.index.hprtree.HPRtree;
  *
  * <p>Exact: a zone is listed in every cell its envelope touches, cells are computed with the same floating-
  * point operations for envelopes and positions (monotonic, so a position inside an envelope always falls in one
- * of its cells), and each candidate's envelope is tested exactly as the HPRtree tests it. Immutable and
+ * of its cells), and each candidate's exact envelope is tested as the HPRtree tests it. Immutable and
  * thread-safe.
  */
 final class PointGrid {
@@ -38,8 +38,12 @@ final class PointGrid {
      */
     private final long[] table;
     private final int mask;
-    /** The runs of every cell, one after the other: the zones' envelopes (minX, minY, maxX, maxY) and the zones. */
-    private final double[] bounds;
+    /**
+     * The runs of every cell, one after the other: the zones' envelopes (minX, minY, maxX, maxY) as floats
+     * rounded outwards (half the memory to read; a candidate's exact envelope is tested next, from the zone)
+     * and the zones.
+     */
+    private final float[] bounds;
     private final CompiledZone[] zones;
     /** The zones' {@link CompiledZone#rings()}, read with the zones rather than after them. */
     private final double[][] rings;
@@ -114,7 +118,7 @@ final class PointGrid {
         if (entries > Integer.MAX_VALUE / 4) {
             throw new IllegalStateException("too many zones for the grid: " + entries + " cell entries");
         }
-        this.bounds = new double[4 * (int) entries];
+        this.bounds = new float[4 * (int) entries];
         this.zones = new CompiledZone[(int) entries];
         this.rings = new double[(int) entries][];
 
@@ -200,10 +204,10 @@ final class PointGrid {
 
     private void put(int entry, CompiledZone c) {
         Envelope e = c.envelope;
-        bounds[4 * entry] = e.getMinX();
-        bounds[4 * entry + 1] = e.getMinY();
-        bounds[4 * entry + 2] = e.getMaxX();
-        bounds[4 * entry + 3] = e.getMaxY();
+        bounds[4 * entry] = down(e.getMinX());
+        bounds[4 * entry + 1] = down(e.getMinY());
+        bounds[4 * entry + 2] = up(e.getMaxX());
+        bounds[4 * entry + 3] = up(e.getMaxY());
         zones[entry] = c;
         rings[entry] = c.rings();
     }
@@ -221,6 +225,18 @@ final class PointGrid {
             slot = (slot + 1) & mask;
         }
         return slot;
+    }
+
+    /** The largest float not above the value. */
+    private static float down(double v) {
+        float f = (float) v;
+        return f > v ? Math.nextDown(f) : f;
+    }
+
+    /** The smallest float not below the value. */
+    private static float up(double v) {
+        float f = (float) v;
+        return f < v ? Math.nextUp(f) : f;
     }
 
     private static double positive(double size) {
@@ -260,11 +276,11 @@ final class PointGrid {
                 from = (int) (run >>> 32);
                 to = (int) run;
             }
-            double[] b = bounds;
+            float[] b = bounds;
             for (int i = from; i < to; i++) {
                 int j = 4 * i;
                 if (x >= b[j] && y >= b[j + 1] && x <= b[j + 2] && y <= b[j + 3]) {
-                    visitor.candidate(zones[i], rings[i]);
+                    visitor.candidate(zones[i], rings[i]); // tests the exact envelope
                 }
             }
         }

@@ -245,9 +245,9 @@ public final class ZoneIndex {
             }
         }
 
-        /** {@link #visitItem} from the point grid, with the zone's rings. */
+        /** A zone from the point grid, with its rings: its envelope may not cover the position. */
         void candidate(CompiledZone c, double[] rings) {
-            if (c.coversInEnvelope(x, y, rings)) {
+            if (x >= c.minX && y >= c.minY && x <= c.maxX && y <= c.maxY && c.coversInEnvelope(x, y, rings)) {
                 offer(c);
             }
         }
