@@ -154,6 +154,7 @@ public class LifecycleGrpcService implements LifecycleService {
     }
 
     @Override
+    @RolesAllowed({ Role.Names.REGULATOR, Role.Names.AUDITOR, Role.Names.MANUFACTURER, Role.Names.OPERATOR })
     public Uni<FindRobotsResponse> findRobots(FindRobotsRequest request) {
         return Uni.createFrom().<FindRobotsResponse>deferred(() -> {
             String filters = request.toBuilder().clearPageSize().clearPageToken().build().toString();
