@@ -6,14 +6,14 @@ import java.util.Map;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
-/** {@code java -jar bench/target/quarkus-app/quarkus-run.jar issuance|lifecycle [--option value ...]}. */
+/** {@code java -jar bench/target/quarkus-app/quarkus-run.jar issuance|lifecycle|geofence [--option value ...]}. */
 @QuarkusMain
 public class BenchMain implements QuarkusApplication {
 
     @Override
     public int run(String... args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: issuance|lifecycle [--option value ...]");
+            System.err.println("usage: issuance|lifecycle|geofence [--option value ...]");
             return 2;
         }
         Map<String, String> options = new LinkedHashMap<>();
@@ -23,6 +23,7 @@ public class BenchMain implements QuarkusApplication {
         return switch (args[0]) {
             case "issuance" -> new IssuanceBenchmark().run(options);
             case "lifecycle" -> new LifecycleBenchmark().run(options);
+            case "geofence" -> new GeofenceBenchmark(options).run();
             default -> {
                 System.err.println("unknown benchmark " + args[0]);
                 yield 2;
