@@ -50,6 +50,12 @@ public class PolicyStore {
     private boolean again;
     private final List<Runnable> afterRefresh = new ArrayList<>();
     private long timer = -1;
+    /** The one thread that parses changed zones and builds indexes (one refresh runs at a time anyway). */
+    private final java.util.concurrent.ExecutorService builder = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "policy-index-builder");
+        t.setDaemon(true);
+        return t;
+    });
 
     public PolicyStore(PolicyRepository repository, PermissionWatch watch, Projections projections, Vertx vertx,
             @ConfigProperty(name = "robotid.geofence.policy-poll", defaultValue = "200ms") Duration poll) {
@@ -71,6 +77,7 @@ public class PolicyStore {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
+        builder.shutdownNow();
     }
 
     /** The policy checks are decided with. */
@@ -104,14 +111,15 @@ public class PolicyStore {
             afterRefresh.clear();
             again = false;
         }
-        repository.changesSince(version).subscribe().with(changes -> {
+        // parsing the changed zones and rebuilding the index take seconds at 100,000 zones: never on an event loop
+        repository.changesSince(version).subscribe().with(changes -> builder.execute(() -> {
             try {
                 apply(changes);
             } catch (RuntimeException e) {
                 LOG.errorf(e, "policy changes could not be applied");
             }
             finish(waiting);
-        }, failure -> {
+        }), failure -> {
             LOG.warnf("policy changes could not be read: %s", failure.getMessage());
             finish(waiting);
         });
