@@ -294,6 +294,7 @@ public final class GeofenceSteps implements Geofence {
                 r -> r.getVerdict() != Verdict.VERDICT_DENY);
         life.say("geofence-service allows again: it learnt of the new pass from certification-service's feed (%d ms of"
                 + " asking)", took.toMillis());
+        until(life, "the public space allowed again", inPublic, Instant.now(), r -> r.getVerdict() != Verdict.VERDICT_DENY);
         expectUsual(life, "after the re-validation");
     }
 
@@ -320,6 +321,10 @@ public final class GeofenceSteps implements Geofence {
         Duration took = until(life, "the checks allowed again after RECALL_REMEDIED", inRestricted, life.lastRecordCalledAt,
                 r -> r.getVerdict() != Verdict.VERDICT_DENY);
         life.say("geofence-service allows again %d ms after the RECALL_REMEDIED call", took.toMillis());
+        // the re-tests of the firmware update come through certification-service's feed, which may arrive after
+        // lifecycle-service's: the public space also needs MOBILITY and PUBLIC_SPACE back
+        until(life, "the public space allowed again (the re-tested tiers from certification-service's feed)", inPublic,
+                Instant.now(), r -> r.getVerdict() != Verdict.VERDICT_DENY);
         expectUsual(life, "after the remedy");
     }
 
