@@ -156,6 +156,11 @@ class LifecycleCrashDuringAppendTest {
     }
 
     static List<LifecycleEvent> allEvents(String token, String robot) {
+        return allEvents(registry, token, robot);
+    }
+
+    /** Every event of {@code robot}, page by page. */
+    static List<LifecycleEvent> allEvents(Registry registry, String token, String robot) {
         List<LifecycleEvent> out = new ArrayList<>();
         String page = "";
         do {

@@ -50,6 +50,7 @@ public final class Registry implements Endpoints, AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<String, String> extraProperties = new HashMap<>();
     private final Map<String, String> extraEnvironment = new HashMap<>();
+    private final Map<String, Map<String, String>> serviceEnvironment = new HashMap<>();
     private final ClientCredentials credentials = new ClientCredentials(issuer());
     private final Path logs;
     private Process oidc;
@@ -99,6 +100,16 @@ public final class Registry implements Endpoints, AutoCloseable {
         return this;
     }
 
+    /**
+     * Extra environment for one service, started after this call, over the environment for all; e.g.
+     * {@code ROBOTID_FILING_PORT} to send identity-service's calls to filing-service through a
+     * {@link FaultyLink}.
+     */
+    public Registry withEnvironment(String service, String key, String value) {
+        serviceEnvironment.computeIfAbsent(service, s -> new HashMap<>()).put(key, value);
+        return this;
+    }
+
     /** Starts the OIDC provider, then the named services in order, each with clean databases. */
     public Registry start(String... names) {
         startOidc();
@@ -127,6 +138,7 @@ public final class Registry implements Endpoints, AutoCloseable {
         // geofence-service signs receipts and bundles with keys of its own (never identity's)
         environment.put("ROBOTID_GEOFENCE_SIGNING_KEYS_DIR", root.resolve("system-tests/target/geofence-keys").toString());
         environment.putAll(extraEnvironment);
+        environment.putAll(serviceEnvironment.getOrDefault(name, Map.of()));
         ServiceProcess process = ServiceProcess.start(name, port, properties, environment, Duration.ofSeconds(120),
                 log(name), true);
         services.put(name, process);
