@@ -343,6 +343,19 @@ public class RobotRepository {
                 });
     }
 
+    /** The head of a robot's chain as its robot row records it: the last sequence and its hash. */
+    public record ChainHead(long lastSequence, String lastHash) {
+    }
+
+    /** The chain head of the robot row; empty when there is no robot row. */
+    public Uni<Optional<ChainHead>> head(RobotId id) {
+        return database.preparedQuery("select last_sequence, last_hash from robot where robot_id = $1")
+                .execute(Tuple.of(id.canonical()))
+                .map(rows -> rows.size() == 0 ? Optional.empty()
+                        : Optional.of(new ChainHead(rows.iterator().next().getLong("last_sequence"),
+                                rows.iterator().next().getString("last_hash"))));
+    }
+
     /** The stored chain rows: sequence, stored hash and body, in order, for verification. */
     public record ChainRow(long sequence, String hash, byte[] body) {
     }

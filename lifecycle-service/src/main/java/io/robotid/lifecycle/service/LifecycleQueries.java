@@ -190,18 +190,35 @@ public class LifecycleQueries {
         return b.build();
     }
 
-    /** Recomputes the chain from the first event and names the first sequence that does not match. */
+    /**
+     * Recomputes the chain from the first event and names the first sequence that does not match.
+     * The chain must also end where the robot row says it does (its last sequence and hash, read
+     * first): events deleted from the end of the chain, or all of them, are caught there; events
+     * appended while verifying are not part of this verification.
+     */
     public Uni<VerifyChainResponse> verify(String robotId) {
         RobotId id = require(robotId);
-        return verifyFrom(id, 0, EventChain.GENESIS, 0);
+        return robots.head(id).chain(head -> verifyFrom(id, head.orElse(null), 0, EventChain.GENESIS, 0));
     }
 
-    private Uni<VerifyChainResponse> verifyFrom(RobotId id, long afterSequence, String previousHash, long checked) {
+    private Uni<VerifyChainResponse> verifyFrom(RobotId id, RobotRepository.ChainHead head, long afterSequence,
+            String previousHash, long checked) {
         return robots.chain(id, afterSequence, VERIFY_PAGE).chain(rows -> {
             String previous = previousHash;
             long count = checked;
             long expectedSequence = afterSequence + 1;
             for (RobotRepository.ChainRow row : rows) {
+                if (head == null) {
+                    // events without a robot row: the row was deleted
+                    return broken(row.sequence(), count);
+                }
+                if (row.sequence() > head.lastSequence()) {
+                    return intact(count);
+                }
+                if (row.sequence() != expectedSequence) {
+                    // a gap: the missing sequence is the first broken one
+                    return broken(expectedSequence, count);
+                }
                 count++;
                 LifecycleEvent event;
                 try {
@@ -210,20 +227,28 @@ public class LifecycleQueries {
                     return broken(row.sequence(), count);
                 }
                 String recomputed = EventChain.hash(event, previous);
-                if (row.sequence() != expectedSequence || event.getSequence() != row.sequence()
+                if (event.getSequence() != row.sequence()
                         || !event.getRobotId().equals(id.canonical()) || !event.getPreviousHash().equals(previous)
-                        || !recomputed.equals(row.hash()) || !recomputed.equals(event.getHash())) {
+                        || !recomputed.equals(row.hash()) || !recomputed.equals(event.getHash())
+                        || (row.sequence() == head.lastSequence() && !recomputed.equals(head.lastHash()))) {
                     return broken(row.sequence(), count);
                 }
                 previous = recomputed;
                 expectedSequence++;
             }
             if (rows.size() < VERIFY_PAGE) {
-                return Uni.createFrom().item(VerifyChainResponse.newBuilder().setIntact(true).setEventsChecked(count)
-                        .build());
+                if (head != null && expectedSequence <= head.lastSequence()) {
+                    // the robot row records events that are no longer there
+                    return broken(expectedSequence, count);
+                }
+                return intact(count);
             }
-            return verifyFrom(id, rows.get(rows.size() - 1).sequence(), previous, count);
+            return verifyFrom(id, head, rows.get(rows.size() - 1).sequence(), previous, count);
         });
+    }
+
+    private static Uni<VerifyChainResponse> intact(long checked) {
+        return Uni.createFrom().item(VerifyChainResponse.newBuilder().setIntact(true).setEventsChecked(checked).build());
     }
 
     private static Uni<VerifyChainResponse> broken(long sequence, long checked) {

@@ -313,4 +313,54 @@ class RecordEventTest {
         assertThat(verified.getIntact()).isFalse();
         assertThat(verified.getFirstBrokenSequence()).isEqualTo(2);
     }
+
+    /** Deletes event rows of {@code robot} directly in the database, as someone with database access could. */
+    private void deleteEvents(String robot, String sequences) {
+        database.preparedQuery("delete from event where robot_id = $1 and sequence = any($2::bigint[])")
+                .execute(Tuple.of(robot, java.util.Arrays.stream(sequences.split(",")).map(Long::valueOf)
+                        .toArray(Long[]::new)))
+                .await().atMost(Duration.ofSeconds(5));
+    }
+
+    private VerifyChainResponse verify(String robot) {
+        return fleet.as(Tokens.auditor()).verifyChain(VerifyChainRequest.newBuilder().setRobotId(robot).build());
+    }
+
+    @Test
+    void anEventDeletedFromTheMiddleIsCaughtAtItsSequence() {
+        String robot = inService();
+        record(Tokens.token("r", "ROBOT", "robot_id", robot), event(robot, telemetry(70)).build());
+        long last = state(robot).getLastSequence();
+        assertThat(verify(robot).getIntact()).isTrue();
+        deleteEvents(robot, "2");
+        VerifyChainResponse verified = verify(robot);
+        assertThat(verified.getIntact()).isFalse();
+        assertThat(verified.getFirstBrokenSequence()).isEqualTo(2);
+        assertThat(verified.getEventsChecked()).isEqualTo(1);
+        assertThat(last).isGreaterThan(2);
+    }
+
+    @Test
+    void eventsDeletedFromTheEndAreCaughtAgainstTheRobotsHead() {
+        String robot = inService();
+        record(Tokens.token("r", "ROBOT", "robot_id", robot), event(robot, telemetry(70)).build());
+        long last = state(robot).getLastSequence();
+        // the remaining chain is consistent in itself: only the robot row's head tells what is missing
+        deleteEvents(robot, Long.toString(last));
+        VerifyChainResponse verified = verify(robot);
+        assertThat(verified.getIntact()).isFalse();
+        assertThat(verified.getFirstBrokenSequence()).isEqualTo(last);
+        assertThat(verified.getEventsChecked()).isEqualTo(last - 1);
+    }
+
+    @Test
+    void everyEventDeletedIsCaughtAtTheFirst() {
+        String robot = inService();
+        long last = state(robot).getLastSequence();
+        deleteEvents(robot, java.util.stream.LongStream.rangeClosed(1, last).mapToObj(Long::toString)
+                .collect(java.util.stream.Collectors.joining(",")));
+        VerifyChainResponse verified = verify(robot);
+        assertThat(verified.getIntact()).isFalse();
+        assertThat(verified.getFirstBrokenSequence()).isEqualTo(1);
+    }
 }
