@@ -14,6 +14,10 @@ public final class Validation {
     /** Upper bound of a zone speed limit, m/s (as the certification-service bound for certificates). */
     public static final double MAX_SPEED_MPS = 20.0;
     public static final int MAX_ID_LENGTH = 128;
+    /** Task categories of one zone or grant. */
+    public static final int MAX_TASK_CATEGORIES = 100;
+    /** Time windows of one zone (a week of two windows a day is 14). */
+    public static final int MAX_TIME_WINDOWS = 50;
 
     private Validation() {
     }
@@ -82,7 +86,10 @@ public final class Validation {
             }
         }
         tasks(List.copyOf(c.allowedTaskCategories()), cp + "allowed_task_categories", v);
-        for (int i = 0; i < c.timeWindows().size(); i++) {
+        if (c.timeWindows().size() > MAX_TIME_WINDOWS) {
+            v.add(cp + "time_windows", "has " + c.timeWindows().size() + " windows; at most " + MAX_TIME_WINDOWS + " are allowed");
+        }
+        for (int i = 0; i < c.timeWindows().size() && i < MAX_TIME_WINDOWS; i++) {
             window(c.timeWindows().get(i), cp + "time_windows[" + i + "]", v);
         }
         if (!c.timeWindows().isEmpty() && c.timeZone() == null) {
@@ -178,6 +185,10 @@ public final class Validation {
     }
 
     private static void tasks(List<String> tasks, String field, Violations v) {
+        if (tasks.size() > MAX_TASK_CATEGORIES) {
+            v.add(field, "has " + tasks.size() + " task categories; at most " + MAX_TASK_CATEGORIES + " are allowed");
+            return;
+        }
         for (int i = 0; i < tasks.size(); i++) {
             String problem = TaskCategories.problem(tasks.get(i));
             if (problem != null) {

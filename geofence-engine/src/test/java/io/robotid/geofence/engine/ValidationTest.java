@@ -75,6 +75,26 @@ class ValidationTest {
     }
 
     @Test
+    void tooManyTaskCategoriesAndTimeWindows() {
+        Set<String> tasks = IntStream.rangeClosed(0, Validation.MAX_TASK_CATEGORIES).mapToObj(i -> "task-" + i)
+                .collect(Collectors.toSet());
+        List<TimeWindow> windows = IntStream.rangeClosed(0, Validation.MAX_TIME_WINDOWS)
+                .mapToObj(i -> TimeWindow.everyDay(LocalTime.of(8, 0), LocalTime.of(9, 0))).toList();
+        Zone z = Fixtures.zone("z", ZoneKind.CONDITIONAL,
+                ZoneConditions.NONE.withTasks(tasks).withWindows(ZoneId.of("Europe/Berlin"), windows));
+        assertThat(Validation.zone(z)).containsExactlyInAnyOrder(
+                new FieldViolation("conditions.allowed_task_categories", "has 101 task categories; at most 100 are allowed"),
+                new FieldViolation("conditions.time_windows", "has 51 windows; at most 50 are allowed"));
+        Grant g = new Grant("g", "z", Fixtures.ROBOT_ID, null, tasks, null, null);
+        assertThat(Validation.grant(g)).containsExactly(
+                new FieldViolation("task_categories", "has 101 task categories; at most 100 are allowed"));
+        Zone fits = Fixtures.zone("z", ZoneKind.CONDITIONAL, ZoneConditions.NONE
+                .withTasks(Set.copyOf(List.copyOf(tasks).subList(0, 100)))
+                .withWindows(ZoneId.of("Europe/Berlin"), windows.subList(0, 50)));
+        assertThat(Validation.zone(fits)).isEmpty();
+    }
+
+    @Test
     void everyProblemIsReportedNotJustTheFirst() {
         List<FieldViolation> v = geoViolations("""
                 {"type":"MultiPolygon","coordinates":[

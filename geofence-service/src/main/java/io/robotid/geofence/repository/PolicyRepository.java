@@ -164,7 +164,7 @@ public class PolicyRepository {
             sql.append(" and not deleted");
         }
         if (page.cursor() != null) {
-            args.add(UUID.fromString(page.cursor()));
+            args.add(page.uuidCursor());
             sql.append(" and zone_id > $").append(args.size());
         }
         args.add(page.fetchSize());
@@ -202,7 +202,7 @@ public class PolicyRepository {
             sql.append(" and not g.revoked");
         }
         if (page.cursor() != null) {
-            args.add(UUID.fromString(page.cursor()));
+            args.add(page.uuidCursor());
             sql.append(" and g.grant_id > $").append(args.size());
         }
         args.add(page.fetchSize());

@@ -2,6 +2,7 @@ package io.robotid.geofence.service;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,6 +17,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.robotid.geofence.repository.DenialRepository;
 import io.robotid.kit.paging.PageRequest;
+import io.robotid.kit.validation.Violations;
 import io.robotid.kit.security.CallerIdentity;
 import io.robotid.kit.security.Role;
 import io.robotid.kit.error.DomainException;
@@ -107,15 +109,20 @@ public class DenialLog {
      */
     public Uni<ListDenialsResponse> list(CallerIdentity caller, ListDenialsRequest request, Uni<List<String>> zonesOfAuthority) {
         String filters = "robot=" + request.getRobotId() + "&zone=" + request.getZoneId();
-        PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
-        Long before;
+        Violations v = new Violations();
+        PageRequest page = v.gather(() -> PageRequest.of(request.getPageSize(), request.getPageToken(), filters));
+        Long cursor = null;
         try {
-            before = page.cursor() == null ? null : Long.parseLong(page.cursor());
+            cursor = page == null || page.cursor() == null ? null : Long.parseLong(page.cursor());
         } catch (NumberFormatException e) {
-            throw DomainException.invalidArgument("page_token", "is not a token this list returned");
+            v.add("page_token", "is not a token this list returned");
         }
-        String robotId = request.getRobotId().isEmpty() ? null : ZoneService.canonicalRobot(request.getRobotId(), "robot_id");
-        String zoneId = request.getZoneId().isEmpty() ? null : ZoneService.uuid(request.getZoneId(), "zone_id").toString();
+        Long before = cursor;
+        String robotId = request.getRobotId().isEmpty() ? null
+                : v.gather(() -> ZoneService.canonicalRobot(request.getRobotId(), "robot_id"));
+        UUID zone = request.getZoneId().isEmpty() ? null : v.gather(() -> ZoneService.uuid(request.getZoneId(), "zone_id"));
+        String zoneId = zone == null ? null : zone.toString();
+        v.throwIfAny();
         Uni<List<String>> scope;
         if (caller.hasAny(Role.REGULATOR, Role.AUDITOR)) {
             scope = Uni.createFrom().nullItem();

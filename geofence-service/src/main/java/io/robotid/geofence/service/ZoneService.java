@@ -19,6 +19,7 @@ import io.robotid.kit.id.RobotId;
 import io.robotid.kit.paging.PageRequest;
 import io.robotid.kit.security.CallerIdentity;
 import io.robotid.kit.security.Role;
+import io.robotid.kit.validation.Violations;
 import io.robotid.proto.common.v1.AuditStamp;
 import io.robotid.proto.geofence.v1.*;
 import io.smallrye.mutiny.Uni;
@@ -216,14 +217,17 @@ public class ZoneService {
      * auditors all; a robot its own; an operator those to it or to a robot it runs.
      */
     public Uni<ListGrantsResponse> grants(CallerIdentity caller, ListGrantsRequest request, Projections projections) {
+        Violations v = new Violations();
         if (request.getZoneId().isEmpty() && request.getRobotId().isEmpty()) {
-            throw DomainException.invalidArgument("zone_id", "zone_id or robot_id is required");
+            v.add("zone_id", "zone_id or robot_id is required");
         }
-        UUID zoneId = request.getZoneId().isEmpty() ? null : uuid(request.getZoneId(), "zone_id");
-        String robotId = request.getRobotId().isEmpty() ? null : canonicalRobot(request.getRobotId(), "robot_id");
-        String operator = robotId == null ? null : projections.get(robotId).operatorOrg();
+        UUID zoneId = request.getZoneId().isEmpty() ? null : v.gather(() -> uuid(request.getZoneId(), "zone_id"));
+        String robotId = request.getRobotId().isEmpty() ? null
+                : v.gather(() -> canonicalRobot(request.getRobotId(), "robot_id"));
         String filters = "zone=" + zoneId + "&robot=" + robotId + "&revoked=" + request.getIncludeRevoked();
-        PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
+        PageRequest page = v.gather(() -> PageRequest.of(request.getPageSize(), request.getPageToken(), filters));
+        v.throwIfAny();
+        String operator = robotId == null ? null : projections.get(robotId).operatorOrg();
         Uni<List<UUID>> scope;
         if (caller.hasAny(Role.REGULATOR, Role.AUDITOR)) {
             scope = Uni.createFrom().nullItem();

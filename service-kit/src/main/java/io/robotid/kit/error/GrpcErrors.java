@@ -85,7 +85,11 @@ public final class GrpcErrors {
                     return mapped;
                 }
             }
-            if (t instanceof java.net.ConnectException || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
+            // outbound gRPC failures arrive as a Status (below) and token checks as security
+            // exceptions (above): a socket failure here is the database connection, e.g. reset by
+            // a PostgreSQL shutting down in the middle of a query
+            if (t instanceof java.net.SocketException || t instanceof java.nio.channels.ClosedChannelException
+                    || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
                 return DomainException.unavailable("DATABASE_UNAVAILABLE", "the database cannot be reached; retry later");
             }
             Status downstream = downstreamStatus(t);

@@ -1,6 +1,5 @@
 package io.robotid.kit.id;
 
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -52,7 +51,21 @@ public final class RegistryCodes {
 
     /** Upper-cases and trims what a caller sent, so codes are accepted in any case. */
     public static String normalize(String code) {
-        return code == null ? "" : code.trim().toUpperCase(Locale.ROOT);
+        return code == null ? "" : upperAscii(code.trim());
+    }
+
+    /**
+     * Upper-cases ASCII letters only. {@code String.toUpperCase} maps some non-ASCII letters onto
+     * code characters ('ſ' to 'S', 'ß' to "SS", 'ı' to 'I'), which would let look-alike text pass as
+     * a code; here they stay as they are and are refused.
+     */
+    public static String upperAscii(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            out.append(c >= 'a' && c <= 'z' ? (char) (c - 'a' + 'A') : c);
+        }
+        return out.toString();
     }
 
     /** True for a well-formed code of that length (already normalized). */

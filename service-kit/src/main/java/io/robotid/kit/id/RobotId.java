@@ -88,16 +88,16 @@ public final class RobotId {
         return of(full);
     }
 
-    /** Upper-cases and removes spaces and hyphens. */
+    /** Upper-cases ASCII letters (only: see {@link RegistryCodes#upperAscii}) and removes spaces, tabs and hyphens. */
     public static String normalize(String input) {
         StringBuilder out = new StringBuilder(input.length());
         for (int i = 0; i < input.length(); i++) {
             char c = input.charAt(i);
             if (c != ' ' && c != '-' && c != '\t') {
-                out.append(Character.toUpperCase(c));
+                out.append(c);
             }
         }
-        return out.toString();
+        return RegistryCodes.upperAscii(out.toString());
     }
 
     private static String shapeProblem(String s) {

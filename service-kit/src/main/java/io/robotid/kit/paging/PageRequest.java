@@ -2,6 +2,9 @@ package io.robotid.kit.paging;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.UUID;
+
+import io.robotid.kit.error.DomainException;
 
 import io.robotid.kit.validation.Violations;
 
@@ -16,6 +19,8 @@ import io.robotid.kit.validation.Violations;
 public record PageRequest(int size, String cursor) {
     public static final int DEFAULT_SIZE = 50;
     public static final int MAX_SIZE = 500;
+    /** Longer than any key a list returns (robot IDs, codes, sequence numbers, timestamps). */
+    public static final int MAX_CURSOR_LENGTH = 256;
 
     /**
      * @param filters a stable rendering of the query's filters (e.g. {@code "country=CN"})
@@ -52,7 +57,10 @@ public record PageRequest(int size, String cursor) {
                 return null;
             }
             String key = raw.substring(colon + 1);
-            return key.isEmpty() ? null : key;
+            // the fingerprint is not a secret, so a token can be forged: keep its key to what a
+            // database text parameter takes (no NUL or other control character) and short
+            boolean storable = key.length() <= MAX_CURSOR_LENGTH && key.chars().noneMatch(Character::isISOControl);
+            return key.isEmpty() || !storable ? null : key;
         } catch (IllegalArgumentException e) {
             return null;
         }
@@ -60,6 +68,15 @@ public record PageRequest(int size, String cursor) {
 
     private static String fingerprint(String filters) {
         return Integer.toHexString((filters == null ? "" : filters).hashCode());
+    }
+
+    /** The cursor of a list keyed by UUID; a forged token that holds anything else is refused. */
+    public UUID uuidCursor() {
+        try {
+            return cursor == null ? null : UUID.fromString(cursor);
+        } catch (IllegalArgumentException e) {
+            throw DomainException.invalidArgument("page_token", "is not a token this list returned for these filters");
+        }
     }
 
     /** Fetch one more row than the page holds, to know whether a next page exists. */

@@ -133,6 +133,22 @@ public final class Violations {
         return List.copyOf(violations);
     }
 
+    /**
+     * Runs a check that throws INVALID_ARGUMENT on its own (a parser, {@code PageRequest.of}) and
+     * keeps its violations with these, so that one answer names every bad field; null when it threw.
+     */
+    public <T> T gather(java.util.function.Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (DomainException e) {
+            if (e.kind() != io.robotid.kit.error.ErrorKind.INVALID_ARGUMENT || e.violations().isEmpty()) {
+                throw e;
+            }
+            violations.addAll(e.violations());
+            return null;
+        }
+    }
+
     /** Throws INVALID_ARGUMENT with every violation collected, if any. */
     public void throwIfAny() {
         if (!violations.isEmpty()) {

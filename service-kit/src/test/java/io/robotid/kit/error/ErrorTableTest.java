@@ -135,4 +135,16 @@ class ErrorTableTest {
         DomainException late = GrpcErrors.classify(Status.DEADLINE_EXCEEDED.asRuntimeException());
         assertThat(late.kind()).isEqualTo(ErrorKind.DEADLINE_EXCEEDED);
     }
+
+    @Test
+    void aDatabaseConnectionLostMidQueryIsUnavailableNotInternal() {
+        // as seen while PostgreSQL shut down under load (PostgresRestartUnderLoadTest)
+        for (Throwable lost : new Throwable[] { new java.net.SocketException("Connection reset"),
+                new java.net.ConnectException("Connection refused"), new java.nio.channels.ClosedChannelException(),
+                new io.vertx.pgclient.PgException("the database system is shutting down", "FATAL", "57P03", null) }) {
+            DomainException mapped = GrpcErrors.classify(new java.util.concurrent.CompletionException(lost));
+            assertThat(mapped.kind()).as(lost.toString()).isEqualTo(ErrorKind.UNAVAILABLE);
+            assertThat(mapped.reason()).isEqualTo("DATABASE_UNAVAILABLE");
+        }
+    }
 }

@@ -1,0 +1,46 @@
+package io.robotid.kit.signing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.KeyPair;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+
+/**
+ * Fuzzes signature verification, which every ID certificate, receipt and offline bundle relies on:
+ * a signed message with any byte changed, any signature changed, or another key, never verifies,
+ * and garbage never throws. A plain test run replays {@code Ed25519FuzzTestInputs/}; see the README.
+ */
+class Ed25519FuzzTest {
+    private static final KeyPair SIGNER = Ed25519.generate();
+    private static final KeyPair OTHER = Ed25519.generate();
+
+    @FuzzTest(maxDuration = "5m")
+    void onlyTheExactSignedBytesVerify(FuzzedDataProvider data) {
+        int flipAt = data.consumeInt(0, 1 << 16);
+        int mask = data.consumeInt(1, 255);
+        boolean inSignature = data.consumeBoolean();
+        byte[] message = data.consumeRemainingAsBytes();
+        byte[] signature = Ed25519.sign(SIGNER.getPrivate(), message);
+        byte[] key = Ed25519.raw(SIGNER.getPublic());
+        assertThat(Ed25519.verify(key, message, signature)).isTrue();
+        assertThat(Ed25519.verify(Ed25519.raw(OTHER.getPublic()), message, signature)).as("another key").isFalse();
+
+        byte[] changed = (inSignature || message.length == 0 ? signature : message).clone();
+        changed[flipAt % changed.length] ^= (byte) mask;
+        if (inSignature || message.length == 0) {
+            assertThat(Ed25519.verify(key, message, changed)).as("a changed signature").isFalse();
+        } else {
+            assertThat(Ed25519.verify(key, changed, signature)).as("a changed message").isFalse();
+        }
+    }
+
+    @FuzzTest(maxDuration = "5m")
+    void garbageKeysAndSignaturesAreRefusedWithoutThrowing(FuzzedDataProvider data) {
+        byte[] key = data.consumeBytes(data.consumeInt(0, 40));
+        byte[] signature = data.consumeBytes(data.consumeInt(0, 80));
+        byte[] message = data.consumeRemainingAsBytes();
+        assertThat(Ed25519.verify(key, message, signature)).isFalse();
+    }
+}
