@@ -29,6 +29,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -228,6 +230,9 @@ class AuthorizationMatrixSystemTest {
         POLICY.put("GET identity-service /r/XX0000000000000000000000000000", open());
         POLICY.put("GET identity-service /r/XX0000000000000000000000000000/qr.png", open());
         POLICY.put("GET identity-service /api/v1/signing-keys/jwks.json", open());
+        // anyone who scans a robot's label may report about it (rate-limited per client address)
+        POLICY.put("POST identity-service /r/XX0000000000000000000000000000/report", open());
+        POLICY.put("GET identity-service /r-assets/page.css", open());
     }
 
     /** Served by every server besides its own service. */
@@ -313,7 +318,13 @@ class AuthorizationMatrixSystemTest {
                 missing.add(row + " (a policy row without an RPC)");
             }
         }
-        assertThat(missing).as("RPCs without a row in the policy table (or rows without an RPC)").isEmpty();
+        // and every JAX-RS endpoint of the services' sources, so a new REST endpoint cannot be forgotten either
+        for (String endpoint : restEndpointsInSources()) {
+            if (POLICY.keySet().stream().noneMatch(row -> rowMatches(row, endpoint))) {
+                missing.add(endpoint + " (a REST endpoint in the sources)");
+            }
+        }
+        assertThat(missing).as("RPCs and endpoints without a row in the policy table (or rows without an RPC)").isEmpty();
 
         List<Caller> callers = callers();
         Instant began = Instant.now();
@@ -356,6 +367,67 @@ class AuthorizationMatrixSystemTest {
                 probes.size(), callers.size(), i, took.toMillis(), statuses);
         System.out.println("public endpoints that ignore a bad token: " + openWithBadToken.size());
         assertThat(violations).as("authorization violations").isEmpty();
+    }
+
+    private static final Pattern JAXRS_PATH = Pattern.compile("@Path\\(\"([^\"]*)\"\\)");
+    private static final Pattern JAXRS_VERB = Pattern.compile("@(GET|POST|PUT|DELETE|PATCH)\\b");
+    private static final Pattern CLASS_DECLARATION = Pattern.compile("(?m)^(public |final |abstract )*class ");
+
+    /**
+     * Every JAX-RS endpoint in the services' main sources, as {@code VERB service /path/{param}}: a
+     * resource class's {@code @Path} joined with each verb method's own {@code @Path}.
+     */
+    static List<String> restEndpointsInSources() throws java.io.IOException {
+        java.nio.file.Path root = io.robotid.testkit.ServiceProcess.repositoryRoot();
+        List<String> endpoints = new ArrayList<>();
+        for (String service : SERVICES) {
+            try (var files = java.nio.file.Files.walk(root.resolve(service).resolve("src/main/java"))) {
+                for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    String text = java.nio.file.Files.readString(file);
+                    Matcher declaration = CLASS_DECLARATION.matcher(text);
+                    int classAt = declaration.find() ? declaration.start() : -1;
+                    Matcher base = JAXRS_PATH.matcher(classAt < 0 ? "" : text.substring(0, classAt));
+                    if (!base.find()) {
+                        continue; // not a resource class
+                    }
+                    Matcher verb = JAXRS_VERB.matcher(text);
+                    while (verb.find()) {
+                        // the method's annotations: from the end of the member before it to its signature
+                        // (line ends only: braces inside @Path("/r/{id}") do not end anything)
+                        int from = Math.max(Math.max(text.lastIndexOf(";\n", verb.start()), text.lastIndexOf("}\n", verb.start())),
+                                text.lastIndexOf("{\n", verb.start()));
+                        int to = text.indexOf(" public ", verb.end());
+                        Matcher own = JAXRS_PATH.matcher(text.substring(from + 1, to < 0 ? text.length() : to));
+                        String path = ("/" + base.group(1) + "/" + (own.find() ? own.group(1) : "")).replaceAll("/+", "/");
+                        endpoints.add(verb.group(1) + " " + service + " " + (path.length() > 1 ? path.replaceAll("/$", "") : path));
+                    }
+                }
+            }
+        }
+        assertThat(endpoints).as("REST endpoints found in the sources").hasSizeGreaterThanOrEqualTo(8)
+                .contains("POST identity-service /r/{id}/report", "GET identity-service /api/v1/signing-keys/jwks.json",
+                        "GET certification-service /api/v1/test-results/{resultId}");
+        return endpoints;
+    }
+
+    /** Whether a policy row ({@code VERB service /concrete/path?query}) is a call of {@code VERB service /path/{param}}. */
+    static boolean rowMatches(String row, String endpoint) {
+        String[] r = row.split(" ", 3);
+        String[] e = endpoint.split(" ", 3);
+        if (r.length < 3 || !r[0].equals(e[0]) || !r[1].equals(e[1])) {
+            return false;
+        }
+        String[] concrete = r[2].split("\\?")[0].split("/");
+        String[] template = e[2].split("/");
+        if (concrete.length != template.length) {
+            return false;
+        }
+        for (int i = 0; i < template.length; i++) {
+            if (!template[i].startsWith("{") && !template[i].equals(concrete[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The gRPC services a server lists by reflection. */
