@@ -57,6 +57,19 @@ class RobotIdTest {
         assertThat(reason("CNA1B2C3D4E526BJ00000000000!G")).contains("character 28");
     }
 
+    @Test
+    void lookAlikeLettersAreNotUpperCasedIntoAnId() {
+        // String.toUpperCase turns the long s into S and the dotless i into I (found by RobotIdFuzzTest)
+        assertThat(RobotId.parse("USA1B2C3D4E526BJ000000000001F")).isInstanceOf(RobotId.Valid.class);
+        assertThat(reason("u\u017fa1b2c3d4e526bj000000000001f")).contains("character 2").contains("letter");
+        assertThat(RobotId.parse("ITA1B2C3D4E526BJ000000000001" + Mod3736.checkCharacter("ITA1B2C3D4E526BJ000000000001")))
+                .isInstanceOf(RobotId.Valid.class);
+        assertThat(reason("\u0131TA1B2C3D4E526BJ000000000001" + Mod3736.checkCharacter("ITA1B2C3D4E526BJ000000000001")))
+                .contains("character 1");
+        assertThat(RegistryCodes.normalize(" a1b2 ")).isEqualTo("A1B2");
+        assertThat(RegistryCodes.normalize("\u017f1b2")).isEqualTo("\u017f1B2");
+    }
+
     private static String reason(String input) {
         RobotId.Parsed parsed = RobotId.parse(input);
         assertThat(parsed).as(input).isInstanceOf(RobotId.Malformed.class);
