@@ -28,4 +28,19 @@ class PageRequestTest {
         assertThatThrownBy(() -> PageRequest.of(10, "%%%not-base64", "country=CN"))
                 .isInstanceOf(DomainException.class).hasMessageContaining("page_token");
     }
+
+    @Test
+    void forgedTokensAreRefusedBeforeTheyReachTheDatabase() {
+        // the fingerprint is no secret: anyone can build a token for any key
+        for (String key : new String[] { "a\u0000b", "x\u001b[31m", "K".repeat(PageRequest.MAX_CURSOR_LENGTH + 1) }) {
+            String forged = PageRequest.tokenAfter(key, "f");
+            assertThatThrownBy(() -> PageRequest.of(10, forged, "f")).isInstanceOf(DomainException.class)
+                    .hasMessageContaining("page_token");
+        }
+        java.util.UUID id = java.util.UUID.randomUUID();
+        assertThat(PageRequest.of(10, PageRequest.tokenAfter(id.toString(), "f"), "f").uuidCursor()).isEqualTo(id);
+        assertThat(PageRequest.of(10, "", "f").uuidCursor()).isNull();
+        PageRequest notAUuid = PageRequest.of(10, PageRequest.tokenAfter("not-a-uuid", "f"), "f");
+        assertThatThrownBy(notAUuid::uuidCursor).isInstanceOf(DomainException.class).hasMessageContaining("page_token");
+    }
 }

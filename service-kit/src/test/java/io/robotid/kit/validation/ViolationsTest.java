@@ -34,4 +34,17 @@ class ViolationsTest {
         v.positiveAtMost("mass", Double.NaN, 10, "kg");
         assertThat(v.list()).extracting(FieldViolation::field).containsExactly("empty", "long", "control", "mass");
     }
+
+    @Test
+    void gatherKeepsTheViolationsOfAStrictCheckAndPassesOtherFailuresOn() {
+        Violations v = new Violations();
+        v.add("zone_id", "is required");
+        assertThat(v.gather(() -> io.robotid.kit.paging.PageRequest.of(501, "", "f"))).isNull();
+        assertThat(v.gather(() -> "fine")).isEqualTo("fine");
+        assertThat(v.list()).extracting(FieldViolation::field).containsExactly("zone_id", "page_size");
+        io.robotid.kit.error.DomainException denied = io.robotid.kit.error.DomainException.permissionDenied("NO", "no");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> v.gather(() -> {
+            throw denied;
+        })).isSameAs(denied);
+    }
 }
