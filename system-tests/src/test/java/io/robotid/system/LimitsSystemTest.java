@@ -3,7 +3,6 @@ package io.robotid.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.UnknownFieldSet;
 import com.google.rpc.BadRequest;
@@ -42,6 +40,7 @@ import io.robotid.proto.geofence.v1.ZoneKind;
 import io.robotid.proto.identity.v1.IdentityServiceGrpc;
 import io.robotid.proto.identity.v1.IssueIdentitiesRequest;
 import io.robotid.system.support.Registry;
+import io.robotid.testkit.GrpcAssertions;
 
 /**
  * The limits of the README's "Limits" tables, on the running services: the largest gRPC message each
@@ -59,8 +58,11 @@ class LimitsSystemTest {
         MESSAGE_LIMITS.put("certification-service", 1 << 20);
         MESSAGE_LIMITS.put("geofence-service", 4 << 20);
     }
-    static final String[] ROLES = { "REGULATOR", "AUDITOR", "MANUFACTURER", "ZONE_AUTHORITY", "CERTIFICATION_BODY",
-            "OPERATOR", "ROBOT" };
+    /** Roles tried in turn for a list call, each with the claim its token needs (role, claim, value). */
+    static final String[][] CALLERS = { { "REGULATOR", null, null }, { "AUDITOR", null, null },
+            { "MANUFACTURER", "manufacturer_code", "0001" }, { "ZONE_AUTHORITY", "org_id", "limits-org" },
+            { "CERTIFICATION_BODY", "certification_body_id", "BODY-LIMITS" }, { "OPERATOR", "org_id", "limits-org" },
+            { "ROBOT", "robot_id", "DE00010000012601000000000001G" } };
     static Registry registry;
 
     @BeforeAll
@@ -133,17 +135,9 @@ class LimitsSystemTest {
     void anIssuanceOverTheBatchMaximumIsRefusedByName() {
         IssueIdentitiesRequest tooMany = IssueIdentitiesRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
                 .setModelCode("000001").setSiteCode("01").setProductionYear(26).setCount(100_001).build();
-        StatusRuntimeException e = null;
-        try {
-            Registry.as(IdentityServiceGrpc.newBlockingStub(registry.channel("identity-service")),
-                    registry.token("MANUFACTURER", "manufacturer_code", "0001")).withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .issueIdentities(tooMany).forEachRemaining(chunk -> { });
-        } catch (StatusRuntimeException refused) {
-            e = refused;
-        }
-        assertThat(e).isNotNull();
-        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(fields(e)).contains("count");
+        GrpcAssertions.invalid(() -> Registry.as(IdentityServiceGrpc.newBlockingStub(registry.channel("identity-service")),
+                registry.token("MANUFACTURER", "manufacturer_code", "0001")).withDeadlineAfter(30, TimeUnit.SECONDS)
+                .issueIdentities(tooMany).forEachRemaining(chunk -> { }), "count");
     }
 
     @Test
@@ -155,17 +149,9 @@ class LimitsSystemTest {
         var created = geofence.createZone(zone(largest));
         assertThat(created.getZone().getZoneId()).isNotEmpty();
 
-        StatusRuntimeException e = null;
-        try {
-            geofence.createZone(zone(ring(10_001)));
-        } catch (StatusRuntimeException refused) {
-            e = refused;
-        }
-        assertThat(e).isNotNull();
-        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(fields(e)).anySatisfy(f -> assertThat(f).startsWith("zone.geojson"));
+        String refused = GrpcAssertions.invalid(() -> geofence.createZone(zone(ring(10_001))), "zone.geojson.coordinates");
         System.out.printf("a zone of 10,000 positions (%d bytes of GeoJSON) taken; 10,001 refused: %s%n",
-                largest.length(), e.getStatus().getDescription());
+                largest.length(), refused);
     }
 
     static CreateZoneRequest zone(String geojson) {
@@ -218,8 +204,9 @@ class LimitsSystemTest {
 
     /** The fields an INVALID_ARGUMENT answer names, trying roles until one may call the method. */
     static List<String> violations(String service, MethodDescriptor<Object, Object> method, Message request) {
-        for (String role : ROLES) {
-            String token = registry.token(role, claim(role), value(role));
+        for (String[] caller : CALLERS) {
+            String role = caller[0];
+            String token = registry.token(role, caller[1], caller[2]);
             StatusRuntimeException e = call(service, method, request, token);
             if (e != null && e.getStatus().getCode() == Status.Code.PERMISSION_DENIED) {
                 continue;
@@ -231,42 +218,11 @@ class LimitsSystemTest {
         throw new AssertionError("no role may call " + method.getFullMethodName());
     }
 
-    static String claim(String role) {
-        return switch (role) {
-            case "MANUFACTURER" -> "manufacturer_code";
-            case "CERTIFICATION_BODY" -> "certification_body_id";
-            case "ROBOT" -> "robot_id";
-            case "ZONE_AUTHORITY", "OPERATOR" -> "org_id";
-            default -> null;
-        };
-    }
-
-    static String value(String role) {
-        return switch (role) {
-            case "MANUFACTURER" -> "0001";
-            case "CERTIFICATION_BODY" -> "BODY-LIMITS";
-            case "ROBOT" -> "DE00010000012601000000000001G";
-            case "ZONE_AUTHORITY", "OPERATOR" -> "limits-org";
-            default -> null;
-        };
-    }
-
+    /** The fields an INVALID_ARGUMENT answer names (none for other answers). */
     static List<String> fields(StatusRuntimeException e) {
-        List<String> out = new ArrayList<>();
-        com.google.rpc.Status status = StatusProto.fromThrowable(e);
-        if (status == null) {
-            return out;
-        }
-        for (var detail : status.getDetailsList()) {
-            if (detail.is(BadRequest.class)) {
-                try {
-                    detail.unpack(BadRequest.class).getFieldViolationsList().forEach(v -> out.add(v.getField()));
-                } catch (InvalidProtocolBufferException ex) {
-                    throw new IllegalStateException(ex);
-                }
-            }
-        }
-        return out;
+        return e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT ? List.of()
+                : GrpcAssertions.details(e, BadRequest.class).getFieldViolationsList().stream()
+                        .map(BadRequest.FieldViolation::getField).toList();
     }
 
     /** Calls a unary method; null when it answered OK, else the failure. */

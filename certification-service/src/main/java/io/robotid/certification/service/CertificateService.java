@@ -90,7 +90,7 @@ public class CertificateService {
         v.throwIfAny();
         String filters = "subject=" + subject + "|tier=" + tier + "|body=" + body + "|state=" + state;
         PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
-        long after = page.cursor() == null ? 0 : TestResultService.parseCursor(page.cursor());
+        long after = page.isFirst() ? 0 : page.longCursor();
         return certificates.page(new CertificateRepository.Filter(subject, tier, body, state), after, page.fetchSize())
                 .map(rows -> {
                     boolean more = rows.size() > page.size();

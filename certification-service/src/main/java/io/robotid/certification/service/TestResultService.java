@@ -282,7 +282,7 @@ public class TestResultService {
         }
         String filters = "subject=" + subject + "|outcome=" + outcome + "|m=" + manufacturer + "|b=" + body;
         PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
-        long after = page.cursor() == null ? 0 : parseCursor(page.cursor());
+        long after = page.isFirst() ? 0 : page.longCursor();
         return results.page(new TestResultRepository.Filter(subject, outcome, manufacturer, body), after, page.fetchSize())
                 .map(rows -> {
                     boolean more = rows.size() > page.size();
@@ -314,14 +314,6 @@ public class TestResultService {
         } catch (IllegalArgumentException e) {
             throw DomainException.invalidArgument(field, value == null || value.isBlank() ? "is required (a UUID)"
                     : "must be a UUID such as 3f1c2d9e-8a4b-4c6d-9e2f-1a2b3c4d5e6f");
-        }
-    }
-
-    static long parseCursor(String cursor) {
-        try {
-            return Long.parseLong(cursor);
-        } catch (NumberFormatException e) {
-            throw DomainException.invalidArgument("page_token", "is not a token this list returned for these filters");
         }
     }
 }

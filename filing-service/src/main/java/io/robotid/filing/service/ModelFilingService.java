@@ -245,14 +245,7 @@ public class ModelFilingService {
         String manufacturer = filter.manufacturerCode() == null || filter.manufacturerCode().isBlank() ? ""
                 : v.registryCode("manufacturer_code", filter.manufacturerCode(), RegistryCodes.MANUFACTURER_LENGTH);
         String family = v.optionalText("family", filter.family(), SpecificationValidator.MAX_FAMILY);
-        Long before = null;
-        if (page.cursor() != null) {
-            try {
-                before = Long.parseLong(page.cursor());
-            } catch (NumberFormatException e) {
-                v.add("page_token", "is not a token this list returned");
-            }
-        }
+        Long before = v.gather(page::longCursor);
         v.throwIfAny();
         boolean everything = caller.hasAny(Role.REGULATOR, Role.AUDITOR);
         String own = caller.has(Role.MANUFACTURER) ? caller.manufacturerCode().orElse(null) : null;

@@ -111,13 +111,7 @@ public class DenialLog {
         String filters = "robot=" + request.getRobotId() + "&zone=" + request.getZoneId();
         Violations v = new Violations();
         PageRequest page = v.gather(() -> PageRequest.of(request.getPageSize(), request.getPageToken(), filters));
-        Long cursor = null;
-        try {
-            cursor = page == null || page.cursor() == null ? null : Long.parseLong(page.cursor());
-        } catch (NumberFormatException e) {
-            v.add("page_token", "is not a token this list returned");
-        }
-        Long before = cursor;
+        Long before = page == null ? null : v.gather(page::longCursor);
         String robotId = request.getRobotId().isEmpty() ? null
                 : v.gather(() -> ZoneService.canonicalRobot(request.getRobotId(), "robot_id"));
         UUID zone = request.getZoneId().isEmpty() ? null : v.gather(() -> ZoneService.uuid(request.getZoneId(), "zone_id"));

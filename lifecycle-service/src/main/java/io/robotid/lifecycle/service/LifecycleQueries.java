@@ -155,16 +155,9 @@ public class LifecycleQueries {
         if (from != null && to != null && !from.isBefore(to)) {
             v.add("to", "must be after from");
         }
-        long after = 0;
-        if (page.cursor() != null) {
-            try {
-                after = Long.parseLong(page.cursor());
-            } catch (NumberFormatException e) {
-                v.add("page_token", "is not a token this list returned");
-            }
-        }
+        Long after = v.gather(page::longCursor);
         v.throwIfAny();
-        long afterSequence = after;
+        long afterSequence = after == null ? 0 : after;
         return robots.state(id).chain(state -> {
             boolean full = state.isEmpty() || mayKnowCustody(caller, id, state.get());
             return robots.events(id, types.stream().map(Enum::name).toList(), from, to, afterSequence, page.fetchSize())

@@ -70,13 +70,26 @@ public record PageRequest(int size, String cursor) {
         return Integer.toHexString((filters == null ? "" : filters).hashCode());
     }
 
-    /** The cursor of a list keyed by UUID; a forged token that holds anything else is refused. */
+    /** The cursor of a list keyed by UUID (null on the first page); a forged token that holds anything else is refused. */
     public UUID uuidCursor() {
         try {
             return cursor == null ? null : UUID.fromString(cursor);
         } catch (IllegalArgumentException e) {
-            throw DomainException.invalidArgument("page_token", "is not a token this list returned for these filters");
+            throw notATokenOfThisList();
         }
+    }
+
+    /** The cursor of a list keyed by a number (null on the first page); a forged token that holds anything else is refused. */
+    public Long longCursor() {
+        try {
+            return cursor == null ? null : Long.valueOf(cursor);
+        } catch (NumberFormatException e) {
+            throw notATokenOfThisList();
+        }
+    }
+
+    private static DomainException notATokenOfThisList() {
+        return DomainException.invalidArgument("page_token", "is not a token this list returned for these filters");
     }
 
     /** Fetch one more row than the page holds, to know whether a next page exists. */

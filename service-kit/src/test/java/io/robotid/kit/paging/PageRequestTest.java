@@ -42,5 +42,8 @@ class PageRequestTest {
         assertThat(PageRequest.of(10, "", "f").uuidCursor()).isNull();
         PageRequest notAUuid = PageRequest.of(10, PageRequest.tokenAfter("not-a-uuid", "f"), "f");
         assertThatThrownBy(notAUuid::uuidCursor).isInstanceOf(DomainException.class).hasMessageContaining("page_token");
+        assertThat(PageRequest.of(10, PageRequest.tokenAfter("42", "f"), "f").longCursor()).isEqualTo(42L);
+        assertThat(PageRequest.of(10, "", "f").longCursor()).isNull();
+        assertThatThrownBy(notAUuid::longCursor).isInstanceOf(DomainException.class).hasMessageContaining("page_token");
     }
 }
