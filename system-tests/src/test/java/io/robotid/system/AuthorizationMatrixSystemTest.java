@@ -196,6 +196,7 @@ class AuthorizationMatrixSystemTest {
         POLICY.put(c + "RevokeCertificate", only(REG, BODY));
         POLICY.put(c + "GetEffectiveCertifications", authenticated());
         POLICY.put(c + "WatchCertificationChanges", only(SVC, REG, AUD));
+        POLICY.put(c + "VerifyRecords", open());
 
         String g = "robotid.geofence.v1.GeofenceService/";
         POLICY.put(g + "CreateZone", only(ZA, REG));
@@ -213,6 +214,8 @@ class AuthorizationMatrixSystemTest {
         POLICY.put(g + "ListSigningKeys", open());
         POLICY.put(g + "ListDenials", only(REG, AUD, ZA));
         POLICY.put(g + "Echo", only(ROBOT, OP, ZA, REG));
+        POLICY.put(g + "ListPolicyChanges", only(REG, AUD));
+        POLICY.put(g + "VerifyRecords", only(REG, AUD));
 
         POLICY.put("grpc.health.v1.Health/Check", open());
         POLICY.put("grpc.health.v1.Health/Watch", open());

@@ -34,4 +34,11 @@ public class CertificateAction extends PanacheEntityBase {
     public String reason;
     @Embedded
     public AuditStamp stamp;
+    /** The certificate's record before this one: the certificate itself for the first action. */
+    @Column(name = "previous_hash")
+    public String previousHash;
+    /** The robotid-certificate-action-v1 record, and its SHA-256 (hex). */
+    public byte[] sealed;
+    @Column(name = "record_hash")
+    public String recordHash;
 }

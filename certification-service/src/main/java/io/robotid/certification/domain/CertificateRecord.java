@@ -76,6 +76,13 @@ public class CertificateRecord extends PanacheEntityBase {
             @AttributeOverride(name = "requestId", column = @Column(name = "changed_request_id")),
             @AttributeOverride(name = "traceId", column = @Column(name = "changed_trace_id")) })
     public AuditStamp lastChanged;
+    /** The robotid-certificate-v1 record, and its SHA-256 (hex). */
+    public byte[] sealed;
+    @Column(name = "record_hash")
+    public String recordHash;
+    /** The hash of the last link of its chain of actions; {@link #recordHash} before any action. */
+    @Column(name = "head_hash")
+    public String headHash;
 
     /** In its validity window at {@code at}: valid_from <= at < valid_until. */
     public boolean validAt(Instant at) {

@@ -32,6 +32,10 @@ public class CertificationBody extends PanacheEntityBase {
     /** The accreditation in force. */
     @Embedded
     public AuditStamp accredited;
+    /** The robotid-certification-body-v1 record of the accreditation in force, and its SHA-256 (hex). */
+    public byte[] sealed;
+    @Column(name = "record_hash")
+    public String recordHash;
 
     public Set<Tier> tierSet() {
         EnumSet<Tier> set = EnumSet.noneOf(Tier.class);

@@ -38,6 +38,19 @@ public class RevalidationMark extends PanacheEntityBase {
     public Instant clearedAt;
     @Column(name = "cleared_by_certificate")
     public UUID clearedByCertificate;
+    /** The lifecycle event that caused the mark (from its feed entry); 64 zeros for marks made before. */
+    @Column(name = "lifecycle_event_hash")
+    public String lifecycleEventHash;
+    /** The robotid-revalidation-mark-v1 record, and its SHA-256 (hex). */
+    @Column(name = "mark_sealed")
+    public byte[] markSealed;
+    @Column(name = "mark_hash")
+    public String markHash;
+    /** The robotid-revalidation-clearing-v1 record, and its SHA-256 (hex); null while the mark is open. */
+    @Column(name = "clearing_sealed")
+    public byte[] clearingSealed;
+    @Column(name = "clearing_hash")
+    public String clearingHash;
 
     /** Open at {@code at}: the change happened by then and no test had cleared it. */
     public boolean openAt(Instant at) {

@@ -58,4 +58,8 @@ public class TestResultRecord extends PanacheEntityBase {
     public UUID certificateId;
     @Embedded
     public AuditStamp submitted;
+    /** The robotid-test-result-v1 record, and its SHA-256 (hex). */
+    public byte[] sealed;
+    @Column(name = "record_hash")
+    public String recordHash;
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 
@@ -22,6 +23,7 @@ import io.robotid.certification.service.BodyService;
 import io.robotid.certification.service.CertificateService;
 import io.robotid.certification.service.CertificationProtos;
 import io.robotid.certification.service.EffectiveService;
+import io.robotid.certification.service.RecordVerification;
 import io.robotid.certification.service.TestResultService;
 import io.robotid.kit.audit.WriteContext;
 import io.robotid.kit.error.DomainException;
@@ -50,19 +52,21 @@ public class CertificationGrpcService implements CertificationService {
     private final CertificateService certificates;
     private final EffectiveService effective;
     private final FeedRepository feed;
+    private final RecordVerification verification;
     private final IdempotentWrites writes;
     private final SecurityIdentity identity;
     private final Clock clock;
 
     @Inject
     public CertificationGrpcService(BodyService bodies, TestResultService results, CertificateService certificates,
-            EffectiveService effective, FeedRepository feed, IdempotentWrites writes, SecurityIdentity identity,
-            Clock clock) {
+            EffectiveService effective, FeedRepository feed, RecordVerification verification, IdempotentWrites writes,
+            SecurityIdentity identity, Clock clock) {
         this.bodies = bodies;
         this.results = results;
         this.certificates = certificates;
         this.effective = effective;
         this.feed = feed;
+        this.verification = verification;
         this.writes = writes;
         this.identity = identity;
         this.clock = clock;
@@ -163,6 +167,13 @@ public class CertificationGrpcService implements CertificationService {
                 .filter(change -> change.getSequence() > last.get())
                 .invoke(change -> last.set(change.getSequence()))
                 .onFailure().transform(GrpcErrors::toStatusException);
+    }
+
+    /** Public (no token): anyone may check that the stored records agree with their seals. */
+    @Override
+    @PermitAll
+    public Uni<VerifyRecordsResponse> verifyRecords(VerifyRecordsRequest request) {
+        return read(() -> verification.verify(request.getSubject(), request.getBodyId()));
     }
 
     private CallerIdentity caller() {

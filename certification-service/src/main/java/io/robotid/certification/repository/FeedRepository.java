@@ -12,6 +12,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
+import io.robotid.certification.domain.CertificationSeals;
 import io.robotid.proto.certification.v1.WatchCertificationChangesResponse;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -21,18 +22,22 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * The feed of certification changes. Appends take a transaction-scoped advisory lock, so sequence
- * numbers follow commit order and a consumer resuming after its last sequence misses nothing.
- * Appends run in the transaction of the change (Hibernate session on request paths, the SQL
- * client in the lifecycle follower); reads on the SQL client.
+ * The feed of certification changes. Appends take a transaction-scoped advisory lock and number the entry
+ * themselves (the next after the highest), so sequence numbers follow commit order, a consumer resuming
+ * after its last sequence misses nothing, and the entry's seal (EVIDENCE.md 6.6) covers its number. The
+ * body is stored without sequence and seal; both are added when an entry is served. Appends run in the
+ * transaction of the change (Hibernate session on request paths, the SQL client in the lifecycle
+ * follower); reads on the SQL client.
  */
 @ApplicationScoped
 public class FeedRepository {
     /** Advisory lock key that orders feed appends. */
     static final long FEED_LOCK = 0x6365727466L;
+    private static final String LAST = "select coalesce(max(sequence), 0) from certification_feed";
     private static final String INSERT = """
-            insert into certification_feed (kind, certificate_id, robot_id, body, changed_at)
-            values ($1, cast($2 as uuid), $3, $4, $5)""";
+            insert into certification_feed (sequence, kind, certificate_id, robot_id, body, changed_at, entry_hash)
+            overriding system value
+            values ($1, $2, cast($3 as uuid), $4, $5, $6, $7)""";
 
     private final Pool database;
 
@@ -44,36 +49,62 @@ public class FeedRepository {
     public Uni<Void> append(Mutiny.Session session, WatchCertificationChangesResponse entry) {
         return session.createNativeQuery("select 1 from pg_advisory_xact_lock(?1)", Integer.class)
                 .setParameter(1, FEED_LOCK).getSingleResult()
-                .chain(() -> session.createNativeQuery(INSERT.replaceAll("\\$(\\d)", "?$1"))
-                        .setParameter(1, entry.getKind().name())
-                        .setParameter(2, certificateId(entry))
-                        .setParameter(3, robotId(entry))
-                        .setParameter(4, entry.toByteArray())
-                        .setParameter(5, instant(entry))
-                        .executeUpdate())
+                .chain(() -> session.createNativeQuery(LAST, Long.class).getSingleResult())
+                .chain(last -> {
+                    Sealed sealed = Sealed.of(last + 1, entry);
+                    return session.createNativeQuery(INSERT.replaceAll("\\$(\\d)", "?$1"))
+                            .setParameter(1, sealed.sequence())
+                            .setParameter(2, entry.getKind().name())
+                            .setParameter(3, sealed.certificateId())
+                            .setParameter(4, sealed.robotId())
+                            .setParameter(5, sealed.body())
+                            .setParameter(6, sealed.changedAt())
+                            .setParameter(7, sealed.hash())
+                            .executeUpdate();
+                })
                 .replaceWithVoid();
     }
 
     /** Appends on the connection's transaction. */
     public Uni<Void> append(SqlConnection connection, WatchCertificationChangesResponse entry) {
         return connection.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(FEED_LOCK))
-                .chain(() -> connection.preparedQuery(INSERT).execute(Tuple.from(Arrays.asList(entry.getKind().name(),
-                        certificateId(entry), robotId(entry), Buffer.buffer(entry.toByteArray()),
-                        instant(entry).atOffset(ZoneOffset.UTC)))))
+                .chain(() -> connection.query(LAST).execute())
+                .map(rows -> rows.iterator().next().getLong(0))
+                .chain(last -> {
+                    Sealed sealed = Sealed.of(last + 1, entry);
+                    return connection.preparedQuery(INSERT).execute(Tuple.from(Arrays.asList(sealed.sequence(),
+                            entry.getKind().name(), sealed.certificateId(), sealed.robotId(), Buffer.buffer(sealed.body()),
+                            sealed.changedAt().atOffset(ZoneOffset.UTC), sealed.hash())));
+                })
                 .replaceWithVoid();
     }
 
-    /** One page of entries after {@code sequence}, in order. */
+    /** An entry numbered and sealed as it is stored: the copy columns, the body bytes and the seal. */
+    private record Sealed(long sequence, String certificateId, String robotId, byte[] body, Instant changedAt,
+            String hash) {
+        static Sealed of(long sequence, WatchCertificationChangesResponse entry) {
+            byte[] body = entry.toByteArray();
+            Instant changedAt = instant(entry);
+            String certificateId = FeedRepository.certificateId(entry);
+            String robotId = FeedRepository.robotId(entry);
+            return new Sealed(sequence, certificateId, robotId, body, changedAt, CertificationSeals.feedEntry(sequence,
+                    entry.getKind().name(), certificateId, robotId, changedAt, body));
+        }
+    }
+
+    /** One page of entries after {@code sequence}, in order, each with its number and seal. */
     public Uni<List<WatchCertificationChangesResponse>> after(long sequence, int limit) {
         return database.preparedQuery("""
-                select sequence, body from certification_feed where sequence > $1 order by sequence limit $2""")
+                select sequence, body, entry_hash from certification_feed where sequence > $1 order by sequence limit $2""")
                 .execute(Tuple.of(sequence, limit))
                 .map(rows -> {
                     List<WatchCertificationChangesResponse> out = new ArrayList<>();
                     for (Row row : rows) {
                         try {
+                            String seal = row.getString("entry_hash");
                             out.add(WatchCertificationChangesResponse.parseFrom(row.getBuffer("body").getBytes())
-                                    .toBuilder().setSequence(row.getLong("sequence")).build());
+                                    .toBuilder().setSequence(row.getLong("sequence"))
+                                    .setEntryHash(seal == null ? "" : seal).build());
                         } catch (InvalidProtocolBufferException e) {
                             throw new IllegalStateException("feed entry " + row.getLong("sequence") + " is unreadable", e);
                         }
@@ -82,11 +113,13 @@ public class FeedRepository {
                 });
     }
 
-    private static String certificateId(WatchCertificationChangesResponse entry) {
+    /** The certificate an entry is about (its certificate_id column), or null. */
+    public static String certificateId(WatchCertificationChangesResponse entry) {
         return entry.hasCertificate() ? entry.getCertificate().getCertificateId() : null;
     }
 
-    private static String robotId(WatchCertificationChangesResponse entry) {
+    /** The robot an entry is about (its robot_id column): a unit's re-validation or certificate, else null. */
+    public static String robotId(WatchCertificationChangesResponse entry) {
         if (entry.hasRevalidation()) {
             return entry.getRevalidation().getRobotId();
         }

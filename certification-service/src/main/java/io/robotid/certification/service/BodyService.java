@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.robotid.certification.domain.CertificationBody;
+import io.robotid.certification.domain.CertificationSeals;
 import io.robotid.certification.domain.Tier;
 import io.robotid.certification.repository.BodyRepository;
 import io.robotid.kit.audit.WriteContext;
@@ -68,6 +69,7 @@ public class BodyService {
             body.standards = standards.toArray(new String[0]);
             body.accreditationVersion = existing == null ? 1 : existing.accreditationVersion + 1;
             body.accredited = context.stamp();
+            CertificationSeals.seal(body);
             return (existing == null ? bodies.persist(body) : Uni.createFrom().item(body))
                     .map(saved -> AccreditBodyResponse.newBuilder().setBody(CertificationProtos.body(saved)).build());
         });

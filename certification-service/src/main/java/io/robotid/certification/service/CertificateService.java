@@ -12,8 +12,10 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.robotid.certification.domain.CertificateAction;
 import io.robotid.certification.domain.CertificateAction.Action;
+import io.robotid.certification.domain.CertificateChain;
 import io.robotid.certification.domain.CertificateRecord;
 import io.robotid.certification.domain.CertificateState;
+import io.robotid.certification.domain.CertificationSeals;
 import io.robotid.certification.domain.Subject;
 import io.robotid.certification.domain.Tier;
 import io.robotid.certification.repository.CertificateActionRepository;
@@ -125,16 +127,23 @@ public class CertificateService {
                 .chain(c -> {
                     requireIssuerOrRegulator(caller, c);
                     CertificateState next = next(c, action, caller);
+                    if (c.headHash == null) {
+                        throw EvidenceMigration.notYetSealed("certificate");
+                    }
                     CertificateAction row = new CertificateAction();
                     row.certificateId = c.id;
                     row.action = action;
                     row.stateAfter = next;
                     row.reason = reason;
                     row.stamp = context.stamp();
+                    String suspendedBy = CertificateChain.suspendedByRoleAfter(next.name(), row.stamp.role,
+                            c.suspendedByRole);
+                    // the next link of the certificate's chain; the row keeps its head and the fold
+                    CertificationSeals.seal(row, c.headHash, suspendedBy);
+                    c.headHash = row.recordHash;
                     c.state = next;
                     c.stateReason = reason;
-                    c.suspendedByRole = next == CertificateState.SUSPENDED ? caller.auditRole()
-                            : next == CertificateState.ACTIVE ? null : c.suspendedByRole;
+                    c.suspendedByRole = suspendedBy;
                     c.lastChanged = context.stamp();
                     Certificate changed = CertificationProtos.certificate(c, context.at());
                     return actions.persist(row)

@@ -41,7 +41,7 @@ public final class CertificationProtos {
                 .setBodyId(r.bodyId).setTier(r.tier.proto()).addAllStandards(Arrays.asList(r.standards))
                 .setTestDate(timestamp(r.testDate)).setOutcome(r.outcome.proto())
                 .setEvidence(Evidence.newBuilder().setReportUri(r.reportUri).setReportSha256(r.reportSha256))
-                .setSubmitted(stamp(r.submitted));
+                .setSubmitted(stamp(r.submitted)).setRecordSha256(orEmpty(r.recordHash));
         Conditions posted = r.conditions == null ? null : r.conditions.posted();
         if (posted != null) {
             b.setConditions(conditions(posted));
@@ -72,7 +72,8 @@ public final class CertificationProtos {
                 .setValidity(Validity.newBuilder().setValidFrom(timestamp(c.validFrom)).setValidUntil(timestamp(c.validUntil)))
                 .setEvidence(Evidence.newBuilder().setReportUri(c.reportUri).setReportSha256(c.reportSha256))
                 .setState(c.state.proto()).setStateReason(c.stateReason == null ? "" : c.stateReason)
-                .setIssued(stamp(c.issued)).setExpired(c.expiredAt(now));
+                .setIssued(stamp(c.issued)).setExpired(c.expiredAt(now))
+                .setRecordSha256(orEmpty(c.recordHash)).setHeadSha256(orEmpty(c.headHash));
         Conditions posted = c.conditions == null ? null : c.conditions.posted();
         if (posted != null) {
             b.setConditions(conditions(posted));
@@ -99,6 +100,10 @@ public final class CertificationProtos {
         return io.robotid.proto.common.v1.AuditStamp.newBuilder().setSubject(s.subject).setRole(s.role)
                 .setOrganisation(s.organisation).setRequestId(s.requestId.toString()).setTraceId(s.traceId)
                 .setTime(timestamp(s.at)).build();
+    }
+
+    private static String orEmpty(String hash) {
+        return hash == null ? "" : hash;
     }
 
     public static Timestamp timestamp(Instant at) {

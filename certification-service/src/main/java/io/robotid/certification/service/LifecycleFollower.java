@@ -3,7 +3,7 @@ package io.robotid.certification.service;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +19,15 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.robotid.certification.client.LifecycleFeed;
+import io.robotid.certification.client.LifecycleFeedSeal;
+import io.robotid.certification.domain.CertificationSeals;
 import io.robotid.certification.domain.ProtoValues;
+import io.robotid.certification.domain.RevalidationMark;
 import io.robotid.certification.domain.RevalidationRules;
 import io.robotid.certification.domain.Tier;
 import io.robotid.certification.repository.FeedRepository;
+import io.robotid.certification.repository.RevalidationMarkRepository;
 import io.robotid.proto.certification.v1.ChangeKind;
-import io.robotid.proto.certification.v1.RevalidationNeed;
 import io.robotid.proto.certification.v1.UnitRevalidation;
 import io.robotid.proto.certification.v1.WatchCertificationChangesResponse;
 import io.robotid.proto.lifecycle.v1.WatchStatusChangesResponse;
@@ -32,7 +35,6 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -60,6 +62,7 @@ public class LifecycleFollower {
     private final LifecycleFeed feed;
     private final Pool database;
     private final FeedRepository certificationFeed;
+    private final RevalidationMarkRepository marks;
     private final Vertx vertx;
     private final Clock clock;
     private final boolean enabled;
@@ -74,13 +77,15 @@ public class LifecycleFollower {
     private int failures;
     private volatile long lastStored;
 
-    public LifecycleFollower(LifecycleFeed feed, Pool database, FeedRepository certificationFeed, Vertx vertx, Clock clock,
+    public LifecycleFollower(LifecycleFeed feed, Pool database, FeedRepository certificationFeed,
+            RevalidationMarkRepository marks, Vertx vertx, Clock clock,
             @ConfigProperty(name = "robotid.certification.lifecycle-feed.enabled", defaultValue = "true") boolean enabled,
             @ConfigProperty(name = "robotid.certification.lifecycle-feed.first-retry", defaultValue = "500ms") Duration firstRetry,
             @ConfigProperty(name = "robotid.certification.lifecycle-feed.max-retry", defaultValue = "30s") Duration maxRetry) {
         this.feed = feed;
         this.database = database;
         this.certificationFeed = certificationFeed;
+        this.marks = marks;
         this.vertx = vertx;
         this.clock = clock;
         this.enabled = enabled;
@@ -193,11 +198,14 @@ public class LifecycleFollower {
 
     /**
      * Applies one entry: the position moves to it, with the marks it causes, in one transaction;
-     * nothing happens if the position is there already.
+     * nothing happens if the position is there already. An entry that does not match its seal
+     * (EVIDENCE.md section 5) is refused with DATA_LOSS before anything is applied: the watch ends,
+     * says why in the log, and resumes from the stored position after the backoff.
      *
      * @return true when this call applied it
      */
     Uni<Boolean> apply(WatchStatusChangesResponse entry) {
+        LifecycleFeedSeal.require(entry);
         Map<Tier, String> reopened = RevalidationRules.reopened(entry);
         long sequence = entry.getFeedSequence();
         if (reopened.isEmpty()) {
@@ -220,52 +228,44 @@ public class LifecycleFollower {
     }
 
     /**
-     * One mark per re-opened tier, since the time lifecycle-service recorded the change. A passing
-     * unit-level test of the tier dated at or after it (posted before this entry arrived)
-     * satisfies it at once. A feed entry tells consumers the unit's open needs.
+     * One mark per re-opened tier, since the time lifecycle-service recorded the change, naming the
+     * causing event by its hash, sealed. A passing unit-level test of the tier dated at or after it
+     * (posted before this entry arrived) satisfies it at once: the mark is stored cleared, the clearing
+     * sealed. A feed entry tells consumers the unit's open needs.
      */
     private Uni<Void> mark(SqlConnection connection, WatchStatusChangesResponse entry, Map<Tier, String> reopened) {
         String robot = entry.getRobotId();
-        Instant since = ProtoValues.instant(entry.getChangedAt());
-        Instant now = clock.instant();
-        List<Tuple> rows = new ArrayList<>();
-        reopened.forEach((tier, cause) -> rows.add(Tuple.from(List.of(robot, tier.name(), since.atOffset(ZoneOffset.UTC),
-                cause, entry.getEventSequence(), entry.getFeedSequence(), now.atOffset(ZoneOffset.UTC)))));
+        // the registry keeps microseconds: what is sealed is what is stored
+        Instant since = ProtoValues.instant(entry.getChangedAt()).truncatedTo(ChronoUnit.MICROS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return RobotLocks.lock(connection, robot)
-                .chain(() -> connection.preparedQuery("""
-                        insert into revalidation_mark (robot_id, tier, since, cause, lifecycle_event_sequence,
-                            lifecycle_feed_sequence, marked_at, cleared_at, cleared_by_certificate)
-                        select cast($1 as text), cast($2 as text), cast($3 as timestamptz), cast($4 as text),
-                            cast($5 as bigint), cast($6 as bigint), cast($7 as timestamptz),
-                            case when c.id is null then null else cast($7 as timestamptz) end, c.id
-                        from (select 1) one left join lateral (
-                            select id from certificate where certified_subject = cast($1 as text)
-                              and tier = cast($2 as text) and test_date >= cast($3 as timestamptz)
-                            order by seq limit 1) c on true
-                        on conflict (robot_id, tier, lifecycle_feed_sequence) do nothing""")
-                        .executeBatch(rows))
-                .chain(() -> openNeeds(connection, robot))
-                .chain(needs -> certificationFeed.append(connection, WatchCertificationChangesResponse.newBuilder()
+                .chain(() -> marks.revalidating(connection, robot, reopened.keySet(), since))
+                .chain(satisfied -> {
+                    List<RevalidationMark> sealed = new ArrayList<>();
+                    reopened.forEach((tier, cause) -> {
+                        RevalidationMark m = new RevalidationMark();
+                        m.robotId = robot;
+                        m.tier = tier;
+                        m.since = since;
+                        m.cause = cause;
+                        m.lifecycleEventSequence = entry.getEventSequence();
+                        m.lifecycleEventHash = entry.getEventHash();
+                        m.lifecycleFeedSequence = entry.getFeedSequence();
+                        m.markedAt = now;
+                        CertificationSeals.seal(m);
+                        if (satisfied.containsKey(tier)) {
+                            CertificationSeals.clear(m, now, satisfied.get(tier));
+                        }
+                        sealed.add(m);
+                    });
+                    return marks.insert(connection, sealed);
+                })
+                .chain(() -> marks.open(connection, robot))
+                .chain(open -> certificationFeed.append(connection, WatchCertificationChangesResponse.newBuilder()
                         .setChangedAt(ProtoValues.timestamp(now)).setKind(ChangeKind.CHANGE_KIND_REVALIDATION_CHANGED)
-                        .setRevalidation(UnitRevalidation.newBuilder().setRobotId(robot).addAllNeeds(needs)).build()))
+                        .setRevalidation(UnitRevalidation.newBuilder().setRobotId(robot)
+                                .addAllNeeds(open.stream().map(ProtoValues::need).toList())).build()))
                 .invoke(() -> LOG.infof("robot %s: %s need re-validation after lifecycle feed entry %d", robot,
                         reopened.keySet(), entry.getFeedSequence()));
-    }
-
-    private static Uni<List<RevalidationNeed>> openNeeds(SqlConnection connection, String robot) {
-        return connection.preparedQuery("""
-                select tier, since, cause, lifecycle_event_sequence, lifecycle_feed_sequence from revalidation_mark
-                where robot_id = $1 and cleared_at is null order by id""")
-                .execute(Tuple.of(robot)).map(rows -> {
-                    List<RevalidationNeed> out = new ArrayList<>();
-                    for (Row row : rows) {
-                        out.add(RevalidationNeed.newBuilder().setTier(Tier.valueOf(row.getString("tier")).proto())
-                                .setSince(ProtoValues.timestamp(row.getOffsetDateTime("since").toInstant()))
-                                .setCause(row.getString("cause"))
-                                .setLifecycleEventSequence(row.getLong("lifecycle_event_sequence"))
-                                .setLifecycleFeedSequence(row.getLong("lifecycle_feed_sequence")).build());
-                    }
-                    return out;
-                });
     }
 }

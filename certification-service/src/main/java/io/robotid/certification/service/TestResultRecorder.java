@@ -9,6 +9,8 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.robotid.certification.domain.CertificateRecord;
 import io.robotid.certification.domain.CertificateState;
+import io.robotid.certification.domain.CertificationSeals;
+import io.robotid.certification.domain.RevalidationMark;
 import io.robotid.certification.domain.StoredConditions;
 import io.robotid.certification.domain.SubjectKind;
 import io.robotid.certification.domain.TestResultRecord;
@@ -19,6 +21,7 @@ import io.robotid.certification.repository.TestResultRepository;
 import io.robotid.kit.audit.WriteContext;
 import io.robotid.proto.certification.v1.Certificate;
 import io.robotid.proto.certification.v1.ChangeKind;
+import io.robotid.proto.certification.v1.RevalidationNeed;
 import io.robotid.proto.certification.v1.SubmitTestResultResponse;
 import io.robotid.proto.certification.v1.UnitRevalidation;
 import io.robotid.proto.certification.v1.WatchCertificationChangesResponse;
@@ -27,7 +30,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * Stores a checked test result in the caller's transaction (the idempotency record's): the result,
  * for a pass its certificate, for a passing unit-level test the re-validation marks it clears, and
- * the feed entries. Locks are taken in one order everywhere: the robot, then the feed.
+ * the feed entries, each sealed as it is written (EVIDENCE.md section 6). Locks are taken in one order
+ * everywhere: the robot, then the feed.
  */
 @ApplicationScoped
 public class TestResultRecorder {
@@ -65,12 +69,14 @@ public class TestResultRecorder {
         result.validUntil = s.validUntil();
         result.submitted = context.stamp();
         if (!s.outcome().passed()) {
+            CertificationSeals.seal(result);
             return results.persist(result).map(saved -> SubmitTestResultResponse.newBuilder()
                     .setResult(CertificationProtos.result(saved)).build());
         }
         CertificateRecord certificate = new CertificateRecord();
         certificate.id = UUID.randomUUID();
         result.certificateId = certificate.id;
+        CertificationSeals.seal(result);
         certificate.resultId = result.id;
         certificate.subject = result.subject;
         certificate.subjectKind = result.subjectKind;
@@ -89,6 +95,7 @@ public class TestResultRecorder {
         certificate.state = CertificateState.ACTIVE;
         certificate.stateReason = "";
         certificate.issued = context.stamp();
+        CertificationSeals.seal(certificate, result.recordHash);
         Certificate issued = CertificationProtos.certificate(certificate, context.at());
         return results.persist(result)
                 .chain(() -> certificates.persist(certificate))
@@ -101,23 +108,35 @@ public class TestResultRecorder {
                         .setCertificate(issued).build());
     }
 
-    /** A passing unit-level test clears the unit's marks of its tier from changes up to its test date. */
+    /**
+     * A passing unit-level test clears the unit's open marks of its tier from changes up to its test date;
+     * each clearing is sealed with the mark's hash.
+     */
     private Uni<Void> revalidate(WriteContext context, CertificateRecord certificate) {
         return Panache.getSession()
                 .chain(session -> RobotLocks.lock(session, certificate.subject))
-                .chain(() -> marks.clear(certificate.subject, certificate.tier, certificate.testDate, context.at(),
-                        certificate.id))
-                .chain(cleared -> cleared == 0 ? Uni.createFrom().voidItem()
-                        : marks.of(certificate.subject).chain(all -> {
-                            List<io.robotid.proto.certification.v1.RevalidationNeed> open = all.stream()
-                                    .filter(m -> m.clearedAt == null).map(CertificationProtos::need).toList();
-                            return Panache.getSession().chain(session -> feed.append(session,
-                                    WatchCertificationChangesResponse.newBuilder()
-                                            .setChangedAt(CertificationProtos.timestamp(context.at()))
-                                            .setKind(ChangeKind.CHANGE_KIND_REVALIDATION_CHANGED)
-                                            .setRevalidation(UnitRevalidation.newBuilder().setRobotId(certificate.subject)
-                                                    .addAllNeeds(open))
-                                            .build()));
-                        }));
+                .chain(() -> marks.of(certificate.subject))
+                .chain(all -> {
+                    List<RevalidationMark> cleared = all.stream().filter(m -> m.clearedAt == null
+                            && m.tier == certificate.tier && !m.since.isAfter(certificate.testDate)).toList();
+                    if (cleared.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    for (RevalidationMark mark : cleared) {
+                        if (mark.markHash == null) {
+                            throw EvidenceMigration.notYetSealed("revalidation_mark");
+                        }
+                        CertificationSeals.clear(mark, context.at(), certificate.id);
+                    }
+                    List<RevalidationNeed> open = all.stream().filter(m -> m.clearedAt == null)
+                            .map(CertificationProtos::need).toList();
+                    return Panache.getSession().chain(session -> feed.append(session,
+                            WatchCertificationChangesResponse.newBuilder()
+                                    .setChangedAt(CertificationProtos.timestamp(context.at()))
+                                    .setKind(ChangeKind.CHANGE_KIND_REVALIDATION_CHANGED)
+                                    .setRevalidation(UnitRevalidation.newBuilder().setRobotId(certificate.subject)
+                                            .addAllNeeds(open))
+                                    .build()));
+                });
     }
 }

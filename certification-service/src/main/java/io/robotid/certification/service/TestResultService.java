@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -129,7 +130,7 @@ public class TestResultService {
         if (!request.hasTestDate()) {
             v.add("test_date", "is required");
         } else {
-            testDate = CertificationProtos.instant(request.getTestDate());
+            testDate = micros(CertificationProtos.instant(request.getTestDate()));
             if (testDate.isAfter(now.plus(CLOCK_SKEW))) {
                 v.add("test_date", "must not be in the future (at most " + CLOCK_SKEW.toMinutes()
                         + " minutes ahead of the registry's clock)");
@@ -174,11 +175,11 @@ public class TestResultService {
             }
         } else {
             var validity = request.getValidity();
-            validFrom = validity.hasValidFrom() ? CertificationProtos.instant(validity.getValidFrom()) : testDate;
+            validFrom = validity.hasValidFrom() ? micros(CertificationProtos.instant(validity.getValidFrom())) : testDate;
             if (!validity.hasValidUntil()) {
                 v.add("validity.valid_until", "is required (the first instant the certificate is no longer valid)");
             } else {
-                validUntil = CertificationProtos.instant(validity.getValidUntil());
+                validUntil = micros(CertificationProtos.instant(validity.getValidUntil()));
                 if (validFrom != null && !validUntil.isAfter(validFrom)) {
                     v.add("validity.valid_until", "must be after valid_from (" + validFrom + ")");
                 } else if (validFrom != null && Duration.between(validFrom, validUntil).compareTo(MAX_VALIDITY) > 0) {
@@ -188,6 +189,11 @@ public class TestResultService {
         }
         v.throwIfAny();
         return new Submission(subject, tier, standards, testDate, outcome, conditions, uri, sha, validFrom, validUntil);
+    }
+
+    /** Finer digits than a microsecond are dropped: the registry stores and seals instants to the microsecond. */
+    private static Instant micros(Instant at) {
+        return at.truncatedTo(ChronoUnit.MICROS);
     }
 
     static Conditions conditions(String field, OperatingConditions c, Violations v) {

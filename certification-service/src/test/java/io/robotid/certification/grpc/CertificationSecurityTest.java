@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -23,7 +24,7 @@ import io.robotid.certification.support.RegistryProcesses;
 import io.robotid.proto.certification.v1.*;
 import io.robotid.testkit.Tokens;
 
-/** Every RPC without a valid token, every restricted RPC with the wrong roles, and bad input per RPC. */
+/** Every RPC but the public ones without a valid token, every restricted RPC with the wrong roles, and bad input per RPC. */
 @QuarkusTest
 @QuarkusTestResource(RegistryProcesses.class)
 class CertificationSecurityTest {
@@ -62,7 +63,11 @@ class CertificationSecurityTest {
             Map.entry("GetEffectiveCertifications", s -> s.getEffectiveCertifications(GetEffectiveCertificationsRequest
                     .newBuilder().setRobotId(ROBOT).build())),
             Map.entry("WatchCertificationChanges", s -> s.watchCertificationChanges(WatchCertificationChangesRequest
-                    .getDefaultInstance()).hasNext()));
+                    .getDefaultInstance()).hasNext()),
+            Map.entry("VerifyRecords", s -> s.verifyRecords(VerifyRecordsRequest.newBuilder().setSubject(ROBOT).build())));
+
+    /** Public RPCs: anyone may call them, without a token (DESIGN.md section 5: verification). */
+    static final Set<String> PUBLIC = Set.of("VerifyRecords");
 
     /** Roles each restricted RPC refuses with ROLE_NOT_ALLOWED. */
     static final Map<String, List<String>> WRONG_ROLES = Map.of(
@@ -83,12 +88,20 @@ class CertificationSecurityTest {
     @Test
     void everyRpcRefusesCallsWithoutAValidToken() {
         EVERY_RPC.forEach((name, call) -> {
+            if (PUBLIC.contains(name)) {
+                return;
+            }
             assertThat(reason(refused(() -> call.accept(registry.anonymous()), Status.Code.UNAUTHENTICATED))).as(name)
                     .isEqualTo("UNAUTHENTICATED");
             refused(() -> call.accept(registry.as(Tokens.expired("REGULATOR"))), Status.Code.UNAUTHENTICATED);
             refused(() -> call.accept(registry.as(Tokens.forged("REGULATOR"))), Status.Code.UNAUTHENTICATED);
             refused(() -> call.accept(registry.as(Tokens.wrongAudience("REGULATOR"))), Status.Code.UNAUTHENTICATED);
         });
+    }
+
+    @Test
+    void publicRpcsAnswerWithoutAToken() {
+        PUBLIC.forEach(name -> EVERY_RPC.get(name).accept(registry.anonymous()));
     }
 
     @Test

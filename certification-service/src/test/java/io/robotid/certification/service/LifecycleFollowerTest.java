@@ -3,12 +3,17 @@ package io.robotid.certification.service;
 import static io.robotid.certification.support.Lifecycle.*;
 import static io.robotid.certification.support.Registry.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +23,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.robotid.certification.support.Registry;
 import io.robotid.certification.support.RegistryProcesses;
+import io.robotid.kit.error.DomainException;
+import io.robotid.kit.error.ErrorKind;
 import io.robotid.proto.certification.v1.GetEffectiveCertificationsRequest;
 import io.robotid.proto.certification.v1.RevalidationNeed;
 import io.robotid.proto.certification.v1.Tier;
@@ -32,7 +39,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * The lifecycle feed follower across a stop and a start: changes made while it is stopped are
  * applied when it resumes from its stored position, and nothing is applied twice, also when the
- * same entry comes again.
+ * same entry comes again. An entry that does not match its seal (EVIDENCE.md section 5) is refused
+ * with DATA_LOSS and nothing of it applied, also when it was changed in lifecycle-service's database.
  */
 @QuarkusTest
 @QuarkusTestResource(RegistryProcesses.class)
@@ -49,7 +57,7 @@ class LifecycleFollowerTest {
     @BeforeAll
     static void setUp() {
         registry = new Registry();
-        maker = registry.maker(3);
+        maker = registry.maker(5);
         for (String robot : maker.robots()) {
             registry.lifecycle(maker.token()).recordEvent(event(robot, produced()));
         }
@@ -119,6 +127,71 @@ class LifecycleFollowerTest {
         assertThat(follower.apply(entry).await().atMost(Duration.ofSeconds(10))).isFalse();
         assertThat(marks(robot)).isEqualTo(1);
         assertThat(needs(robot)).containsExactly(Tier.TIER_BASE_SAFETY);
+    }
+
+    @Test
+    void anEntryThatDoesNotMatchItsSealIsRefusedWithDataLoss() {
+        String robot = maker.robots().get(3);
+        RecordEventResponse recorded = replaceBattery(robot, "BAT-9", "BAT-13");
+        await("the change is applied", () -> marks(robot) == 1);
+        WatchStatusChangesResponse entry = entryOf(robot, recorded.getEvent().getSequence());
+        long ahead = entry.getFeedSequence() + 1_000_000;
+
+        // the same change as a later entry would carry it, but unsealed, or with a field changed after sealing
+        for (WatchStatusChangesResponse forged : List.of(
+                entry.toBuilder().setFeedSequence(ahead).build(),
+                entry.toBuilder().setOperatorOrgId("org-elsewhere").build(),
+                entry.toBuilder().setEventHash("0".repeat(64)).build(),
+                entry.toBuilder().clearEntryHash().build())) {
+            DomainException refused = catchThrowableOfType(DomainException.class, () -> follower.apply(forged));
+            assertThat(refused).as(forged.toString()).isNotNull();
+            assertThat(refused.kind()).isEqualTo(ErrorKind.DATA_LOSS);
+            assertThat(refused.getMessage()).contains("does not match its seal");
+        }
+        assertThat(marks(robot)).isEqualTo(1);
+    }
+
+    @Test
+    void aFeedEntryChangedInLifecyclesDatabaseIsNotAppliedUntilItMatchesItsSealAgain() throws Exception {
+        String robot = maker.robots().get(4);
+        follower.stop();
+        RecordEventResponse recorded;
+        try {
+            recorded = replaceBattery(robot, "BAT-9", "BAT-14");
+            assertThat(lifecycleFeed("update status_feed set operator_org_id = 'org-elsewhere' where robot_id = ?"
+                    + " and event_sequence = ?", robot, recorded.getEvent().getSequence())).isEqualTo(1);
+        } finally {
+            follower.start();
+        }
+        Thread.sleep(3000);
+        assertThat(marks(robot)).as("a changed entry is refused, and the follower waits at it").isZero();
+        assertThat(follower.position().await().atMost(Duration.ofSeconds(10))).isLessThan(entryNumber(robot,
+                recorded.getEvent().getSequence()));
+
+        lifecycleFeed("update status_feed set operator_org_id = '' where robot_id = ? and event_sequence = ?", robot,
+                recorded.getEvent().getSequence());
+        // restart, so the reconnect does not wait out the backoff the refusals built up
+        follower.stop();
+        follower.start();
+        await("the entry, as sealed again, is applied", () -> marks(robot) == 1);
+    }
+
+    /** Runs a statement on lifecycle-service's test database (the real process's); answers the rows changed. */
+    static int lifecycleFeed(String sql, String robot, long eventSequence) throws Exception {
+        String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class)
+                .replaceAll("/[^/]+$", "/robotid_lifecycle_cert");
+        try (Connection c = DriverManager.getConnection(url,
+                ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.username", String.class).orElse("postgres"),
+                ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.password", String.class).orElse(""));
+                PreparedStatement update = c.prepareStatement(sql)) {
+            update.setString(1, robot);
+            update.setLong(2, eventSequence);
+            return update.executeUpdate();
+        }
+    }
+
+    static long entryNumber(String robot, long eventSequence) {
+        return entryOf(robot, eventSequence).getFeedSequence();
     }
 
     /** The lifecycle feed entry of a robot's event, read as a registry service reads it. */

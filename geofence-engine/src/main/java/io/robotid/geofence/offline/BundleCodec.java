@@ -1,5 +1,7 @@
 package io.robotid.geofence.offline;
 
+import io.robotid.evidence.verify.Rejected;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -183,12 +185,12 @@ public final class BundleCodec {
 
     // ------------------------------------------------------------------------------------------- reading
 
-    /** Reads bundle bytes; throws {@link SignatureRejected} (MALFORMED) when they are not a bundle. */
-    public static PermissionBundle read(byte[] bytes) throws SignatureRejected {
+    /** Reads bundle bytes; throws {@link Rejected} (MALFORMED) when they are not a bundle. */
+    public static PermissionBundle read(byte[] bytes) throws Rejected {
         try {
             JsonNode root = MAPPER.readTree(bytes);
             if (root == null || !PermissionBundle.FORMAT.equals(text(root, "format"))) {
-                throw new SignatureRejected(SignatureRejected.Why.MALFORMED, "not a " + PermissionBundle.FORMAT);
+                throw new Rejected(Rejected.Why.MALFORMED, "not a " + PermissionBundle.FORMAT);
             }
             JsonNode region = root.path("region");
             PermissionBundle.Region r = region.hasNonNull("venue") ? PermissionBundle.Region.venue(region.get("venue").asText())
@@ -209,7 +211,7 @@ public final class BundleCodec {
             return new PermissionBundle(text(root, "robot_id"), instant(root, "issued_at"), instant(root, "expires_at"),
                     root.path("policy_version").asLong(), r, fallback, robot(root.path("robot")), zones, grants);
         } catch (java.io.IOException | RuntimeException e) {
-            throw new SignatureRejected(SignatureRejected.Why.MALFORMED, "unreadable bundle: " + e.getMessage());
+            throw new Rejected(Rejected.Why.MALFORMED, "unreadable bundle: " + e.getMessage());
         }
     }
 

@@ -1,5 +1,8 @@
 package io.robotid.geofence.offline;
 
+import io.robotid.evidence.format.Bundles;
+import io.robotid.evidence.verify.Rejected;
+
 import io.robotid.geofence.engine.CheckRequest;
 import io.robotid.geofence.engine.Decision;
 import io.robotid.geofence.engine.FieldViolation;
@@ -44,32 +47,26 @@ public final class OfflineBundle {
      * @param trustedKeys raw Ed25519 public keys by key id (from ListSigningKeys, fetched while online)
      */
     public static OfflineBundle open(byte[] bundle, String keyId, byte[] signature, Map<String, byte[]> trustedKeys,
-            String robotId) throws SignatureRejected {
-        byte[] key = trustedKeys.get(keyId);
-        if (key == null) {
-            throw new SignatureRejected(SignatureRejected.Why.UNKNOWN_KEY, "no trusted key " + keyId);
-        }
-        if (!Ed25519Verifier.verify(key, bundle, signature)) {
-            throw new SignatureRejected(SignatureRejected.Why.BAD_SIGNATURE, "the bundle is not what key " + keyId + " signed");
-        }
+            String robotId) throws Rejected {
+        Bundles.verifySignature(bundle, keyId, signature, trustedKeys);
         PermissionBundle read = BundleCodec.read(bundle);
         if (robotId != null && !robotId.equals(read.robotId())) {
-            throw new SignatureRejected(SignatureRejected.Why.WRONG_ROBOT,
+            throw new Rejected(Rejected.Why.WRONG_ROBOT,
                     "the bundle is for robot " + read.robotId() + ", not " + robotId);
         }
         try {
             return new OfflineBundle(read, new GeofenceEngine());
         } catch (ValidationException e) {
-            throw new SignatureRejected(SignatureRejected.Why.MALFORMED, "the bundle holds an invalid policy: " + e.getMessage());
+            throw new Rejected(Rejected.Why.MALFORMED, "the bundle holds an invalid policy: " + e.getMessage());
         }
     }
 
     /** As {@link #open}, and refuses a bundle that expired at {@code now}. */
     public static OfflineBundle openFresh(byte[] bundle, String keyId, byte[] signature, Map<String, byte[]> trustedKeys,
-            String robotId, Instant now) throws SignatureRejected {
+            String robotId, Instant now) throws Rejected {
         OfflineBundle opened = open(bundle, keyId, signature, trustedKeys, robotId);
         if (opened.expiredAt(now)) {
-            throw new SignatureRejected(SignatureRejected.Why.EXPIRED, "the bundle expired at " + opened.bundle.expiresAt());
+            throw new Rejected(Rejected.Why.EXPIRED, "the bundle expired at " + opened.bundle.expiresAt());
         }
         return opened;
     }

@@ -16,7 +16,7 @@ import java.util.List;
 public record PermissionBundle(String robotId, Instant issuedAt, Instant expiresAt, long policyVersion, Region region,
         Fallback fallback, RobotProjection robot, List<Zone> zones, List<Grant> grants) {
 
-    public static final String FORMAT = "robotid-permission-bundle-v1";
+    public static final String FORMAT = io.robotid.evidence.format.Bundles.FORMAT;
 
     public PermissionBundle {
         zones = List.copyOf(zones);

@@ -1,5 +1,7 @@
 package io.robotid.geofence.offline;
 
+import io.robotid.evidence.verify.Rejected;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,13 +28,13 @@ class BundleFuzzTest {
         try {
             PermissionBundle read = BundleCodec.read(bytes);
             assertThat(read).isNotNull();
-        } catch (SignatureRejected refused) {
-            assertThat(refused.why()).isEqualTo(SignatureRejected.Why.MALFORMED);
+        } catch (Rejected refused) {
+            assertThat(refused.why()).isEqualTo(Rejected.Why.MALFORMED);
         }
     }
 
     @FuzzTest(maxDuration = "5m")
-    void aChangedBundleIsRefused(FuzzedDataProvider data) throws SignatureRejected {
+    void aChangedBundleIsRefused(FuzzedDataProvider data) throws Rejected {
         assertThat(OfflineBundle.open(BUNDLE, SIGNER.keyId, SIGNATURE, SIGNER.trusted(), OfflineBundleTest.ROBOT))
                 .isNotNull();
         byte[] bundle = BUNDLE.clone();
@@ -46,8 +48,8 @@ class BundleFuzzTest {
                 String keyId = data.consumeRemainingAsString();
                 if (!keyId.equals(SIGNER.keyId)) {
                     assertThatThrownBy(() -> OfflineBundle.open(BUNDLE, keyId, SIGNATURE, SIGNER.trusted(), null))
-                            .isInstanceOfSatisfying(SignatureRejected.class,
-                                    r -> assertThat(r.why()).isEqualTo(SignatureRejected.Why.UNKNOWN_KEY));
+                            .isInstanceOfSatisfying(Rejected.class,
+                                    r -> assertThat(r.why()).isEqualTo(Rejected.Why.UNKNOWN_KEY));
                 }
                 return;
             }
@@ -56,7 +58,7 @@ class BundleFuzzTest {
         byte[] changedSignature = signature;
         Map<String, byte[]> trusted = SIGNER.trusted();
         assertThatThrownBy(() -> OfflineBundle.open(changedBundle, SIGNER.keyId, changedSignature, trusted, null))
-                .isInstanceOfSatisfying(SignatureRejected.class,
-                        r -> assertThat(r.why()).isEqualTo(SignatureRejected.Why.BAD_SIGNATURE));
+                .isInstanceOfSatisfying(Rejected.class,
+                        r -> assertThat(r.why()).isEqualTo(Rejected.Why.BAD_SIGNATURE));
     }
 }

@@ -1,5 +1,7 @@
 package io.robotid.geofence.offline;
 
+import io.robotid.evidence.verify.Rejected;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -154,8 +156,8 @@ class OfflineBundleTest {
             byte[] changed = s.bytes.clone();
             changed[random.nextInt(changed.length)] ^= (byte) (1 + random.nextInt(255));
             assertThatThrownBy(() -> OfflineBundle.open(changed, "bundle-key", s.signature, signer.trusted(), ROBOT))
-                    .isInstanceOfSatisfying(SignatureRejected.class,
-                            e -> assertThat(e.why()).isEqualTo(SignatureRejected.Why.BAD_SIGNATURE));
+                    .isInstanceOfSatisfying(Rejected.class,
+                            e -> assertThat(e.why()).isEqualTo(Rejected.Why.BAD_SIGNATURE));
         }
         byte[] longer = java.util.Arrays.copyOf(s.bytes, s.bytes.length + 1);
         assertThatThrownBy(() -> OfflineBundle.open(longer, "bundle-key", s.signature, signer.trusted(), ROBOT))

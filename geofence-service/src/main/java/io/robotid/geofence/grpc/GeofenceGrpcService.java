@@ -19,6 +19,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.robotid.geofence.domain.ZoneDefinitions;
 import io.robotid.geofence.repository.PolicyRepository;
 import io.robotid.geofence.service.Bundles;
+import io.robotid.geofence.service.GeofenceEvidence;
 import io.robotid.geofence.service.DenialLog;
 import io.robotid.geofence.service.GeofenceKeys;
 import io.robotid.geofence.service.PermissionChecks;
@@ -51,13 +52,14 @@ public class GeofenceGrpcService implements GeofenceService {
     private final DenialLog denials;
     private final GeofenceKeys keys;
     private final PolicyRepository policy;
+    private final GeofenceEvidence evidence;
     private final SecurityIdentity identity;
     private final Clock clock;
 
     @Inject
     public GeofenceGrpcService(ZoneService zones, PermissionChecks checks, Bundles bundles, PermissionWatch watch,
-            Projections projections, DenialLog denials, GeofenceKeys keys, PolicyRepository policy, SecurityIdentity identity,
-            Clock clock) {
+            Projections projections, DenialLog denials, GeofenceKeys keys, PolicyRepository policy, GeofenceEvidence evidence,
+            SecurityIdentity identity, Clock clock) {
         this.zones = zones;
         this.checks = checks;
         this.bundles = bundles;
@@ -66,6 +68,7 @@ public class GeofenceGrpcService implements GeofenceService {
         this.denials = denials;
         this.keys = keys;
         this.policy = policy;
+        this.evidence = evidence;
         this.identity = identity;
         this.clock = clock;
     }
@@ -187,6 +190,31 @@ public class GeofenceGrpcService implements GeofenceService {
     @RolesAllowed({Role.Names.ROBOT, Role.Names.OPERATOR, Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
     public Uni<EchoResponse> echo(EchoRequest request) {
         return Uni.createFrom().item(EchoResponse.newBuilder().setPayload(request.getPayload()).build());
+    }
+
+    @Override
+    @RolesAllowed({Role.Names.REGULATOR, Role.Names.AUDITOR})
+    public Uni<ListPolicyChangesResponse> listPolicyChanges(ListPolicyChangesRequest request) {
+        return read(() -> evidence.changes(request.getAfterSeq(), request.getPageSize(), request.getPageToken())
+                .map(page -> {
+                    ListPolicyChangesResponse.Builder out = ListPolicyChangesResponse.newBuilder().addAllChanges(page.changes());
+                    if (page.nextPageToken() != null) {
+                        out.setNextPageToken(page.nextPageToken());
+                    }
+                    return out.build();
+                }));
+    }
+
+    @Override
+    @RolesAllowed({Role.Names.REGULATOR, Role.Names.AUDITOR})
+    public Uni<VerifyRecordsResponse> verifyRecords(VerifyRecordsRequest request) {
+        return read(() -> evidence.verify().map(v -> {
+            VerifyRecordsResponse.Builder out = VerifyRecordsResponse.newBuilder().setIntact(v.findings().isEmpty())
+                    .setRecordsChecked(v.recordsChecked()).setPolicyVersion(v.policyVersion()).setPolicyHash(v.policyHash());
+            v.findings().forEach(f -> out.addDiscrepancies(io.robotid.proto.common.v1.Discrepancy.newBuilder()
+                    .setTable(f.table()).setKey(f.key()).setColumn(f.column()).setProblem(f.problem())));
+            return out.build();
+        }));
     }
 
     // ------------------------------------------------------------------------------------------------

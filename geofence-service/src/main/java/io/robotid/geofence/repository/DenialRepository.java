@@ -1,5 +1,9 @@
 package io.robotid.geofence.repository;
 
+import io.robotid.evidence.codec.Hex;
+import io.robotid.evidence.codec.Sha256;
+import io.robotid.evidence.format.Denials;
+
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,12 +32,49 @@ public class DenialRepository {
     public Uni<Void> insertAll(List<Denial> denials) {
         List<Tuple> rows = new ArrayList<>(denials.size());
         for (Denial d : denials) {
-            rows.add(Tuple.of(d.getRobotId(), d.getMatchedZoneIdsList().toArray(String[]::new), d.getOrganisation(),
-                    ZoneDefinitions.instant(true, d.getDecidedAt()).atOffset(ZoneOffset.UTC), Buffer.buffer(d.toByteArray())));
+            byte[] body = d.toByteArray();
+            rows.add(Tuple.from(List.of(d.getRobotId(), d.getMatchedZoneIdsList().toArray(String[]::new), d.getOrganisation(),
+                    ZoneDefinitions.instant(true, d.getDecidedAt()).atOffset(ZoneOffset.UTC), Buffer.buffer(body),
+                    Hex.of(Sha256.of(Denials.encode(body))))));
         }
         return database.preparedQuery("""
-                insert into denial (robot_id, zone_ids, organisation, decided_at, body) values ($1, $2, $3, $4, $5)""")
+                insert into denial (robot_id, zone_ids, organisation, decided_at, body, record_hash)
+                values ($1, $2, $3, $4, $5, $6)""")
                 .executeBatch(rows).replaceWithVoid();
+    }
+
+    /** A denial row as stored, for verification. */
+    public record StoredDenial(long id, String robotId, List<String> zoneIds, String organisation, java.time.Instant decidedAt,
+            byte[] body, String recordHash) {
+    }
+
+    /** A page of denial rows after {@code afterId}, in id order. */
+    public Uni<List<StoredDenial>> stored(long afterId, int limit) {
+        return database.preparedQuery("""
+                select denial_id, robot_id, zone_ids, organisation, decided_at, body, record_hash from denial
+                where denial_id > $1 order by denial_id limit $2""").execute(Tuple.of(afterId, limit))
+                .map(rows -> {
+                    List<StoredDenial> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        out.add(new StoredDenial(r.getLong("denial_id"), r.getString("robot_id"),
+                                List.of(r.getArrayOfStrings("zone_ids")), r.getString("organisation"),
+                                r.getOffsetDateTime("decided_at").toInstant(), r.getBuffer("body").getBytes(),
+                                r.getString("record_hash")));
+                    }
+                    return out;
+                });
+    }
+
+    /** Denials stored before they were sealed (EVIDENCE.md section 10). Answers how many it sealed. */
+    public Uni<Integer> sealUnsealed(io.vertx.mutiny.sqlclient.SqlConnection c) {
+        return c.query("select denial_id, body from denial where record_hash is null").execute().chain(rows -> {
+            List<Tuple> updates = new ArrayList<>();
+            rows.forEach(r -> updates.add(Tuple.of(r.getLong("denial_id"),
+                    Hex.of(Sha256.of(Denials.encode(r.getBuffer("body").getBytes()))))));
+            return updates.isEmpty() ? Uni.createFrom().item(0)
+                    : c.preparedQuery("update denial set record_hash = $2 where denial_id = $1").executeBatch(updates)
+                            .replaceWith(updates.size());
+        });
     }
 
     /** Denials, newest first, after a cursor (a denial id), filtered; one more than the page. */

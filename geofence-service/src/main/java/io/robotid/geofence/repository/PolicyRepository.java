@@ -1,5 +1,9 @@
 package io.robotid.geofence.repository;
 
+import io.robotid.evidence.codec.Hex;
+import io.robotid.evidence.codec.Sha256;
+import io.robotid.evidence.format.ZonePolicy;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,10 +39,6 @@ public class PolicyRepository {
     public record Placement(Double minLat, Double minLon, Double maxLat, Double maxLon, String venue) {
     }
 
-    /** The policy changes after a version: zones and grants as they are now. */
-    public record Changes(List<Zone> zones, List<Grant> grants) {
-    }
-
     private final Pool database;
 
     public PolicyRepository(Pool database) {
@@ -53,22 +53,24 @@ public class PolicyRepository {
     }
 
     public Uni<Void> insertZone(SqlConnection c, Zone zone, Placement where) {
-        return c.preparedQuery("""
+        return appendChange(c, zone.getVersion(), ZonePolicy.ZONE, zone.getZoneId(), zone.toByteArray())
+                .chain(() -> c.preparedQuery("""
                 insert into zone (zone_id, authority, kind, min_lat, min_lon, max_lat, max_lon, venue, body, version, deleted)
                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false)""")
                 .execute(Tuple.from(Arrays.asList(UUID.fromString(zone.getZoneId()), zone.getAuthority(),
                         zone.getDefinition().getKind().name(), where.minLat(), where.minLon(), where.maxLat(), where.maxLon(),
-                        where.venue(), Buffer.buffer(zone.toByteArray()), zone.getVersion())))
+                        where.venue(), Buffer.buffer(zone.toByteArray()), zone.getVersion()))))
                 .replaceWithVoid();
     }
 
     public Uni<Void> updateZone(SqlConnection c, Zone zone, Placement where) {
-        return c.preparedQuery("""
+        return appendChange(c, zone.getVersion(), ZonePolicy.ZONE, zone.getZoneId(), zone.toByteArray())
+                .chain(() -> c.preparedQuery("""
                 update zone set kind = $2, min_lat = $3, min_lon = $4, max_lat = $5, max_lon = $6, venue = $7, body = $8,
                   version = $9, deleted = $10 where zone_id = $1""")
                 .execute(Tuple.from(Arrays.asList(UUID.fromString(zone.getZoneId()), zone.getDefinition().getKind().name(),
                         where.minLat(), where.minLon(), where.maxLat(), where.maxLon(), where.venue(),
-                        Buffer.buffer(zone.toByteArray()), zone.getVersion(), zone.getDeleted())))
+                        Buffer.buffer(zone.toByteArray()), zone.getVersion(), zone.getDeleted()))))
                 .replaceWithVoid();
     }
 
@@ -84,20 +86,128 @@ public class PolicyRepository {
     }
 
     public Uni<Void> insertGrant(SqlConnection c, Grant grant) {
-        return c.preparedQuery("""
+        return appendChange(c, grant.getVersion(), ZonePolicy.GRANT, grant.getGrantId(), grant.toByteArray())
+                .chain(() -> c.preparedQuery("""
                 insert into zone_grant (grant_id, zone_id, robot_id, operator_org_id, body, version, revoked)
                 values ($1, $2, $3, $4, $5, $6, $7)""")
                 .execute(Tuple.from(Arrays.asList(UUID.fromString(grant.getGrantId()), UUID.fromString(grant.getZoneId()),
                         emptyToNull(grant.getRobotId()), emptyToNull(grant.getOperatorOrgId()),
-                        Buffer.buffer(grant.toByteArray()), grant.getVersion(), grant.getRevoked())))
+                        Buffer.buffer(grant.toByteArray()), grant.getVersion(), grant.getRevoked()))))
                 .replaceWithVoid();
     }
 
     public Uni<Void> updateGrant(SqlConnection c, Grant grant) {
-        return c.preparedQuery("update zone_grant set body = $2, version = $3, revoked = $4 where grant_id = $1")
+        return appendChange(c, grant.getVersion(), ZonePolicy.GRANT, grant.getGrantId(), grant.toByteArray())
+                .chain(() -> c.preparedQuery("update zone_grant set body = $2, version = $3, revoked = $4 where grant_id = $1")
                 .execute(Tuple.of(UUID.fromString(grant.getGrantId()), Buffer.buffer(grant.toByteArray()), grant.getVersion(),
-                        grant.getRevoked()))
+                        grant.getRevoked())))
                 .replaceWithVoid();
+    }
+
+    /** One change of the policy log as stored. */
+    public record StoredChange(long seq, long version, String kind, String entityId, byte[] body, String previousHash,
+            String hash) {
+        public byte[] sealed() {
+            return ZonePolicy.encode(new ZonePolicy.Change(seq, version, Hex.digestOrNull(previousHash) == null ? new byte[32]
+                    : Hex.parse(previousHash), kind, entityId, body));
+        }
+    }
+
+    /**
+     * Appends a change to the policy log, sealed and linked to the last one (EVIDENCE.md section 7). Runs
+     * under the policy's advisory lock (taken by {@link #nextVersion}), so the log grows in one order.
+     */
+    public Uni<Void> appendChange(SqlConnection c, long version, String kind, String entityId, byte[] body) {
+        return c.query("select seq, hash from policy_change order by seq desc limit 1").execute().chain(rows -> {
+            long seq = rows.size() == 0 ? 1 : rows.iterator().next().getLong("seq") + 1;
+            String previous = rows.size() == 0 ? ZERO : rows.iterator().next().getString("hash");
+            String hash = Hex.of(Sha256.of(ZonePolicy.encode(new ZonePolicy.Change(seq, version, Hex.parse(previous), kind,
+                    entityId, body))));
+            return c.preparedQuery("""
+                    insert into policy_change (seq, version, kind, entity_id, body, previous_hash, hash)
+                    values ($1, $2, $3, $4, $5, $6, $7)""")
+                    .execute(Tuple.from(List.of(seq, version, kind, UUID.fromString(entityId), Buffer.buffer(body), previous,
+                            hash)))
+                    .replaceWithVoid();
+        });
+    }
+
+    static final String ZERO = "0".repeat(64);
+
+    /** A page of the policy log after {@code afterSeq}, in order. */
+    public Uni<List<StoredChange>> changesAfter(long afterSeq, int limit) {
+        return database.preparedQuery("""
+                select seq, version, kind, entity_id, body, previous_hash, hash from policy_change
+                where seq > $1 order by seq limit $2""").execute(Tuple.of(afterSeq, limit))
+                .map(rows -> {
+                    List<StoredChange> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        out.add(new StoredChange(r.getLong("seq"), r.getLong("version"), r.getString("kind"),
+                                r.getUUID("entity_id").toString(), r.getBuffer("body").getBytes(), r.getString("previous_hash"),
+                                r.getString("hash")));
+                    }
+                    return out;
+                });
+    }
+
+    /** A zone row as stored, every column, for verification. */
+    public record StoredZone(String zoneId, String authority, String kind, Double minLat, Double minLon, Double maxLat,
+            Double maxLon, String venue, byte[] body, long version, boolean deleted) {
+    }
+
+    public Uni<List<StoredZone>> storedZones() {
+        return database.query("select * from zone").execute().map(rows -> {
+            List<StoredZone> out = new ArrayList<>();
+            for (Row r : rows) {
+                out.add(new StoredZone(r.getUUID("zone_id").toString(), r.getString("authority"), r.getString("kind"),
+                        r.getDouble("min_lat"), r.getDouble("min_lon"), r.getDouble("max_lat"), r.getDouble("max_lon"),
+                        r.getString("venue"), r.getBuffer("body").getBytes(), r.getLong("version"), r.getBoolean("deleted")));
+            }
+            return out;
+        });
+    }
+
+    /** A grant row as stored, every column, for verification. */
+    public record StoredGrant(String grantId, String zoneId, String robotId, String operatorOrgId, byte[] body, long version,
+            boolean revoked) {
+    }
+
+    public Uni<List<StoredGrant>> storedGrants() {
+        return database.query("select * from zone_grant").execute().map(rows -> {
+            List<StoredGrant> out = new ArrayList<>();
+            for (Row r : rows) {
+                out.add(new StoredGrant(r.getUUID("grant_id").toString(), r.getUUID("zone_id").toString(),
+                        r.getString("robot_id"), r.getString("operator_org_id"), r.getBuffer("body").getBytes(),
+                        r.getLong("version"), r.getBoolean("revoked")));
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Seals zones and grants stored before the policy log existed (EVIDENCE.md section 10): each row becomes
+     * a change of the log, in version order (zones before grants of the same version). Answers how many.
+     */
+    public Uni<Integer> sealUnlogged(SqlConnection c) {
+        return c.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(POLICY_LOCK))
+                .chain(() -> c.query("select count(*) as n from policy_change").execute())
+                .chain(count -> count.iterator().next().getLong("n") > 0 ? Uni.createFrom().item(0) : c.query("""
+                        select 'ZONE' as kind, zone_id as id, body, version from zone
+                        union all select 'GRANT', grant_id, body, version from zone_grant
+                        order by version, kind desc, id""").execute().chain(rows -> {
+                            Uni<Void> chain = Uni.createFrom().voidItem();
+                            int n = 0;
+                            for (Row r : rows) {
+                                String kind = r.getString("kind");
+                                String id = r.getUUID("id").toString();
+                                byte[] body = r.getBuffer("body").getBytes();
+                                long version = r.getLong("version");
+                                chain = chain.chain(() -> appendChange(c, version, kind, id, body));
+                                n++;
+                            }
+                            int total = n;
+                            return chain.replaceWith(total);
+                        }));
     }
 
     public Uni<Optional<Grant>> lockGrant(SqlConnection c, UUID grantId) {
@@ -109,23 +219,6 @@ public class PolicyRepository {
     public Uni<List<Grant>> lockActiveGrantsOf(SqlConnection c, UUID zoneId) {
         return c.preparedQuery("select body from zone_grant where zone_id = $1 and not revoked for update")
                 .execute(Tuple.of(zoneId)).map(rows -> all(rows, PolicyRepository::grant));
-    }
-
-    /** Every zone and grant changed after {@code version} (all of them from 0). */
-    public Uni<Changes> changesSince(long version) {
-        return database.preparedQuery("select body from zone where version > $1 order by version").execute(Tuple.of(version))
-                .map(rows -> all(rows, PolicyRepository::zone))
-                .chain(zones -> database.preparedQuery("select body from zone_grant where version > $1 order by version")
-                        .execute(Tuple.of(version))
-                        .map(rows -> new Changes(zones, all(rows, PolicyRepository::grant))));
-    }
-
-    /** The newest committed policy version (0 before any change). */
-    public Uni<Long> currentVersion() {
-        return database.query("""
-                select greatest(coalesce((select max(version) from zone), 0),
-                                coalesce((select max(version) from zone_grant), 0)) as v""").execute()
-                .map(rows -> rows.iterator().next().getLong("v"));
     }
 
     public record ZoneFilter(String authority, String kind, String venue, Placement box, boolean includeDeleted) {

@@ -70,14 +70,15 @@ public class ProjectionRepository {
     public Uni<Void> storeCertification(List<WatchCertificationChangesResponse> entries) {
         Map<String, Tuple> certificates = new LinkedHashMap<>();
         Map<String, Tuple> revalidations = new LinkedHashMap<>();
+        // each kept whole, with its sequence and seal, so that it is checked again when loaded
         for (WatchCertificationChangesResponse e : entries) {
             if (e.hasCertificate()) {
                 Certificate c = e.getCertificate();
                 certificates.put(c.getCertificateId(), Tuple.of(UUID.fromString(c.getCertificateId()), c.getSubject(),
-                        Buffer.buffer(c.toByteArray()), e.getSequence()));
+                        Buffer.buffer(e.toByteArray()), e.getSequence()));
             } else if (e.hasRevalidation()) {
                 UnitRevalidation r = e.getRevalidation();
-                revalidations.put(r.getRobotId(), Tuple.of(r.getRobotId(), Buffer.buffer(r.toByteArray()), e.getSequence()));
+                revalidations.put(r.getRobotId(), Tuple.of(r.getRobotId(), Buffer.buffer(e.toByteArray()), e.getSequence()));
             }
         }
         long last = entries.get(entries.size() - 1).getSequence();
@@ -103,32 +104,46 @@ public class ProjectionRepository {
                 .execute(Tuple.of(modelCode, level, at.atOffset(ZoneOffset.UTC))).replaceWithVoid();
     }
 
-    /** Everything stored, for the projections at start. */
-    public record Stored(List<WatchStatusChangesResponse> statuses, List<Certificate> certificates,
-            List<UnitRevalidation> revalidations, Map<String, String> levels) {
+    /** A stored lifecycle entry (robot_status row): its columns, and the entry (null when unreadable). */
+    public record StoredStatus(String robotId, long sequence, WatchStatusChangesResponse entry) {
+    }
+
+    /** A stored certification entry (certificate or revalidation row): table, key, columns and entry. */
+    public record StoredCertification(String table, String key, String subject, long sequence,
+            WatchCertificationChangesResponse entry) {
+    }
+
+    /** Everything stored, for the projections at start and for verification. */
+    public record Stored(List<StoredStatus> statuses, List<StoredCertification> certifications, Map<String, String> levels) {
     }
 
     public Uni<Stored> loadAll() {
-        List<WatchStatusChangesResponse> statuses = new ArrayList<>();
-        List<Certificate> certificates = new ArrayList<>();
-        List<UnitRevalidation> revalidations = new ArrayList<>();
+        List<StoredStatus> statuses = new ArrayList<>();
+        List<StoredCertification> certifications = new ArrayList<>();
         Map<String, String> levels = new LinkedHashMap<>();
-        return database.query("select entry from robot_status").execute()
-                .invoke(rows -> rows.forEach(r -> statuses.add(parse(r, "entry", WatchStatusChangesResponse.parser()))))
-                .chain(() -> database.query("select body from certificate order by sequence").execute())
-                .invoke(rows -> rows.forEach(r -> certificates.add(parse(r, "body", Certificate.parser()))))
-                .chain(() -> database.query("select body from revalidation").execute())
-                .invoke(rows -> rows.forEach(r -> revalidations.add(parse(r, "body", UnitRevalidation.parser()))))
+        return database.query("select robot_id, entry, sequence from robot_status").execute()
+                .invoke(rows -> rows.forEach(r -> statuses.add(new StoredStatus(r.getString("robot_id"), r.getLong("sequence"),
+                        parse(r, "entry", WatchStatusChangesResponse.parser())))))
+                .chain(() -> database.query("select certificate_id, subject, body, sequence from certificate order by sequence")
+                        .execute())
+                .invoke(rows -> rows.forEach(r -> certifications.add(new StoredCertification("certificate",
+                        r.getUUID("certificate_id").toString(), r.getString("subject"), r.getLong("sequence"),
+                        parse(r, "body", WatchCertificationChangesResponse.parser())))))
+                .chain(() -> database.query("select robot_id, body, sequence from revalidation order by sequence").execute())
+                .invoke(rows -> rows.forEach(r -> certifications.add(new StoredCertification("revalidation",
+                        r.getString("robot_id"), r.getString("robot_id"), r.getLong("sequence"),
+                        parse(r, "body", WatchCertificationChangesResponse.parser())))))
                 .chain(() -> database.query("select model_code, intelligence_level from model_level").execute())
                 .invoke(rows -> rows.forEach(r -> levels.put(r.getString("model_code"), r.getString("intelligence_level"))))
-                .map(ignored -> new Stored(statuses, certificates, revalidations, levels));
+                .map(ignored -> new Stored(statuses, certifications, levels));
     }
 
+    /** The entry, or null when the stored bytes are not one (reported by the checks, never thrown). */
     private static <T> T parse(Row row, String column, com.google.protobuf.Parser<T> parser) {
         try {
             return parser.parseFrom(row.getBuffer(column).getBytes());
         } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("a stored feed record cannot be read", e);
+            return null;
         }
     }
 }

@@ -72,7 +72,12 @@ public class Bundles {
                         + maxValidity.toHours() + " hours");
             }
         }
-        ZoneIndex index = policy.current();
+        PolicyStore.Policy current = policy.policy();
+        if (!current.verified()) {
+            throw DomainException.unavailable("POLICY_NOT_VERIFIED", "the zone policy does not check out against its log ("
+                    + policy.integrityProblem() + "); no bundle is signed from it");
+        }
+        ZoneIndex index = current.index();
         PermissionBundle.Region region;
         List<Zone> zones;
         switch (request.getRegionCase()) {

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import io.grpc.stub.ClientResponseObserver;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.robotid.geofence.client.FeedSeals;
 import io.robotid.geofence.client.Feeds;
 import io.robotid.geofence.client.FilingModels;
 import io.robotid.geofence.client.RegistryToken;
@@ -41,6 +42,7 @@ public class FeedFollowers {
 
     private final ProjectionRepository repository;
     private final Projections projections;
+    private final EvidenceIntegrity integrity;
     private final FilingModels filing;
     private final RegistryToken token;
     private final Vertx vertx;
@@ -52,13 +54,15 @@ public class FeedFollowers {
     private long levelTimer = -1;
     private volatile boolean lookingUp;
 
-    public FeedFollowers(ProjectionRepository repository, Projections projections, Feeds feeds, FilingModels filing,
+    public FeedFollowers(ProjectionRepository repository, Projections projections, EvidenceIntegrity integrity, Feeds feeds,
+            FilingModels filing,
             RegistryToken token, Vertx vertx, Clock clock,
             @ConfigProperty(name = "robotid.geofence.feeds.enabled", defaultValue = "true") boolean enabled,
             @ConfigProperty(name = "robotid.geofence.feeds.first-retry", defaultValue = "500ms") Duration firstRetry,
             @ConfigProperty(name = "robotid.geofence.feeds.max-retry", defaultValue = "30s") Duration maxRetry) {
         this.repository = repository;
         this.projections = projections;
+        this.integrity = integrity;
         this.filing = filing;
         this.token = token;
         this.vertx = vertx;
@@ -87,7 +91,10 @@ public class FeedFollowers {
 
             @Override
             protected Uni<Void> store(List<WatchStatusChangesResponse> entries) {
-                return repository.storeLifecycle(entries);
+                return Uni.createFrom().deferred(() -> {
+                    entries.forEach(FeedSeals::requireLifecycle);
+                    return repository.storeLifecycle(entries);
+                });
             }
 
             @Override
@@ -119,18 +126,15 @@ public class FeedFollowers {
 
             @Override
             protected Uni<Void> store(List<WatchCertificationChangesResponse> entries) {
-                return repository.storeCertification(entries);
+                return Uni.createFrom().deferred(() -> {
+                    entries.forEach(FeedSeals::requireCertification);
+                    return repository.storeCertification(entries);
+                });
             }
 
             @Override
             protected void apply(List<WatchCertificationChangesResponse> entries) {
-                for (WatchCertificationChangesResponse e : entries) {
-                    if (e.hasCertificate()) {
-                        projections.applyCertificate(e.getCertificate());
-                    } else if (e.hasRevalidation()) {
-                        projections.applyRevalidation(e.getRevalidation());
-                    }
-                }
+                entries.forEach(FeedFollowers.this::apply);
             }
         };
     }
@@ -138,10 +142,15 @@ public class FeedFollowers {
     void onStart(@Observes StartupEvent event) {
         ProjectionRepository.Stored stored = repository.loadAll().await().atMost(Duration.ofMinutes(5));
         stored.levels().forEach((model, level) -> projections.applyLevel(model, IntelligenceLevel.valueOf(level)));
-        stored.statuses().forEach(projections::applyStatus);
-        stored.certificates().forEach(projections::applyCertificate);
-        stored.revalidations().forEach(projections::applyRevalidation);
-        LOG.infof("projections loaded: %d robots, %d certificates", stored.statuses().size(), stored.certificates().size());
+        // a stored entry is loaded only when it is what its feed sealed and where it is stored
+        List<io.robotid.geofence.domain.Finding> problems = ProjectionChecks.problems(stored);
+        stored.statuses().stream().filter(e -> ProjectionChecks.lifecycleRowProblem(e) == null)
+                .forEach(e -> projections.applyStatus(e.entry()));
+        stored.certifications().stream().filter(e -> ProjectionChecks.certificationRowProblem(e) == null)
+                .forEach(e -> apply(e.entry()));
+        integrity.projections(problems);
+        LOG.infof("projections loaded: %d robots, %d certification entries%s", stored.statuses().size(),
+                stored.certifications().size(), problems.isEmpty() ? "" : "; NOT loaded, as they do not check out: " + problems);
         recomputeTimer = vertx.setPeriodic(RECOMPUTE_MILLIS, id -> vertx.executeBlocking(() -> {
             projections.recomputeAll();
             return null;
@@ -163,6 +172,14 @@ public class FeedFollowers {
         }
         if (levelTimer >= 0) {
             vertx.cancelTimer(levelTimer);
+        }
+    }
+
+    private void apply(WatchCertificationChangesResponse e) {
+        if (e.hasCertificate()) {
+            projections.applyCertificate(e.getCertificate());
+        } else if (e.hasRevalidation()) {
+            projections.applyRevalidation(e.getRevalidation());
         }
     }
 

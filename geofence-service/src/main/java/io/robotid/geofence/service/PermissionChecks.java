@@ -2,6 +2,7 @@ package io.robotid.geofence.service;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,6 +16,9 @@ import io.robotid.geofence.engine.IndoorLocation;
 import io.robotid.geofence.engine.RobotProjection;
 import io.robotid.geofence.engine.ValidationException;
 import io.robotid.geofence.engine.ZoneIndex;
+import io.robotid.evidence.codec.Hex;
+import io.robotid.evidence.format.Receipts.Place;
+import io.robotid.evidence.format.Receipts.ReceiptV2;
 import io.robotid.geofence.offline.Receipts;
 import io.robotid.kit.error.DomainException;
 import io.robotid.kit.error.TraceIds;
@@ -81,14 +85,21 @@ public class PermissionChecks {
         String robotId = ZoneService.canonicalRobot(request.getRobotId(), "robot_id");
         RobotProjection robot = projections.get(robotId);
         requireMayAsk(caller, robotId, robot);
-        Instant at = request.hasAt() ? ZoneDefinitions.instant(true, request.getAt()) : clock.instant();
+        // kept to the microsecond, as every recorded instant (EVIDENCE.md section 1)
+        Instant at = (request.hasAt() ? ZoneDefinitions.instant(true, request.getAt()) : clock.instant())
+                .truncatedTo(ChronoUnit.MICROS);
         CheckRequest engineRequest = switch (request.getPlaceCase()) {
             case POSITION -> CheckRequest.outdoor(robot, request.getPosition().getLatitude(), request.getPosition().getLongitude(),
                     request.getTaskCategory(), at);
             case INDOOR -> new CheckRequest(robot, null, indoor(request), request.getTaskCategory(), at);
             default -> throw DomainException.invalidArgument("place", "exactly one of position and indoor is required");
         };
-        ZoneIndex index = policy.current();
+        PolicyStore.Policy current = policy.policy();
+        if (!current.verified()) {
+            throw DomainException.unavailable("POLICY_NOT_VERIFIED", "the zone policy does not check out against its log ("
+                    + policy.integrityProblem() + "); no permission is answered from it: decide by your bundle's fallback rule");
+        }
+        ZoneIndex index = current.index();
         Decision decision;
         try {
             decision = engine.decide(index, engineRequest);
@@ -96,7 +107,12 @@ public class PermissionChecks {
             throw ZoneDefinitions.invalid(e.violations().stream()
                     .map(v -> new io.robotid.geofence.engine.FieldViolation(field(v.field()), v.description())).toList());
         }
-        String digest = Receipts.inputsDigest(engineRequest, index.policyVersion());
+        Place place = request.getPlaceCase() == CheckPermissionRequest.PlaceCase.POSITION
+                ? Place.position(request.getPosition().getLatitude(), request.getPosition().getLongitude())
+                : Place.indoor(request.getIndoor().getVenue(), request.getIndoor().getFloor(), request.getIndoor().getZoneCode());
+        ReceiptV2 stated = Receipts.receipt(robotId, place, request.getTaskCategory(), at, decision, current.hash(),
+                Receipts.projectionDigest(robot));
+        String digest = Hex.of(stated.inputsDigest());
         CheckPermissionResponse.Builder answer = GeofenceViews.decision(robotId, decision, at);
         if (!decision.allowed()) {
             denials.record(Denial.newBuilder().setRobotId(robotId).setCheck(request).addAllReasons(answer.getReasonsList())
@@ -105,7 +121,7 @@ public class PermissionChecks {
                     .setOrganisation(caller.auditOrganisation()).setTraceId(TraceIds.current()).setInputsSha256(digest).build());
         }
         Context context = Vertx.currentContext();
-        Uni<CheckPermissionResponse> signed = signer.receipt(Receipts.payload(robotId, decision, digest, at), digest)
+        Uni<CheckPermissionResponse> signed = signer.receipt(Receipts.payload(stated), digest)
                 .map(receipt -> answer.setReceipt(receipt).build());
         // back on the caller's event loop, so that the signer thread only signs
         return context == null ? signed : signed.emitOn(task -> context.runOnContext(ignored -> task.run()));

@@ -15,17 +15,16 @@ import com.google.protobuf.ByteString;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.robotid.geofence.offline.MerkleTree;
-import io.robotid.geofence.offline.Receipts;
-import io.robotid.kit.signing.Ed25519;
+import io.robotid.evidence.format.Receipts;
+import io.robotid.evidence.merkle.MerkleTree;
 import io.robotid.kit.signing.SigningKeyRing;
 import io.robotid.proto.geofence.v1.Receipt;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 
 /**
- * Signs receipts in batches on one thread of its own: an Ed25519 signature with the JDK costs about half
- * a millisecond, far more than a decision, so each signature covers the root of an RFC 9162 Merkle tree
+ * Signs receipts in batches on one thread of its own (EVIDENCE.md section 8): each signature covers the
+ * root of an RFC 9162 Merkle tree
  * of every receipt that arrived while the previous batch was being signed (group commit: no timer, no
  * added wait when the load is light; bigger batches when it is heavy). Bundles are signed on the same
  * thread, one signature each. Nothing here ever runs on an event loop.
@@ -125,7 +124,7 @@ public class ReceiptSigner {
             if (job instanceof ReceiptJob r) {
                 receiptJobs.add(r);
             } else if (job instanceof DocumentJob d) {
-                d.emitter().complete(new Signed(key.keyId(), Ed25519.sign(key.pair().getPrivate(), d.document())));
+                d.emitter().complete(new Signed(key.keyId(), key.sign(d.document())));
             }
         }
         if (receiptJobs.isEmpty()) {
@@ -137,7 +136,7 @@ public class ReceiptSigner {
         }
         MerkleTree.Built tree = MerkleTree.build(leaves);
         byte[] header = Receipts.batchHeader(tree.root(), leaves.size(), clock.instant());
-        ByteString signature = ByteString.copyFrom(Ed25519.sign(key.pair().getPrivate(), header));
+        ByteString signature = ByteString.copyFrom(key.sign(header));
         ByteString signedBatch = ByteString.copyFrom(header);
         for (int i = 0; i < receiptJobs.size(); i++) {
             ReceiptJob r = receiptJobs.get(i);

@@ -35,7 +35,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.robotid.geofence.engine.Decision;
 import io.robotid.geofence.offline.OfflineBundle;
 import io.robotid.geofence.offline.Receipts;
-import io.robotid.geofence.offline.SignatureRejected;
+import io.robotid.evidence.verify.Rejected;
 import io.robotid.geofence.support.Registry;
 import io.robotid.geofence.support.RegistryProcesses;
 import io.robotid.proto.certification.v1.Environment;
@@ -111,8 +111,9 @@ class PermissionCheckTest {
 
         // the projections follow the feeds: wait until robot A is in service with its three tiers and a level
         await("robot A projected in service, certified and with its level", () -> {
+            // the three certificates arrive in any order: the last, PUBLIC_SPACE, brings the 1.8 m/s
             CheckPermissionResponse r = check(Tokens.regulator(), robotA, NOWHERE, "logistics");
-            return r.getVerdict() == Verdict.VERDICT_ALLOW_WITH_CONDITIONS || r.getVerdict() == Verdict.VERDICT_ALLOW;
+            return r.getVerdict() == Verdict.VERDICT_ALLOW_WITH_CONDITIONS && r.getSpeedLimitMPerS() == 1.8;
         });
         await("robot B projected", () -> check(Tokens.regulator(), robotB, NOWHERE, "logistics").getVerdict() != Verdict.VERDICT_DENY);
         await("levels known", () -> registry.as(Tokens.regulator()).watchPermissions(WatchPermissionsRequest.newBuilder()
@@ -186,20 +187,32 @@ class PermissionCheckTest {
         CheckPermissionResponse answer = check(robot(robotA), robotA, IN_PROHIBITED, "logistics");
         Receipt r = answer.getReceipt();
         List<byte[]> path = r.getAuditPathList().stream().map(ByteString::toByteArray).toList();
-        Receipts.VerifiedReceipt verified = Receipts.verify(r.getPayload().toByteArray(), r.getLeafIndex(), r.getBatchSize(), path,
+        var verified = Receipts.verify(r.getPayload().toByteArray(), r.getLeafIndex(), r.getBatchSize(), path,
                 r.getSignedBatch().toByteArray(), r.getSignature().toByteArray(), r.getKeyId(), keys);
+        assertThat(verified.version()).isEqualTo(2);
         assertThat(verified.field("robot_id")).isEqualTo(robotA);
         assertThat(verified.field("verdict")).isEqualTo("DENY");
         assertThat(verified.field("reasons")).isEqualTo("PROHIBITED_ZONE");
         assertThat(verified.field("matched_zones")).isEqualTo(prohibited.getZoneId());
         assertThat(verified.field("policy_version")).isEqualTo(Long.toString(answer.getPolicyVersion()));
         assertThat(verified.field("inputs_sha256")).isEqualTo(r.getInputsSha256());
+        assertThat(verified.field("speed_limit_m_per_s")).isEqualTo("1.8");
+        // the receipt says what was asked: the place and the task exactly as the request gave them
+        assertThat(verified.v2().place()).isEqualTo(io.robotid.evidence.format.Receipts.Place.position(
+                IN_PROHIBITED[0], IN_PROHIBITED[1]));
+        assertThat(verified.v2().taskCategory()).isEqualTo("logistics");
+        assertThat(verified.v2().decidedFor()).isEqualTo(java.time.Instant.ofEpochSecond(answer.getDecidedAt().getSeconds(),
+                answer.getDecidedAt().getNanos()));
+        assertThat(verified.signedAt()).as("the signing instant is the batch header's").isNotNull();
 
-        byte[] allowed = r.getPayload().toByteArray().clone();
-        String text = new String(allowed, java.nio.charset.StandardCharsets.UTF_8).replace("verdict=DENY", "verdict=ALLOW");
-        byte[] forged = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // the same receipt claiming ALLOW: its bytes differ, so it is not the leaf that was signed
+        var v2 = verified.v2();
+        byte[] forged = io.robotid.evidence.format.Receipts.encode(new io.robotid.evidence.format.Receipts.ReceiptV2(
+                v2.robotId(), v2.place(), v2.taskCategory(), v2.decidedFor(), "ALLOW", java.util.List.of(),
+                v2.speedLimitMPerS(), v2.matchedZoneIds(), v2.policyVersion(), v2.policyHash(), v2.projectionDigest(),
+                v2.inputsDigest()));
         assertThatThrownBy(() -> Receipts.verify(forged, r.getLeafIndex(), r.getBatchSize(), path, r.getSignedBatch().toByteArray(),
-                r.getSignature().toByteArray(), r.getKeyId(), keys)).isInstanceOf(SignatureRejected.class)
+                r.getSignature().toByteArray(), r.getKeyId(), keys)).isInstanceOf(Rejected.class)
                 .hasMessageContaining("BAD_SIGNATURE");
         byte[] sig = r.getSignature().toByteArray();
         sig[5] ^= 1;

@@ -86,9 +86,15 @@ class FeedResumeTest {
         ProjectionRepository.Stored stored = repository.loadAll().await().atMost(Duration.ofSeconds(10));
         Projections rebuilt = new Projections(new PermissionWatch(Clock.systemUTC()), Clock.systemUTC());
         stored.levels().forEach((model, level) -> rebuilt.applyLevel(model, IntelligenceLevel.valueOf(level)));
-        stored.statuses().forEach(rebuilt::applyStatus);
-        stored.certificates().forEach(rebuilt::applyCertificate);
-        stored.revalidations().forEach(rebuilt::applyRevalidation);
+        assertThat(ProjectionChecks.problems(stored)).as("every stored entry checks out against its seal").isEmpty();
+        stored.statuses().forEach(s -> rebuilt.applyStatus(s.entry()));
+        stored.certifications().forEach(c -> {
+            if (c.entry().hasCertificate()) {
+                rebuilt.applyCertificate(c.entry().getCertificate());
+            } else {
+                rebuilt.applyRevalidation(c.entry().getRevalidation());
+            }
+        });
         assertThat(rebuilt.get(robot)).isEqualTo(live);
     }
 

@@ -6,9 +6,9 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 
 import io.robotid.identity.domain.IssuedIdentity;
-import io.robotid.identity.service.IdentityCertificates;
+import io.robotid.evidence.format.IdentityCertificates;
 import io.robotid.identity.service.SigningKeyRing;
-import io.robotid.kit.signing.Ed25519;
+import io.robotid.evidence.crypto.Ed25519;
 import io.robotid.proto.identity.v1.Identity;
 import io.robotid.proto.identity.v1.IdentityCertificate;
 import io.robotid.proto.identity.v1.IdentityStatus;

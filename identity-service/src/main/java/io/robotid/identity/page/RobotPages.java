@@ -19,7 +19,7 @@ import io.robotid.identity.client.FilingGateway;
 import io.robotid.identity.client.LifecycleGateway;
 import io.robotid.identity.client.ServiceToken;
 import io.robotid.identity.domain.IdentityRecord;
-import io.robotid.identity.service.IdentityCertificates;
+import io.robotid.evidence.format.IdentityCertificates;
 import io.robotid.identity.service.IdentityQueries;
 import io.robotid.kit.id.RobotId;
 import io.robotid.proto.certification.v1.EffectiveTier;

@@ -9,7 +9,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 
 import io.robotid.identity.service.SigningKeyRing;
-import io.robotid.kit.signing.Ed25519;
+import io.robotid.evidence.crypto.Ed25519;
 import io.smallrye.mutiny.Uni;
 
 /**

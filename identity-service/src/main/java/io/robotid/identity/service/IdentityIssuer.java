@@ -1,6 +1,6 @@
 package io.robotid.identity.service;
 
-import java.security.KeyPair;
+import io.robotid.evidence.format.IdentityCertificates;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ import io.robotid.kit.id.RegistryCodes;
 import io.robotid.kit.id.RobotId;
 import io.robotid.kit.idempotency.IdempotentWrites;
 import io.robotid.kit.security.Role;
-import io.robotid.kit.signing.Ed25519;
+import io.robotid.evidence.crypto.Ed25519;
 import io.robotid.kit.validation.Violations;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -112,7 +112,7 @@ public class IdentityIssuer {
             }
             return filing.checkIssuance(bearerToken, manufacturer, command.modelCode(), command.siteCode())
                     .chain(target -> {
-                        KeyPair signer = keys.active().pair();
+                        Ed25519.SigningKey signer = keys.active().key();
                         Instant issuedAt = context.at().truncatedTo(ChronoUnit.MILLIS);
                         IssuanceBatch draft = new IssuanceBatch(context.requestId(), requestHash,
                                 context.caller().subject(), target.origin(), manufacturer, command.modelCode(),
@@ -137,19 +137,19 @@ public class IdentityIssuer {
         if (batch.state() == IssuanceBatch.State.COMPLETE) {
             return issuances.identitiesOf(batch);
         }
-        KeyPair signer = keys.privateKey(batch.keyId()).orElseThrow(() -> DomainException.failedPrecondition(
+        Ed25519.SigningKey signer = keys.privateKey(batch.keyId()).orElseThrow(() -> DomainException.failedPrecondition(
                 "SIGNING_KEY_UNAVAILABLE", "the key that began this batch (" + batch.keyId()
                         + ") is no longer loaded; it cannot be completed", Map.of("key_id", batch.keyId())));
         return signAndStore(batch, signer, command);
     }
 
-    private Uni<List<IssuedIdentity>> signAndStore(IssuanceBatch batch, KeyPair signer, IssueCommand command) {
+    private Uni<List<IssuedIdentity>> signAndStore(IssuanceBatch batch, Ed25519.SigningKey signer, IssueCommand command) {
         return sign(batch, signer, command.hardwareSerials())
                 .call(identities -> issuances.complete(batch, identities));
     }
 
     /** Signs every certificate of the batch on worker threads, a chunk per task, in sequence order. */
-    Uni<List<IssuedIdentity>> sign(IssuanceBatch batch, KeyPair signer, List<String> serials) {
+    Uni<List<IssuedIdentity>> sign(IssuanceBatch batch, Ed25519.SigningKey signer, List<String> serials) {
         List<Uni<List<IssuedIdentity>>> chunks = new ArrayList<>();
         for (int from = 0; from < batch.count(); from += SIGNING_CHUNK) {
             int start = from;
@@ -164,13 +164,13 @@ public class IdentityIssuer {
         });
     }
 
-    private static List<IssuedIdentity> signRange(IssuanceBatch batch, KeyPair signer, List<String> serials,
+    private static List<IssuedIdentity> signRange(IssuanceBatch batch, Ed25519.SigningKey signer, List<String> serials,
             int start, int end) {
         List<IssuedIdentity> out = new ArrayList<>(end - start);
         for (int i = start; i < end; i++) {
             RobotId id = RobotId.compose(batch.origin(), batch.manufacturerCode(), batch.modelCode(),
                     batch.productionYear(), batch.siteCode(), batch.firstSequence() + i);
-            byte[] signature = Ed25519.sign(signer.getPrivate(), IdentityCertificates.signedBytes(id.canonical(),
+            byte[] signature = signer.sign(IdentityCertificates.signedBytes(id.canonical(),
                     batch.manufacturerCode(), batch.modelCode(), batch.issuedAt()));
             out.add(new IssuedIdentity(id, serials.isEmpty() ? null : serials.get(i), batch.requestId(),
                     batch.keyId(), batch.issuedAt(), signature, IdentityStatus.ACTIVE));

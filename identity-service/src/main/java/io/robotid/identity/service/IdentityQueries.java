@@ -1,5 +1,6 @@
 package io.robotid.identity.service;
 
+import io.robotid.evidence.format.IdentityCertificates;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +17,7 @@ import io.robotid.kit.id.Mod3736;
 import io.robotid.kit.id.RegistryCodes;
 import io.robotid.kit.id.RobotId;
 import io.robotid.kit.paging.PageRequest;
-import io.robotid.kit.signing.Ed25519;
+import io.robotid.evidence.crypto.Ed25519;
 import io.robotid.kit.validation.Violations;
 import io.smallrye.mutiny.Uni;
 

@@ -20,6 +20,7 @@ import io.grpc.stub.ClientResponseObserver;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.robotid.identity.client.LifecycleFeedSeal;
 import io.robotid.identity.client.ServiceToken;
 import io.robotid.kit.grpc.ForwardedToken;
 import io.robotid.proto.lifecycle.v1.LifecycleServiceGrpc;
@@ -226,6 +227,7 @@ public class RetirementFollower {
      * @return true when this call moved the position
      */
     public Uni<Boolean> apply(WatchStatusChangesResponse entry) {
+        LifecycleFeedSeal.require(entry);
         long sequence = entry.getFeedSequence();
         if (!RETIRING.contains(entry.getStatus())) {
             if (sequence - lastStored < IDLE_CHECKPOINT) {

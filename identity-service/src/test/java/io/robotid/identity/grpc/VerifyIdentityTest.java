@@ -17,7 +17,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.robotid.identity.support.Clients;
 import io.robotid.identity.support.FilingServiceProcess;
 import io.robotid.kit.id.Mod3736;
-import io.robotid.kit.signing.Ed25519;
+import io.robotid.evidence.crypto.Ed25519;
 import io.robotid.proto.identity.v1.*;
 
 /** VerifyIdentity and the signing keys: public, no token. */

@@ -1,15 +1,15 @@
 package io.robotid.identity.service;
 
+import io.robotid.evidence.format.IdentityCertificates;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.security.KeyPair;
 import java.time.Instant;
 import java.util.Optional;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
-import io.robotid.kit.signing.Ed25519;
+import io.robotid.evidence.crypto.Ed25519;
 
 /**
  * Fuzzes the ID certificate as presented (QR codes, VerifyIdentity): any text parses or is refused
@@ -18,7 +18,7 @@ import io.robotid.kit.signing.Ed25519;
  * {@code IdentityCertificateFuzzTestInputs/}; see the README, "Fuzzing".
  */
 class IdentityCertificateFuzzTest {
-    private static final KeyPair KEY = Ed25519.generate();
+    private static final Ed25519.SigningKey KEY = Ed25519.generate();
 
     @FuzzTest(maxDuration = "5m")
     void anyTextIsACertificateOrRefused(FuzzedDataProvider data) {
@@ -41,8 +41,8 @@ class IdentityCertificateFuzzTest {
     void aCertificateForOtherFactsDoesNotVerify(FuzzedDataProvider data) {
         Instant issued = Instant.ofEpochMilli(data.consumeLong(0, 4_102_444_800_000L));
         String robot = "DE00010000012601000000000001G";
-        byte[] signature = Ed25519.sign(KEY.getPrivate(), IdentityCertificates.signedBytes(robot, "0001", "000001", issued));
-        byte[] key = Ed25519.raw(KEY.getPublic());
+        byte[] signature = KEY.sign(IdentityCertificates.signedBytes(robot, "0001", "000001", issued));
+        byte[] key = KEY.publicKey();
         assertThat(Ed25519.verify(key, IdentityCertificates.signedBytes(robot, "0001", "000001", issued), signature)).isTrue();
         String otherRobot = data.consumeString(40);
         String otherModel = data.consumeString(8);

@@ -19,6 +19,7 @@ import io.robotid.kit.error.GrpcErrors;
 import io.robotid.kit.paging.PageRequest;
 import io.robotid.kit.security.CallerIdentity;
 import io.robotid.lifecycle.repository.RobotRepository;
+import io.robotid.lifecycle.service.ChainVerification;
 import io.robotid.lifecycle.service.LifecycleQueries;
 import io.robotid.lifecycle.service.LifecycleRecorder;
 import io.robotid.lifecycle.service.RecallService;
@@ -43,17 +44,19 @@ public class LifecycleGrpcService implements LifecycleService {
     private final LifecycleRecorder recorder;
     private final LifecycleQueries queries;
     private final RecallService recalls;
+    private final ChainVerification verification;
     private final RobotRepository robots;
     private final SecurityIdentity identity;
     private final Clock clock;
 
     @Inject
     public LifecycleGrpcService(LifecycleRecorder recorder, LifecycleQueries queries, RecallService recalls,
-            RobotRepository robots,
+            ChainVerification verification, RobotRepository robots,
             SecurityIdentity identity, Clock clock) {
         this.recorder = recorder;
         this.queries = queries;
         this.recalls = recalls;
+        this.verification = verification;
         this.robots = robots;
         this.identity = identity;
         this.clock = clock;
@@ -201,7 +204,7 @@ public class LifecycleGrpcService implements LifecycleService {
 
     @Override
     public Uni<VerifyChainResponse> verifyChain(VerifyChainRequest request) {
-        return Uni.createFrom().<VerifyChainResponse>deferred(() -> queries.verify(request.getRobotId()))
+        return Uni.createFrom().<VerifyChainResponse>deferred(() -> verification.verify(request.getRobotId()))
                 .onFailure().transform(GrpcErrors::toStatusException);
     }
 

@@ -1,5 +1,12 @@
 package io.robotid.lifecycle.repository;
 
+import java.time.Instant;
+
+import io.robotid.evidence.codec.Hex;
+import io.robotid.evidence.codec.Sha256;
+import io.robotid.evidence.format.RecallCampaigns;
+import io.robotid.evidence.format.Stamp;
+
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,12 +72,17 @@ public class RecallRepository {
 
     public Uni<Void> insert(SqlConnection connection, UUID id, WriteContext context, String title, String description,
             RecallSeverity severity, RecallCriteria criteria, List<String> robots) {
+        byte[] criteriaBytes = criteria.toByteArray();
+        String recordHash = Hex.of(Sha256.of(RecallCampaigns.encode(new RecallCampaigns.Campaign(id.toString(), title,
+                description, severity.name(), criteriaBytes, new Stamp(context.caller().subject(), context.caller().auditRole(),
+                        context.caller().auditOrganisation(), context.at(), context.requestId().toString(),
+                        context.traceId())))));
         Uni<Void> campaign = connection.preparedQuery("""
                 insert into recall_campaign (campaign_id, title, description, severity, criteria, created_at, subject, role,
-                    organisation, request_id, trace_id) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""")
-                .execute(Tuple.from(List.of(id, title, description, severity.name(), Buffer.buffer(criteria.toByteArray()),
+                    organisation, request_id, trace_id, record_hash) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)""")
+                .execute(Tuple.from(List.of(id, title, description, severity.name(), Buffer.buffer(criteriaBytes),
                         context.at().atOffset(ZoneOffset.UTC), context.caller().subject(), context.caller().auditRole(),
-                        context.caller().auditOrganisation(), context.requestId(), context.traceId())))
+                        context.caller().auditOrganisation(), context.requestId(), context.traceId(), recordHash)))
                 .replaceWithVoid();
         if (robots.isEmpty()) {
             return campaign;
@@ -80,7 +92,6 @@ public class RecallRepository {
                 "insert into recall_robot (campaign_id, robot_id) values ($1, $2)").executeBatch(rows).replaceWithVoid());
     }
 
-    /** Whether the robot is covered by the campaign and not yet remedied. */
     /** The open (not remedied) recalls of these robots, as {@link #openKey} strings. */
     public Uni<java.util.Set<String>> openFor(SqlConnection connection, java.util.Collection<String> robotIds) {
         return connection.preparedQuery("""
@@ -91,6 +102,48 @@ public class RecallRepository {
                     java.util.Set<String> open = new java.util.HashSet<>();
                     rows.forEach(row -> open.add(openKey(row.getString("campaign_id"), row.getString("robot_id"))));
                     return open;
+                });
+    }
+
+    /** A robot's recall match as stored, with its campaign's stored fields and seal. */
+    public record StoredMatch(String campaignId, Instant remediedAt, String recordHash, String recomputedHash) {
+    }
+
+    /** Every recall match of a robot, each with its campaign's seal recomputed from the campaign row. */
+    public Uni<List<StoredMatch>> matchesOf(String robotId) {
+        return database.preparedQuery("""
+                select r.campaign_id::text as match_campaign, r.remedied_at, c.*
+                from recall_robot r left join recall_campaign c on c.campaign_id = r.campaign_id
+                where r.robot_id = $1 order by r.campaign_id""").execute(Tuple.of(robotId))
+                .map(rows -> {
+                    List<StoredMatch> out = new ArrayList<>();
+                    for (Row row : rows) {
+                        var remedied = row.getOffsetDateTime("remedied_at");
+                        String recomputed = row.getUUID("campaign_id") == null ? null : recomputedHash(row);
+                        out.add(new StoredMatch(row.getString("match_campaign"), remedied == null ? null : remedied.toInstant(),
+                                row.getString("record_hash"), recomputed));
+                    }
+                    return out;
+                });
+    }
+
+    private static String recomputedHash(Row row) {
+        return Hex.of(Sha256.of(RecallCampaigns.encode(new RecallCampaigns.Campaign(row.getUUID("campaign_id").toString(),
+                row.getString("title"), row.getString("description"), row.getString("severity"),
+                row.getBuffer("criteria").getBytes(), new Stamp(row.getString("subject"), row.getString("role"),
+                        row.getString("organisation"), row.getOffsetDateTime("created_at").toInstant(),
+                        row.getUUID("request_id").toString(), row.getString("trace_id"))))));
+    }
+
+    /** Campaigns stored before they were sealed (none once the start-up migration ran). */
+    public Uni<Integer> sealUnsealed(SqlConnection connection) {
+        return connection.query("select * from recall_campaign where record_hash is null for update").execute()
+                .chain(rows -> {
+                    List<Tuple> updates = new ArrayList<>();
+                    rows.forEach(row -> updates.add(Tuple.of(row.getUUID("campaign_id"), recomputedHash(row))));
+                    return updates.isEmpty() ? Uni.createFrom().item(0)
+                            : connection.preparedQuery("update recall_campaign set record_hash = $2 where campaign_id = $1")
+                                    .executeBatch(updates).replaceWith(updates.size());
                 });
     }
 
@@ -130,7 +183,7 @@ public class RecallRepository {
                     .setCampaignId(row.getUUID("campaign_id").toString())
                     .setTitle(row.getString("title"))
                     .setDescription(row.getString("description"))
-                    .setSeverity(RecallSeverity.valueOf(row.getString("severity")))
+                    .setSeverityValue(RobotRepository.enumValue(RecallSeverity.class, row.getString("severity")))
                     .setCriteria(RecallCriteria.parseFrom(row.getBuffer("criteria").getBytes()))
                     .setAffected(row.getLong("affected").intValue())
                     .setRemedied(row.getLong("remedied").intValue())

@@ -20,7 +20,10 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 
 import io.robotid.kit.id.RobotId;
+import io.robotid.evidence.codec.RecordReader.MalformedRecord;
+import io.robotid.kit.error.DomainException;
 import io.robotid.lifecycle.domain.EventChain;
+import io.robotid.lifecycle.domain.FeedEntries;
 import io.robotid.proto.lifecycle.v1.ConfigurationChange;
 import io.robotid.proto.lifecycle.v1.EventType;
 import io.robotid.proto.lifecycle.v1.LifecycleEvent;
@@ -139,7 +142,7 @@ public class RobotRepository {
             }
         }
         return insertEvents(connection, appended)
-                .chain(() -> updateRobots(connection, last.values(), at))
+                .chain(() -> updateRobots(connection, last.values()))
                 .chain(() -> componentsChanged.isEmpty() ? Uni.createFrom().voidItem()
                         : replaceComponents(connection, componentsChanged, last))
                 .chain(() -> produced.isEmpty() ? Uni.createFrom().voidItem() : connection.preparedQuery("""
@@ -166,24 +169,42 @@ public class RobotRepository {
         String[] previous = new String[n];
         String[] hashes = new String[n];
         Buffer[] bodies = new Buffer[n];
+        Buffer[] payloads = new Buffer[n];
+        Buffer[] payloadSalts = new Buffer[n];
+        String[] subjects = new String[n];
+        String[] organisations = new String[n];
+        Buffer[] recorderSalts = new Buffer[n];
         for (int i = 0; i < n; i++) {
             LifecycleEvent e = appended.get(i).event();
+            EventChain.Stored stored = EventChain.stored(e);
             robots[i] = e.getRobotId();
             sequences[i] = e.getSequence();
             types[i] = e.getType().name();
             occurred[i] = offset(e.getOccurredAt());
             previous[i] = e.getPreviousHash();
             hashes[i] = e.getHash();
-            bodies[i] = Buffer.buffer(e.toByteArray());
+            bodies[i] = Buffer.buffer(stored.body());
+            payloads[i] = Buffer.buffer(stored.payload());
+            payloadSalts[i] = Buffer.buffer(stored.payloadSalt());
+            subjects[i] = stored.recorderSubject();
+            organisations[i] = stored.recorderOrganisation();
+            recorderSalts[i] = Buffer.buffer(stored.recorderSalt());
         }
         return connection.preparedQuery("""
-                insert into event (robot_id, sequence, type, occurred_at, previous_hash, hash, body)
-                select * from unnest($1::text[], $2::bigint[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::bytea[])""")
-                .execute(Tuple.from(List.<Object>of(robots, sequences, types, occurred, previous, hashes, bodies)))
+                insert into event (robot_id, sequence, type, occurred_at, previous_hash, hash, body, seal_version, payload,
+                                   payload_salt, recorder_subject, recorder_organisation, recorder_salt)
+                select robot_id, seq, type, occurred_at, previous_hash, hash, body, 2, payload, payload_salt, subject,
+                       organisation, recorder_salt
+                from unnest($1::text[], $2::bigint[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::bytea[],
+                            $8::bytea[], $9::bytea[], $10::text[], $11::text[], $12::bytea[])
+                     as u(robot_id, seq, type, occurred_at, previous_hash, hash, body, payload, payload_salt, subject,
+                          organisation, recorder_salt)""")
+                .execute(Tuple.from(List.<Object>of(robots, sequences, types, occurred, previous, hashes, bodies, payloads,
+                        payloadSalts, subjects, organisations, recorderSalts)))
                 .replaceWithVoid();
     }
 
-    private static Uni<Void> updateRobots(SqlConnection connection, Collection<Appended> finals, OffsetDateTime at) {
+    private static Uni<Void> updateRobots(SqlConnection connection, Collection<Appended> finals) {
         int n = finals.size();
         String[] robots = new String[n];
         String[] statuses = new String[n];
@@ -196,6 +217,7 @@ public class RobotRepository {
         String[] aiModels = new String[n];
         Buffer[] states = new Buffer[n];
         Boolean[] due = new Boolean[n];
+        OffsetDateTime[] updated = new OffsetDateTime[n];
         int i = 0;
         for (Appended a : finals) {
             RobotState s = a.after();
@@ -210,18 +232,20 @@ public class RobotRepository {
             aiModels[i] = s.getAiModelVersion();
             states[i] = Buffer.buffer(s.toByteArray());
             due[i] = s.getMaintenanceDue();
+            // the row is as its last event left it, recorded then
+            updated[i] = offset(a.event().getRecorded().getTime());
             i++;
         }
         return connection.preparedQuery("""
                 update robot r set status = u.status, status_before_suspension = u.before, last_sequence = u.seq,
                     last_hash = u.hash, owner_org_id = u.owner, operator_org_id = u.operator, firmware_version = u.firmware,
-                    ai_model_version = u.ai_model, state = u.state, updated_at = $12, maintenance_due = u.due
+                    ai_model_version = u.ai_model, state = u.state, updated_at = u.updated, maintenance_due = u.due
                 from unnest($1::bpchar[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[],
-                            $8::text[], $9::text[], $10::bytea[], $11::boolean[])
-                     as u(robot_id, status, before, seq, hash, owner, operator, firmware, ai_model, state, due)
+                            $8::text[], $9::text[], $10::bytea[], $11::boolean[], $12::timestamptz[])
+                     as u(robot_id, status, before, seq, hash, owner, operator, firmware, ai_model, state, due, updated)
                 where r.robot_id = u.robot_id""")
                 .execute(Tuple.from(List.<Object>of(robots, statuses, before, sequences, hashes, owners, operators,
-                        firmware, aiModels, states, due, at)))
+                        firmware, aiModels, states, due, updated)))
                 .replaceWithVoid();
     }
 
@@ -242,9 +266,27 @@ public class RobotRepository {
                 .replaceWithVoid());
     }
 
-    /** Appends feed entries in the given order, numbered in commit order (advisory lock). */
+    /**
+     * Appends feed entries in the given order, numbered in commit order: under the advisory lock the next
+     * numbers are taken after the highest stored one, and each entry is sealed with its number
+     * (EVIDENCE.md section 5).
+     */
     private static Uni<Void> appendFeed(SqlConnection connection, List<Appended> entries) {
-        int n = entries.size();
+        return connection.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(FEED_LOCK))
+                .chain(() -> connection.query("select coalesce(max(feed_sequence), 0) as last from status_feed").execute())
+                .map(rows -> rows.iterator().next().getLong("last"))
+                .chain(last -> {
+                    List<WatchStatusChangesResponse> sealed = new ArrayList<>(entries.size());
+                    for (int i = 0; i < entries.size(); i++) {
+                        sealed.add(FeedEntries.sealed(entries.get(i).feedEntry(), last + 1 + i));
+                    }
+                    return insertFeed(connection, sealed);
+                });
+    }
+
+    private static Uni<Void> insertFeed(SqlConnection connection, List<WatchStatusChangesResponse> sealed) {
+        int n = sealed.size();
+        Long[] numbers = new Long[n];
         String[] robots = new String[n];
         String[] statuses = new String[n];
         Boolean[] suspended = new Boolean[n];
@@ -254,8 +296,11 @@ public class RobotRepository {
         String[] operators = new String[n];
         Long[] sequences = new Long[n];
         Buffer[] configuration = new Buffer[n];
+        String[] eventHashes = new String[n];
+        String[] entryHashes = new String[n];
         for (int i = 0; i < n; i++) {
-            WatchStatusChangesResponse f = entries.get(i).feedEntry();
+            WatchStatusChangesResponse f = sealed.get(i);
+            numbers[i] = f.getFeedSequence();
             robots[i] = f.getRobotId();
             statuses[i] = f.getStatus().name();
             suspended[i] = f.getSuspended();
@@ -266,19 +311,22 @@ public class RobotRepository {
             operators[i] = f.getOperatorOrgId();
             sequences[i] = f.getEventSequence();
             configuration[i] = f.hasConfigurationChange() ? Buffer.buffer(f.getConfigurationChange().toByteArray()) : null;
+            eventHashes[i] = f.getEventHash();
+            entryHashes[i] = f.getEntryHash();
         }
-        return connection.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(FEED_LOCK))
-                .chain(() -> connection.preparedQuery("""
-                        insert into status_feed (robot_id, status, suspended, open_stop_use_recalls, cause, changed_at,
-                                                 operator_org_id, event_sequence, configuration_change)
-                        select robot_id, status, suspended, coalesce(string_to_array(nullif(recalls, ''), ' '), '{}')::text[], cause, changed_at,
-                               operator, seq, configuration
-                        from unnest($1::text[], $2::text[], $3::boolean[], $4::text[], $5::text[], $6::timestamptz[],
-                                    $7::text[], $8::bigint[], $9::bytea[]) with ordinality
-                             as u(robot_id, status, suspended, recalls, cause, changed_at, operator, seq, configuration, ord)
-                        order by ord""")
-                        .execute(Tuple.from(List.<Object>of(robots, statuses, suspended, recalls, causes, changed, operators,
-                                sequences, configuration))))
+        return connection.preparedQuery("""
+                insert into status_feed (feed_sequence, robot_id, status, suspended, open_stop_use_recalls, cause, changed_at,
+                                         operator_org_id, event_sequence, configuration_change, event_hash, entry_hash)
+                overriding system value
+                select n, robot_id, status, suspended, coalesce(string_to_array(nullif(recalls, ''), ' '), '{}')::text[],
+                       cause, changed_at, operator, seq, configuration, event_hash, entry_hash
+                from unnest($1::bigint[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::timestamptz[],
+                            $8::text[], $9::bigint[], $10::bytea[], $11::text[], $12::text[])
+                     as u(n, robot_id, status, suspended, recalls, cause, changed_at, operator, seq, configuration,
+                          event_hash, entry_hash)
+                order by n""")
+                .execute(Tuple.from(List.<Object>of(numbers, robots, statuses, suspended, recalls, causes, changed, operators,
+                        sequences, configuration, eventHashes, entryHashes)))
                 .replaceWithVoid();
     }
 
@@ -325,11 +373,19 @@ public class RobotRepository {
                         : Optional.of(parseState(rows.iterator().next().getBuffer("state").getBytes())));
     }
 
-    /** One page of a robot's events after {@code afterSequence}, optionally of some types and a time range. */
+    /** The evidence columns of the event table, in the order {@link #storedEvent} reads them. */
+    private static final String EVENT_COLUMNS = """
+            robot_id, sequence, type, occurred_at, previous_hash, hash, seal_version, body, payload, payload_salt,
+            recorder_subject, recorder_organisation, recorder_salt""";
+
+    /**
+     * One page of a robot's events after {@code afterSequence}, optionally of some types and a time range,
+     * each read from its sealed bytes (EventChain.read).
+     */
     public Uni<List<LifecycleEvent>> events(RobotId id, List<String> types, Instant from, Instant to, long afterSequence,
             int limit) {
-        return database.preparedQuery("""
-                select body from event where robot_id = $1 and sequence > $2
+        return database.preparedQuery("select " + EVENT_COLUMNS + """
+                 from event where robot_id = $1 and sequence > $2
                   and (cardinality($3::text[]) = 0 or type = any($3::text[]))
                   and ($4::timestamptz is null or occurred_at >= $4) and ($5::timestamptz is null or occurred_at < $5)
                 order by sequence limit $6""")
@@ -338,68 +394,165 @@ public class RobotRepository {
                         limit)))
                 .map(rows -> {
                     List<LifecycleEvent> out = new ArrayList<>();
-                    rows.forEach(row -> out.add(parseEvent(row.getBuffer("body").getBytes())));
+                    rows.forEach(row -> out.add(readEvent(storedEvent(row))));
                     return out;
                 });
     }
 
-    /** The head of a robot's chain as its robot row records it: the last sequence and its hash. */
-    public record ChainHead(long lastSequence, String lastHash) {
+    /** An event row as stored: the columns copied for filtering, and the evidence. */
+    public record StoredEvent(String robotId, long sequence, String type, Instant occurredAt, String previousHash,
+            String hash, EventChain.Stored evidence) {
     }
 
-    /** The chain head of the robot row; empty when there is no robot row. */
-    public Uni<Optional<ChainHead>> head(RobotId id) {
-        return database.preparedQuery("select last_sequence, last_hash from robot where robot_id = $1")
-                .execute(Tuple.of(id.canonical()))
-                .map(rows -> rows.size() == 0 ? Optional.empty()
-                        : Optional.of(new ChainHead(rows.iterator().next().getLong("last_sequence"),
-                                rows.iterator().next().getString("last_hash"))));
-    }
-
-    /** The stored chain rows: sequence, stored hash and body, in order, for verification. */
-    public record ChainRow(long sequence, String hash, byte[] body) {
-    }
-
-    public Uni<List<ChainRow>> chain(RobotId id, long afterSequence, int limit) {
-        return database.preparedQuery(
-                "select sequence, hash, body from event where robot_id = $1 and sequence > $2 order by sequence limit $3")
+    /** A page of a robot's event rows as stored, for verification. */
+    public Uni<List<StoredEvent>> storedEvents(RobotId id, long afterSequence, int limit) {
+        return database.preparedQuery("select " + EVENT_COLUMNS
+                + " from event where robot_id = $1 and sequence > $2 order by sequence limit $3")
                 .execute(Tuple.of(id.canonical(), afterSequence, limit))
                 .map(rows -> {
-                    List<ChainRow> out = new ArrayList<>();
-                    rows.forEach(row -> out.add(new ChainRow(row.getLong("sequence"), row.getString("hash"),
-                            row.getBuffer("body").getBytes())));
+                    List<StoredEvent> out = new ArrayList<>();
+                    rows.forEach(row -> out.add(storedEvent(row)));
                     return out;
                 });
     }
 
-    public Uni<List<WatchStatusChangesResponse>> feedAfter(long feedSequence, int limit) {
-        return database.preparedQuery("""
-                select feed_sequence, robot_id, status, suspended, open_stop_use_recalls, cause, changed_at,
-                       operator_org_id, event_sequence, configuration_change
-                from status_feed where feed_sequence > $1 order by feed_sequence limit $2""")
-                .execute(Tuple.of(feedSequence, limit))
+    private static StoredEvent storedEvent(Row row) {
+        return new StoredEvent(row.getString("robot_id"), row.getLong("sequence"), row.getString("type"),
+                row.getOffsetDateTime("occurred_at").toInstant(), row.getString("previous_hash"), row.getString("hash"),
+                new EventChain.Stored(row.getInteger("seal_version"), bytes(row, "body"), bytes(row, "payload"),
+                        bytes(row, "payload_salt"), row.getString("recorder_subject"),
+                        row.getString("recorder_organisation"), bytes(row, "recorder_salt")));
+    }
+
+    private static byte[] bytes(Row row, String column) {
+        var b = row.getBuffer(column);
+        return b == null ? null : b.getBytes();
+    }
+
+    /** The event an API answers; a row that is not a sealed event is DATA_LOSS naming it. */
+    public static LifecycleEvent readEvent(StoredEvent row) {
+        try {
+            return EventChain.read(row.evidence());
+        } catch (MalformedRecord e) {
+            throw DomainException.dataLoss("EVIDENCE_MISMATCH", "event " + row.sequence() + " of robot " + row.robotId()
+                    + " is not a sealed event (" + e.getMessage() + "); VerifyChain names what changed",
+                    Map.of("table", "event", "key", "sequence=" + row.sequence()));
+        }
+    }
+
+    /** The robot row as stored, every column, for verification. */
+    public record StoredRobot(String robotId, String manufacturerCode, String modelCode, String status,
+            String statusBeforeSuspension, long lastSequence, String lastHash, String ownerOrgId, String operatorOrgId,
+            String firmwareVersion, String aiModelVersion, byte[] state, Instant updatedAt, boolean maintenanceDue,
+            LocalDate productionDate) {
+    }
+
+    public Uni<Optional<StoredRobot>> storedRobot(RobotId id) {
+        return database.preparedQuery("select * from robot where robot_id = $1").execute(Tuple.of(id.canonical()))
                 .map(rows -> {
-                    List<WatchStatusChangesResponse> out = new ArrayList<>();
-                    for (Row row : rows) {
-                        OffsetDateTime at = row.getOffsetDateTime("changed_at");
-                        WatchStatusChangesResponse.Builder change = WatchStatusChangesResponse.newBuilder()
-                                .setFeedSequence(row.getLong("feed_sequence"))
-                                .setRobotId(row.getString("robot_id"))
-                                .setStatus(RobotStatus.valueOf(row.getString("status")))
-                                .setSuspended(row.getBoolean("suspended"))
-                                .addAllOpenStopUseRecalls(List.of(row.getArrayOfStrings("open_stop_use_recalls")))
-                                .setCause(EventType.valueOf(row.getString("cause")))
-                                .setChangedAt(Timestamp.newBuilder().setSeconds(at.toEpochSecond()).setNanos(at.getNano()))
-                                .setOperatorOrgId(row.getString("operator_org_id"))
-                                .setEventSequence(row.getLong("event_sequence"));
-                        var configuration = row.getBuffer("configuration_change");
-                        if (configuration != null) {
-                            change.setConfigurationChange(parseConfiguration(configuration.getBytes()));
-                        }
-                        out.add(change.build());
+                    if (rows.size() == 0) {
+                        return Optional.empty();
                     }
+                    Row r = rows.iterator().next();
+                    return Optional.of(new StoredRobot(r.getString("robot_id"), r.getString("manufacturer_code"),
+                            r.getString("model_code"), r.getString("status"), r.getString("status_before_suspension"),
+                            r.getLong("last_sequence"), r.getString("last_hash"), r.getString("owner_org_id"),
+                            r.getString("operator_org_id"), r.getString("firmware_version"), r.getString("ai_model_version"),
+                            bytes(r, "state"), r.getOffsetDateTime("updated_at").toInstant(), r.getBoolean("maintenance_due"),
+                            r.getLocalDate("production_date")));
+                });
+    }
+
+    /** A component row as stored. */
+    public record StoredComponent(String partNumber, String lot, String serial) {
+    }
+
+    public Uni<List<StoredComponent>> storedComponents(RobotId id) {
+        return database.preparedQuery("select part_number, lot, serial from robot_component where robot_id = $1")
+                .execute(Tuple.of(id.canonical()))
+                .map(rows -> {
+                    List<StoredComponent> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new StoredComponent(r.getString("part_number"), r.getString("lot"),
+                            r.getString("serial"))));
                     return out;
                 });
+    }
+
+    /** Every feed entry of a robot as stored, in feed order, for verification. */
+    public Uni<List<WatchStatusChangesResponse>> storedFeed(RobotId id) {
+        return database.preparedQuery(FEED_SELECT + " where robot_id = $1 order by feed_sequence")
+                .execute(Tuple.of(id.canonical())).map(RobotRepository::feedRows);
+    }
+
+    private static final String FEED_SELECT = """
+            select feed_sequence, robot_id, status, suspended, open_stop_use_recalls, cause, changed_at,
+                   operator_org_id, event_sequence, configuration_change, event_hash, entry_hash
+            from status_feed""";
+
+    /**
+     * Seals the feed entries written before feed entries were sealed (EVIDENCE.md section 10): each gets
+     * the hash of its event and its seal. Answers how many.
+     */
+    public Uni<Integer> sealUnsealedFeed(SqlConnection connection) {
+        return connection.query("""
+                update status_feed f set event_hash = e.hash from event e
+                where f.event_hash is null and e.robot_id = f.robot_id and e.sequence = f.event_sequence""").execute()
+                .chain(() -> connection.query(FEED_SELECT + " where entry_hash is null order by feed_sequence for update").execute())
+                .map(RobotRepository::feedRows)
+                .chain(rows -> {
+                    List<Tuple> updates = new ArrayList<>();
+                    rows.forEach(f -> updates.add(Tuple.of(f.getFeedSequence(), FeedEntries.hash(f))));
+                    return updates.isEmpty() ? Uni.createFrom().item(0)
+                            : connection.preparedQuery("update status_feed set entry_hash = $2 where feed_sequence = $1")
+                                    .executeBatch(updates).replaceWith(updates.size());
+                });
+    }
+
+    /** A page of the feed after {@code feedSequence}, as stored: each entry with its seal. */
+    public Uni<List<WatchStatusChangesResponse>> feedAfter(long feedSequence, int limit) {
+        return database.preparedQuery(FEED_SELECT + " where feed_sequence > $1 order by feed_sequence limit $2")
+                .execute(Tuple.of(feedSequence, limit)).map(RobotRepository::feedRows);
+    }
+
+    private static List<WatchStatusChangesResponse> feedRows(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+        List<WatchStatusChangesResponse> out = new ArrayList<>();
+        for (Row row : rows) {
+            OffsetDateTime at = row.getOffsetDateTime("changed_at");
+            WatchStatusChangesResponse.Builder change = WatchStatusChangesResponse.newBuilder()
+                    .setFeedSequence(row.getLong("feed_sequence"))
+                    .setRobotId(row.getString("robot_id"))
+                    .setStatusValue(enumValue(RobotStatus.class, row.getString("status")))
+                    .setSuspended(row.getBoolean("suspended"))
+                    .addAllOpenStopUseRecalls(List.of(row.getArrayOfStrings("open_stop_use_recalls")))
+                    .setCauseValue(enumValue(EventType.class, row.getString("cause")))
+                    .setChangedAt(Timestamp.newBuilder().setSeconds(at.toEpochSecond()).setNanos(at.getNano()))
+                    .setOperatorOrgId(row.getString("operator_org_id"))
+                    .setEventSequence(row.getLong("event_sequence"))
+                    .setEventHash(nullToEmpty(row.getString("event_hash")))
+                    .setEntryHash(nullToEmpty(row.getString("entry_hash")));
+            var configuration = row.getBuffer("configuration_change");
+            if (configuration != null) {
+                change.setConfigurationChange(parseConfiguration(configuration.getBytes()));
+            }
+            out.add(change.build());
+        }
+        return out;
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    /**
+     * The number of a stored enum name; -1 (UNRECOGNIZED) for a name that is none of them, so that a changed
+     * row reads as what it is and fails its seal, rather than failing the read.
+     */
+    static <E extends Enum<E> & com.google.protobuf.ProtocolMessageEnum> int enumValue(Class<E> type, String name) {
+        try {
+            return Enum.valueOf(type, name).getNumber();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return -1;
+        }
     }
 
     private static OffsetDateTime offset(Timestamp t) {
@@ -414,11 +567,12 @@ public class RobotRepository {
         }
     }
 
+    /** The stored change; an unreadable one reads as empty, so that the entry fails its seal rather than the read. */
     private static ConfigurationChange parseConfiguration(byte[] bytes) {
         try {
             return ConfigurationChange.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("stored configuration change is unreadable", e);
+            return ConfigurationChange.getDefaultInstance();
         }
     }
 

@@ -10,7 +10,6 @@ import io.robotid.kit.id.RobotId;
 import io.robotid.kit.paging.PageRequest;
 import io.robotid.kit.validation.Violations;
 import io.robotid.lifecycle.client.IdentityGateway;
-import io.robotid.lifecycle.domain.EventChain;
 import io.robotid.lifecycle.domain.RobotProjection;
 import io.robotid.kit.id.RegistryCodes;
 import io.robotid.kit.security.CallerIdentity;
@@ -20,7 +19,6 @@ import io.robotid.proto.lifecycle.v1.EventType;
 import io.robotid.proto.lifecycle.v1.LifecycleEvent;
 import io.robotid.proto.lifecycle.v1.RobotState;
 import io.robotid.proto.lifecycle.v1.RobotStatus;
-import io.robotid.proto.lifecycle.v1.VerifyChainResponse;
 import io.smallrye.mutiny.Uni;
 
 /** Reads robots' states and chains, and verifies chains. */
@@ -171,82 +169,34 @@ public class LifecycleQueries {
         });
     }
 
+    /**
+     * An event as a caller who may not know the robot's custody sees it: who recorded it is withheld
+     * (with its salt), and so is the payload of custody and telemetry events and a public report's
+     * reporter contact (with the payload bytes and salt, so they cannot be read from those). The sealed
+     * bytes stay (their commitments reveal nothing), so the hash and the link still verify; a v1 event's
+     * sealed bytes hold its payload in clear and are withheld with it.
+     */
     private static LifecycleEvent withheld(LifecycleEvent event) {
         LifecycleEvent.Builder b = event.toBuilder();
         b.getRecordedBuilder().clearSubject().clearOrganisation();
-        if (CUSTODY_EVENTS.contains(event.getType())) {
+        b.clearRecorderSalt();
+        boolean custody = CUSTODY_EVENTS.contains(event.getType());
+        boolean contact = event.getType() == EventType.EVENT_TYPE_INCIDENT_REPORTED
+                && !event.getPayload().getIncidentReported().getReporterContact().isEmpty();
+        if (custody) {
             b.clearPayload();
         }
-        if (event.getType() == EventType.EVENT_TYPE_INCIDENT_REPORTED) {
+        if (contact) {
             b.getPayloadBuilder().getIncidentReportedBuilder().clearReporterContact();
         }
+        if (custody || contact) {
+            b.clearPayloadBytes().clearPayloadSalt();
+        }
+        if (event.getSealVersion() == 1) {
+            // the v1 preimage holds the recorder and the payload in clear
+            b.clearSealed();
+        }
         return b.build();
-    }
-
-    /**
-     * Recomputes the chain from the first event and names the first sequence that does not match.
-     * The chain must also end where the robot row says it does (its last sequence and hash, read
-     * first): events deleted from the end of the chain, or all of them, are caught there; events
-     * appended while verifying are not part of this verification.
-     */
-    public Uni<VerifyChainResponse> verify(String robotId) {
-        RobotId id = require(robotId);
-        return robots.head(id).chain(head -> verifyFrom(id, head.orElse(null), 0, EventChain.GENESIS, 0));
-    }
-
-    private Uni<VerifyChainResponse> verifyFrom(RobotId id, RobotRepository.ChainHead head, long afterSequence,
-            String previousHash, long checked) {
-        return robots.chain(id, afterSequence, VERIFY_PAGE).chain(rows -> {
-            String previous = previousHash;
-            long count = checked;
-            long expectedSequence = afterSequence + 1;
-            for (RobotRepository.ChainRow row : rows) {
-                if (head == null) {
-                    // events without a robot row: the row was deleted
-                    return broken(row.sequence(), count);
-                }
-                if (row.sequence() > head.lastSequence()) {
-                    return intact(count);
-                }
-                if (row.sequence() != expectedSequence) {
-                    // a gap: the missing sequence is the first broken one
-                    return broken(expectedSequence, count);
-                }
-                count++;
-                LifecycleEvent event;
-                try {
-                    event = RobotRepository.parseEvent(row.body());
-                } catch (IllegalStateException e) {
-                    return broken(row.sequence(), count);
-                }
-                String recomputed = EventChain.hash(event, previous);
-                if (event.getSequence() != row.sequence()
-                        || !event.getRobotId().equals(id.canonical()) || !event.getPreviousHash().equals(previous)
-                        || !recomputed.equals(row.hash()) || !recomputed.equals(event.getHash())
-                        || (row.sequence() == head.lastSequence() && !recomputed.equals(head.lastHash()))) {
-                    return broken(row.sequence(), count);
-                }
-                previous = recomputed;
-                expectedSequence++;
-            }
-            if (rows.size() < VERIFY_PAGE) {
-                if (head != null && expectedSequence <= head.lastSequence()) {
-                    // the robot row records events that are no longer there
-                    return broken(expectedSequence, count);
-                }
-                return intact(count);
-            }
-            return verifyFrom(id, head, rows.get(rows.size() - 1).sequence(), previous, count);
-        });
-    }
-
-    private static Uni<VerifyChainResponse> intact(long checked) {
-        return Uni.createFrom().item(VerifyChainResponse.newBuilder().setIntact(true).setEventsChecked(checked).build());
-    }
-
-    private static Uni<VerifyChainResponse> broken(long sequence, long checked) {
-        return Uni.createFrom().item(VerifyChainResponse.newBuilder().setIntact(false).setEventsChecked(checked)
-                .setFirstBrokenSequence(sequence).build());
     }
 
     private static RobotId require(String robotId) {

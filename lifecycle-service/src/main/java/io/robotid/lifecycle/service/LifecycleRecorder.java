@@ -24,7 +24,9 @@ import io.robotid.kit.id.RobotId;
 import io.robotid.kit.idempotency.IdempotentSqlWrites;
 import io.robotid.kit.validation.Violations;
 import io.robotid.lifecycle.client.IdentityGateway;
+import io.robotid.lifecycle.domain.ChainReplay;
 import io.robotid.lifecycle.domain.EventChain;
+import io.robotid.lifecycle.domain.FeedEntries;
 import io.robotid.lifecycle.domain.MaintenanceThresholds;
 import io.robotid.lifecycle.domain.RecordingRights;
 import io.robotid.lifecycle.domain.RobotProjection;
@@ -32,14 +34,12 @@ import io.robotid.lifecycle.domain.StateMachine;
 import io.robotid.lifecycle.repository.RecallRepository;
 import io.robotid.lifecycle.repository.RobotRepository;
 import io.robotid.proto.common.v1.AuditStamp.Builder;
-import io.robotid.proto.lifecycle.v1.ConfigurationChange;
 import io.robotid.proto.lifecycle.v1.EventType;
 import io.robotid.proto.lifecycle.v1.LifecycleEvent;
 import io.robotid.proto.lifecycle.v1.RecordEventRequest;
 import io.robotid.proto.lifecycle.v1.RecordEventResponse;
 import io.robotid.proto.lifecycle.v1.RobotState;
 import io.robotid.proto.lifecycle.v1.RobotStatus;
-import io.robotid.proto.lifecycle.v1.WatchStatusChangesResponse;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -268,61 +268,9 @@ public class LifecycleRecorder {
                 .setOccurredAt(request.getOccurredAt()).setPayload(request.getPayload())
                 .setStatusAfter(after).setRecorded(stamp(item.context)).build(), robot.lastHash());
         RobotState projected = RobotProjection.apply(state, event, thresholds);
-        RobotStatus beforeSuspension = type == EventType.EVENT_TYPE_SUSPENDED ? state.getStatus()
-                : type == EventType.EVENT_TYPE_REINSTATED ? null : robot.statusBeforeSuspension();
+        RobotStatus beforeSuspension = ChainReplay.beforeSuspension(type, state.getStatus(), robot.statusBeforeSuspension());
         locked.put(id.canonical(), new RobotRepository.LockedRobot(projected, beforeSuspension, event.getHash()));
-        return new RobotRepository.Appended(event, projected, beforeSuspension,
-                feedEntry(state, projected, event, item.context.at()));
-    }
-
-    /**
-     * What the feed carries for other services' projections: status, suspension, open stop-use
-     * recalls, operator, and configuration changes; null when the event changed none of them.
-     */
-    static WatchStatusChangesResponse feedEntry(RobotState before, RobotState after, LifecycleEvent event, Instant at) {
-        ConfigurationChange configuration = switch (event.getType()) {
-            case EVENT_TYPE_COMPONENT_REPLACED -> ConfigurationChange.newBuilder()
-                    .setOldPart(asRecorded(before, event.getPayload().getComponentReplaced().getOldPart()))
-                    .setNewPart(event.getPayload().getComponentReplaced().getNewPart()).build();
-            case EVENT_TYPE_SOFTWARE_UPDATED -> ConfigurationChange.newBuilder()
-                    .setPreviousFirmwareVersion(before.getFirmwareVersion()).setFirmwareVersion(after.getFirmwareVersion())
-                    .setPreviousAiModelVersion(before.getAiModelVersion()).setAiModelVersion(after.getAiModelVersion())
-                    .build();
-            default -> null;
-        };
-        boolean changed = configuration != null || before.getStatus() != after.getStatus()
-                || !before.getOpenStopUseRecallsList().equals(after.getOpenStopUseRecallsList())
-                || !before.getOperatorOrgId().equals(after.getOperatorOrgId());
-        if (!changed) {
-            return null;
-        }
-        WatchStatusChangesResponse.Builder entry = WatchStatusChangesResponse.newBuilder()
-                .setRobotId(after.getRobotId()).setStatus(after.getStatus())
-                .setSuspended(after.getStatus() == RobotStatus.ROBOT_STATUS_SUSPENDED)
-                .addAllOpenStopUseRecalls(after.getOpenStopUseRecallsList())
-                .setChangedAt(Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()))
-                .setCause(event.getType()).setOperatorOrgId(after.getOperatorOrgId())
-                .setEventSequence(event.getSequence());
-        if (configuration != null) {
-            entry.setConfigurationChange(configuration);
-        }
-        return entry.build();
-    }
-
-    /**
-     * The replaced part as the robot's configuration recorded it: a payload naming only its part
-     * number and serial still tells certification whether it was safety-relevant and what it was.
-     */
-    private static io.robotid.proto.lifecycle.v1.Component asRecorded(RobotState before,
-            io.robotid.proto.lifecycle.v1.Component named) {
-        return before.getComponentsList().stream()
-                .filter(c -> c.getPartNumber().equals(named.getPartNumber()) && c.getSerial().equals(named.getSerial()))
-                .findFirst()
-                .map(recorded -> named.toBuilder().setSafetyRelevant(named.getSafetyRelevant() || recorded.getSafetyRelevant())
-                        .setCategory(named.getCategory() != io.robotid.proto.lifecycle.v1.ComponentCategory.COMPONENT_CATEGORY_UNSPECIFIED
-                                ? named.getCategory() : recorded.getCategory())
-                        .build())
-                .orElse(named);
+        return new RobotRepository.Appended(event, projected, beforeSuspension, FeedEntries.of(state, projected, event));
     }
 
     private static io.robotid.proto.common.v1.AuditStamp stamp(WriteContext context) {

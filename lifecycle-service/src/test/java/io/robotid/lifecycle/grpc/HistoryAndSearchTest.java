@@ -19,6 +19,8 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.robotid.evidence.verify.EventChainVerifier;
+import io.robotid.lifecycle.domain.EventChainTest;
 import io.robotid.lifecycle.support.Fleet;
 import io.robotid.lifecycle.support.RegistryProcesses;
 import io.robotid.proto.lifecycle.v1.*;
@@ -230,6 +232,9 @@ class HistoryAndSearchTest {
             assertThat(full.getCustodyWithheld()).isFalse();
             assertThat(full.getEvents(1).getPayload().getSold().getBuyerOrgId()).isEqualTo("org-q");
             assertThat(full.getEvents(3).getPayload().hasTelemetrySummary()).isTrue();
+            // every hash, link, payload and recorder checks out with the offline verifier, from what the API served
+            assertThat(EventChainVerifier.verify(robot, full.getEventsList().stream().map(EventChainTest::served).toList(),
+                    null).findings()).isEmpty();
         }
         for (String outsider : List.of(Tokens.token("op2", "OPERATOR", "org_id", "org-other"),
                 Tokens.token("fixer", "SERVICE_PROVIDER", "org_id", "svc-1"), Tokens.role("CERTIFICATION_BODY"))) {
@@ -246,6 +251,13 @@ class HistoryAndSearchTest {
                 assertThat(e.getHash()).hasSize(64);
             });
             assertThat(withheld.toString()).doesNotContain("org-q");
+            assertThat(withheld.getEventsList()).allSatisfy(e -> {
+                assertThat(e.getPayloadSalt().isEmpty()).isEqualTo(!e.hasPayload());
+                assertThat(e.getRecorderSalt().isEmpty()).isTrue();
+            });
+            // what may not be read is still checked: each hash and link verifies from the sealed bytes alone
+            assertThat(EventChainVerifier.verify(robot, withheld.getEventsList().stream().map(EventChainTest::served).toList(),
+                    null).findings()).isEmpty();
         }
         refused(() -> fleet.anonymous().listEvents(request), Status.Code.UNAUTHENTICATED);
     }

@@ -76,6 +76,11 @@ public class DomainException extends RuntimeException {
         return new DomainException(ErrorKind.ABORTED, message, reason, null, null, null, null);
     }
 
+    /** Stored evidence that does not verify, e.g. reason EVIDENCE_MISMATCH with the record in metadata. */
+    public static DomainException dataLoss(String reason, String message, Map<String, String> metadata) {
+        return new DomainException(ErrorKind.DATA_LOSS, message, reason, metadata, null, null, null);
+    }
+
     public static DomainException resourceExhausted(String reason, String message) {
         return new DomainException(ErrorKind.RESOURCE_EXHAUSTED, message, reason, null, null, null, null);
     }

@@ -28,6 +28,11 @@ public enum ErrorKind {
     UNAVAILABLE(Status.Code.UNAVAILABLE, 503, "Unavailable", Detail.ERROR_INFO),
     /** A dependency did not answer within its deadline. */
     DEADLINE_EXCEEDED(Status.Code.DEADLINE_EXCEEDED, 504, "Deadline exceeded", Detail.ERROR_INFO),
+    /**
+     * Stored evidence does not check out (a sealed record, chain or projection that was changed
+     * outside the service): carries {@code ErrorInfo} naming the record; never retried into success.
+     */
+    DATA_LOSS(Status.Code.DATA_LOSS, 500, "Stored evidence does not verify", Detail.ERROR_INFO),
     /** A bug or an unexpected failure: carries only a trace id, never the cause. */
     INTERNAL(Status.Code.INTERNAL, 500, "Internal error", Detail.ERROR_INFO);
 

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
+
+import io.robotid.evidence.crypto.Ed25519;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -40,7 +41,10 @@ public class SigningKeyRing {
             .withZone(ZoneOffset.UTC);
 
     /** A key that may sign. */
-    public record ActiveKey(String keyId, KeyPair pair) {
+    public record ActiveKey(String keyId, Ed25519.SigningKey key) {
+        public byte[] sign(byte[] message) {
+            return key.sign(message);
+        }
     }
 
     /** A published public key. */
@@ -54,7 +58,7 @@ public class SigningKeyRing {
     private final Pool database;
     private final Clock clock;
 
-    private final Map<String, KeyPair> privateKeys = new ConcurrentHashMap<>();
+    private final Map<String, Ed25519.SigningKey> privateKeys = new ConcurrentHashMap<>();
     private final Map<String, PublicKeyRecord> publicKeys = new ConcurrentHashMap<>();
     private volatile ActiveKey active;
 
@@ -89,16 +93,16 @@ public class SigningKeyRing {
         String newest = null;
         for (Path file : files) {
             try {
-                KeyPair pair = Ed25519.readPem(Files.readString(file, StandardCharsets.US_ASCII));
-                String keyId = Ed25519.keyId(Ed25519.raw(pair.getPublic()));
-                privateKeys.put(keyId, pair);
+                Ed25519.SigningKey key = Ed25519.readPem(Files.readString(file, StandardCharsets.US_ASCII));
+                String keyId = key.keyId();
+                privateKeys.put(keyId, key);
                 newest = keyId;
             } catch (IOException | IllegalArgumentException e) {
                 throw new IllegalStateException("cannot read signing key " + file + ": " + e.getMessage(), e);
             }
         }
         String activeId = configuredActiveKeyId.orElse(newest);
-        KeyPair pair = privateKeys.get(activeId);
+        Ed25519.SigningKey pair = privateKeys.get(activeId);
         if (pair == null) {
             throw new IllegalStateException("active signing key " + activeId + " is not among the keys in " + directory);
         }
@@ -121,10 +125,10 @@ public class SigningKeyRing {
     private Path generate() {
         try {
             Files.createDirectories(directory);
-            KeyPair pair = Ed25519.generate();
-            String keyId = Ed25519.keyId(Ed25519.raw(pair.getPublic()));
+            Ed25519.SigningKey pair = Ed25519.generate();
+            String keyId = pair.keyId();
             Path file = directory.resolve(FILE_STAMP.format(clock.instant()) + "-" + keyId + ".pem");
-            Files.writeString(file, Ed25519.toPem(pair), StandardCharsets.US_ASCII);
+            Files.writeString(file, pair.toPem(), StandardCharsets.US_ASCII);
             try {
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             } catch (UnsupportedOperationException ignored) {
@@ -142,7 +146,7 @@ public class SigningKeyRing {
         java.time.OffsetDateTime now = clock.instant().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
         List<Tuple> rows = new ArrayList<>();
         privateKeys.forEach((keyId, pair) -> rows.add(Tuple.of(keyId, Ed25519.ALGORITHM,
-                io.vertx.core.buffer.Buffer.buffer(Ed25519.raw(pair.getPublic())), now)));
+                io.vertx.core.buffer.Buffer.buffer(pair.publicKey()), now)));
         return database.withTransaction(connection -> connection.preparedQuery("""
                 insert into signing_key (key_id, algorithm, public_key, valid_from) values ($1, $2, $3, $4)
                 on conflict (key_id) do nothing""").executeBatch(rows)
@@ -175,7 +179,7 @@ public class SigningKeyRing {
     }
 
     /** The private key that signed with {@code keyId}, if this replica holds it. */
-    public Optional<KeyPair> privateKey(String keyId) {
+    public Optional<Ed25519.SigningKey> privateKey(String keyId) {
         return Optional.ofNullable(privateKeys.get(keyId));
     }
 

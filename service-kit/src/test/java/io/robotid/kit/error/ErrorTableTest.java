@@ -34,6 +34,8 @@ class ErrorTableTest {
             case RESOURCE_EXHAUSTED -> DomainException.resourceExhausted("RATE_LIMITED", "slow down");
             case UNAVAILABLE -> DomainException.unavailable("DATABASE_UNAVAILABLE", "retry later");
             case DEADLINE_EXCEEDED -> DomainException.deadlineExceeded("DEPENDENCY_DEADLINE_EXCEEDED", "too slow");
+            case DATA_LOSS -> DomainException.dataLoss("EVIDENCE_MISMATCH", "event 7 does not match its seal",
+                    Map.of("table", "event", "key", "sequence=7"));
             case INTERNAL -> DomainException.internal("0af7651916cd43dd8448eb211c80319c");
         };
     }

@@ -1,8 +1,9 @@
 package io.robotid.kit.signing;
 
+import io.robotid.evidence.crypto.Ed25519;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.security.KeyPair;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -13,8 +14,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * and garbage never throws. A plain test run replays {@code Ed25519FuzzTestInputs/}; see the README.
  */
 class Ed25519FuzzTest {
-    private static final KeyPair SIGNER = Ed25519.generate();
-    private static final KeyPair OTHER = Ed25519.generate();
+    private static final Ed25519.SigningKey SIGNER = Ed25519.generate();
+    private static final Ed25519.SigningKey OTHER = Ed25519.generate();
 
     @FuzzTest(maxDuration = "5m")
     void onlyTheExactSignedBytesVerify(FuzzedDataProvider data) {
@@ -22,10 +23,10 @@ class Ed25519FuzzTest {
         int mask = data.consumeInt(1, 255);
         boolean inSignature = data.consumeBoolean();
         byte[] message = data.consumeRemainingAsBytes();
-        byte[] signature = Ed25519.sign(SIGNER.getPrivate(), message);
-        byte[] key = Ed25519.raw(SIGNER.getPublic());
+        byte[] signature = SIGNER.sign(message);
+        byte[] key = SIGNER.publicKey();
         assertThat(Ed25519.verify(key, message, signature)).isTrue();
-        assertThat(Ed25519.verify(Ed25519.raw(OTHER.getPublic()), message, signature)).as("another key").isFalse();
+        assertThat(Ed25519.verify(OTHER.publicKey(), message, signature)).as("another key").isFalse();
 
         byte[] changed = (inSignature || message.length == 0 ? signature : message).clone();
         changed[flipAt % changed.length] ^= (byte) mask;

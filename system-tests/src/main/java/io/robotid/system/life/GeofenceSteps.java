@@ -19,7 +19,7 @@ import io.grpc.stub.StreamObserver;
 import io.robotid.geofence.engine.Decision;
 import io.robotid.geofence.offline.OfflineBundle;
 import io.robotid.geofence.offline.Receipts;
-import io.robotid.geofence.offline.SignatureRejected;
+import io.robotid.evidence.verify.Rejected;
 import io.robotid.proto.certification.v1.Tier;
 import io.robotid.proto.filing.v1.IntelligenceLevel;
 import io.robotid.proto.geofence.v1.BoundingBox;
@@ -166,32 +166,39 @@ public final class GeofenceSteps implements Geofence {
         // the receipts: signed with geofence-service's keys (ListSigningKeys, no token)
         keys = signingKeys(life);
         CheckPermissionResponse denied = answers.get(inProhibited);
-        Receipts.VerifiedReceipt verified = verify(life, denied);
+        io.robotid.evidence.format.Receipts.Verified verified = verify(life, denied);
         life.expect("DENY".equals(verified.field("verdict")) && "PROHIBITED_ZONE".equals(verified.field("reasons"))
                 && life.robot.getRobotId().equals(verified.field("robot_id"))
                 && prohibited.getZoneId().equals(verified.field("matched_zones"))
                 && Long.toString(denied.getPolicyVersion()).equals(verified.field("policy_version"))
-                && denied.getReceipt().getInputsSha256().equals(verified.field("inputs_sha256")),
-                "the receipt of the prohibited-zone check to say DENY, PROHIBITED_ZONE, the robot, the zone and the policy"
-                        + " version, got " + verified.fields());
-        Receipts.VerifiedReceipt allowed = verify(life, answers.get(inRestricted));
+                && denied.getReceipt().getInputsSha256().equals(verified.field("inputs_sha256"))
+                && verified.v2() != null && verified.v2().place().latitude() == inProhibited.lat()
+                && verified.v2().place().longitude() == inProhibited.lon() && TASK.equals(verified.v2().taskCategory()),
+                "the receipt of the prohibited-zone check to say DENY, PROHIBITED_ZONE, the robot, the place and task asked,"
+                        + " the zone and the policy version, got " + verified.fields());
+        io.robotid.evidence.format.Receipts.Verified allowed = verify(life, answers.get(inRestricted));
         life.expect("ALLOW".equals(allowed.field("verdict")), "the restricted-zone receipt to say ALLOW, got " + allowed.fields());
         Receipt r = denied.getReceipt();
-        byte[] forged = r.getPayload().toStringUtf8().replace("verdict=DENY", "verdict=ALLOW")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var stated = verified.v2();
+        byte[] forged = io.robotid.evidence.format.Receipts.encode(new io.robotid.evidence.format.Receipts.ReceiptV2(
+                stated.robotId(), stated.place(), stated.taskCategory(), stated.decidedFor(), "ALLOW", List.of(),
+                stated.speedLimitMPerS(), stated.matchedZoneIds(), stated.policyVersion(), stated.policyHash(),
+                stated.projectionDigest(), stated.inputsDigest()));
         boolean forgeryRejected;
         try {
             Receipts.verify(forged, r.getLeafIndex(), r.getBatchSize(), path(r), r.getSignedBatch().toByteArray(),
                     r.getSignature().toByteArray(), r.getKeyId(), keys);
             forgeryRejected = false;
-        } catch (SignatureRejected e) {
+        } catch (Rejected e) {
             forgeryRejected = e.getMessage().contains("BAD_SIGNATURE");
         }
         life.expect(forgeryRejected, "a receipt changed from DENY to ALLOW to fail verification (BAD_SIGNATURE)");
         life.say("the receipts verify with geofence-service's public key %s (ListSigningKeys): the prohibited-zone one says"
-                + " verdict=DENY reasons=PROHIBITED_ZONE policy_version=%s, signed at %s in a batch of %d; the same receipt"
-                + " changed to verdict=ALLOW does not verify", r.getKeyId(), verified.field("policy_version"),
-                verified.signedAt(), r.getBatchSize());
+                + " robot %s asked at (%s, %s) for %s at %s: verdict=DENY reasons=PROHIBITED_ZONE policy_version=%s"
+                + " policy_sha256=%s..., signed at %s in a batch of %d; the same receipt changed to verdict=ALLOW does not"
+                + " verify", r.getKeyId(), verified.field("robot_id"), verified.field("latitude"), verified.field("longitude"),
+                verified.field("task_category"), verified.field("decided_at"), verified.field("policy_version"),
+                verified.field("policy_sha256").substring(0, 16), verified.signedAt(), r.getBatchSize());
     }
 
     // ------------------------------------------------------------------------------------------ step 6
@@ -353,7 +360,7 @@ public final class GeofenceSteps implements Geofence {
         try {
             retiredBundle = OfflineBundle.openFresh(bundle.getBundle().toByteArray(), bundle.getKeyId(),
                     bundle.getSignature().toByteArray(), keys, life.robot.getRobotId(), Instant.now());
-        } catch (SignatureRejected e) {
+        } catch (Rejected e) {
             throw new AssertionError("step 10: expected the bundle to verify with ListSigningKeys' keys: " + e.getMessage(), e);
         }
         life.expect(bundle.getZoneCount() == 3 && retiredBundle.content().robot().status()
@@ -488,12 +495,12 @@ public final class GeofenceSteps implements Geofence {
         return keys;
     }
 
-    private Receipts.VerifiedReceipt verify(RobotLife life, CheckPermissionResponse answer) {
+    private io.robotid.evidence.format.Receipts.Verified verify(RobotLife life, CheckPermissionResponse answer) {
         Receipt r = answer.getReceipt();
         try {
             return Receipts.verify(r.getPayload().toByteArray(), r.getLeafIndex(), r.getBatchSize(), path(r),
                     r.getSignedBatch().toByteArray(), r.getSignature().toByteArray(), r.getKeyId(), keys);
-        } catch (SignatureRejected e) {
+        } catch (Rejected e) {
             throw new AssertionError("step 5: expected the receipt to verify with the keys of ListSigningKeys: " + e.getMessage(), e);
         }
     }

@@ -1,4 +1,4 @@
-package io.robotid.identity.service;
+package io.robotid.evidence.format;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -7,24 +7,24 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * What an identity certificate signs and how it is written on a label. The signed bytes are
- * {@code robotid-identity-v1\n<robot_id>\n<manufacturer_code>\n<model_code>\n<issued_at millis>}
- * (UTF-8); the text form is {@code <key_id>.<issued_at millis>.<signature base64url>}.
+ * Identity certificates (EVIDENCE.md section 3): the registry's Ed25519 signature over the UTF-8 bytes
+ * {@code robotid-identity-v1\n<robot_id>\n<manufacturer_code>\n<model_code>\n<issued_at millis>}, written on
+ * labels as {@code <key_id>.<issued_at millis>.<signature base64url>}.
  */
 public final class IdentityCertificates {
-    public static final String DOMAIN = "robotid-identity-v1";
+    public static final String TAG = "robotid-identity-v1";
     private static final Pattern TEXT = Pattern.compile("([A-Za-z0-9_-]{1,64})\\.([0-9]{1,15})\\.([A-Za-z0-9_-]{86})");
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
     private IdentityCertificates() {
     }
 
-    /** A certificate as presented: key id, issue time, signature. */
+    /** A certificate as presented: key id, issue time (milliseconds), signature. */
     public record Presented(String keyId, Instant issuedAt, byte[] signature) {
     }
 
     public static byte[] signedBytes(String robotId, String manufacturerCode, String modelCode, Instant issuedAt) {
-        return (DOMAIN + "\n" + robotId + "\n" + manufacturerCode + "\n" + modelCode + "\n" + issuedAt.toEpochMilli())
+        return (TAG + "\n" + robotId + "\n" + manufacturerCode + "\n" + modelCode + "\n" + issuedAt.toEpochMilli())
                 .getBytes(StandardCharsets.UTF_8);
     }
 
@@ -41,7 +41,12 @@ public final class IdentityCertificates {
         if (!matcher.matches()) {
             return Optional.empty();
         }
-        byte[] signature = Base64.getUrlDecoder().decode(matcher.group(3));
+        byte[] signature;
+        try {
+            signature = Base64.getUrlDecoder().decode(matcher.group(3));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
         if (signature.length != 64) {
             return Optional.empty();
         }

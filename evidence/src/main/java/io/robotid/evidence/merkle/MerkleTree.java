@@ -1,4 +1,4 @@
-package io.robotid.geofence.offline;
+package io.robotid.evidence.merkle;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,8 +9,7 @@ import java.util.List;
 /**
  * Merkle tree hashing of RFC 9162 (Certificate Transparency 2.0) section 2.1, with SHA-256: leaves are
  * hashed as {@code SHA-256(0x00 || data)}, nodes as {@code SHA-256(0x01 || left || right)}, a tree of n
- * leaves splits at the largest power of two below n. Receipts are signed in batches: one Ed25519
- * signature over the root, and each receipt carries its audit path.
+ * leaves splits at the largest power of two below n (receipt batches, and the transparency logs).
  */
 public final class MerkleTree {
 
@@ -23,7 +22,7 @@ public final class MerkleTree {
         return sha.digest(data);
     }
 
-    static byte[] nodeHash(byte[] left, byte[] right) {
+    public static byte[] nodeHash(byte[] left, byte[] right) {
         MessageDigest sha = sha256();
         sha.update((byte) 0x01);
         sha.update(left);
@@ -139,7 +138,7 @@ public final class MerkleTree {
         return sn == 0 ? r : null;
     }
 
-    static boolean sameRoot(byte[] a, byte[] b) {
+    public static boolean sameRoot(byte[] a, byte[] b) {
         return a != null && b != null && MessageDigest.isEqual(a, b);
     }
 
@@ -147,7 +146,7 @@ public final class MerkleTree {
         return Integer.highestOneBit(n - 1);
     }
 
-    static MessageDigest sha256() {
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -155,11 +154,11 @@ public final class MerkleTree {
         }
     }
 
-    static String hex(byte[] bytes) {
+    public static String hex(byte[] bytes) {
         return java.util.HexFormat.of().formatHex(bytes);
     }
 
-    static byte[] copy(byte[] b) {
+    public static byte[] copy(byte[] b) {
         return Arrays.copyOf(b, b.length);
     }
 }

@@ -1,4 +1,4 @@
-package io.robotid.geofence.offline;
+package io.robotid.evidence.merkle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
