@@ -22,6 +22,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+bench_name="geofence.sh"
+out="$root/bench/target/geofence-bench"
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 
 zones=100000
 args=("$@")
@@ -29,39 +33,16 @@ for ((i = 0; i < ${#args[@]}; i++)); do
   [ "${args[$i]}" = "--zones" ] && zones="${args[$((i + 1))]}"
 done
 
-out="$root/bench/target/geofence-bench"
-db_host="${ROBOTID_DB_HOST:-127.0.0.1}"
-db_port="${ROBOTID_DB_PORT:-5432}"
-db_user="${ROBOTID_DB_USER:-postgres}"
-db_password="${ROBOTID_DB_PASSWORD:-}"
 geofence_port="${ROBOTID_BENCH_GEOFENCE_PORT:-28105}"
 oidc_port="${ROBOTID_BENCH_OIDC_PORT:-28090}"
 issuer="http://127.0.0.1:${oidc_port}/robotid"
 service_db=robotid_geofence_bench
 postgis_db=robotid_postgis_bench
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-
-say() { printf '[geofence.sh] %s\n' "$*"; }
-die() { printf '[geofence.sh] %s\n' "$*" >&2; exit 1; }
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-psql_admin() { PGPASSWORD="$db_password" psql -X -q -v ON_ERROR_STOP=1 -h "$db_host" -p "$db_port" -U "$db_user" "$@"; }
-jdbc() {
-  local url="jdbc:postgresql://$db_host:$db_port/$1?user=$db_user"
-  [ -z "$db_password" ] || url="$url&password=$db_password"
-  printf '%s' "$url"
-}
 
 mkdir -p "$out"
 
 # ------------------------------------------------------------------------------------------ PostGIS
-if ! dpkg-query -W -f='${Status}' postgresql-15-postgis-3 2>/dev/null | grep -q 'ok installed'; then
-  say "installing postgresql-15-postgis-3 (Debian) ..."
-  sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends postgresql-15-postgis-3 >/dev/null
-fi
-say "$(dpkg-query -W -f='${Package} ${Version}' postgresql-15-postgis-3)"
+ensure_package postgresql-15-postgis-3
 
 # ------------------------------------------------------------------------------------------ build
 jars=(bench/target/quarkus-app/quarkus-run.jar geofence-service/target/quarkus-app/quarkus-run.jar)
@@ -81,55 +62,21 @@ rm -f "$out/jmh.json" "$out/jmh-cpu.txt"
   -jvmArgsAppend "-Dgeofence.cpu-file=$out/jmh-cpu.txt" | tee "$out/jmh.txt" | grep -E '^(Benchmark|Geofence|# Run complete)|thrpt'
 
 # ------------------------------------------------------------------------------------------ 2. the service
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-}
-trap cleanup EXIT
+bench_trap
 
-port_in_use "$oidc_port" && die "port $oidc_port is in use (set ROBOTID_BENCH_OIDC_PORT)"
 port_in_use "$geofence_port" && die "port $geofence_port is in use (set ROBOTID_BENCH_GEOFENCE_PORT)"
 
 say "2/3 fresh databases $service_db and $postgis_db (postgis extension)"
-for db in "$service_db" "$postgis_db"; do
-  psql_admin -d postgres -v db="$db" <<<'DROP DATABASE IF EXISTS :"db" WITH (FORCE);' >/dev/null
-  psql_admin -d postgres -v db="$db" <<<'CREATE DATABASE :"db";' >/dev/null
-done
-psql_admin -d "$postgis_db" -c 'CREATE EXTENSION postgis;' >/dev/null
-
-say "starting the local OIDC provider on port $oidc_port"
-SERVER_HOSTNAME=127.0.0.1 SERVER_PORT="$oidc_port" JSON_CONFIG_PATH="$root/local-oidc/src/main/config/mock-oauth2-server.json" \
-  nohup "$java" -cp "local-oidc/target/lib/*" no.nav.security.mock.oauth2.StandaloneMockOAuth2ServerKt \
-  </dev/null >"$out/local-oidc.log" 2>&1 &
-pids+=("$!")
-for _ in $(seq 120); do
-  curl -sf -o /dev/null "$issuer/.well-known/openid-configuration" && break
-  kill -0 "${pids[0]}" 2>/dev/null || die "the OIDC provider exited (see $out/local-oidc.log)"
-  sleep 1
-done
-curl -sf -o /dev/null "$issuer/jwks" || die "no OIDC provider at $issuer"
+fresh_database "$service_db"
+fresh_database "$postgis_db" postgis
+start_oidc "$oidc_port"
 
 say "starting geofence-service on port $geofence_port (database $service_db, feeds off)"
-rm -rf "$out/keys"
-QUARKUS_HTTP_PORT="$geofence_port" ROBOTID_DB_HOST="$db_host" ROBOTID_DB_PORT="$db_port" ROBOTID_DB_USER="$db_user" \
-  ROBOTID_DB_PASSWORD="$db_password" ROBOTID_OIDC_ISSUER="$issuer" ROBOTID_FEEDS_ENABLED=false \
-  ROBOTID_GEOFENCE_SIGNING_KEYS_DIR="$out/keys" \
-  nohup "$java" -Drobotid.db.name="$service_db" ${ROBOTID_BENCH_JAVA_OPTS:-} \
-  -jar geofence-service/target/quarkus-app/quarkus-run.jar </dev/null >"$out/geofence-service.log" 2>&1 &
-service_pid="$!"
-pids+=("$service_pid")
-for _ in $(seq 120); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$geofence_port/q/health/ready")" = 200 ] && break
-  kill -0 "$service_pid" 2>/dev/null || { tail -n 30 "$out/geofence-service.log" >&2; die "geofence-service exited"; }
-  sleep 1
-done
+rm -rf "$out/keys" "$out/geofence-service.log"
+start_service geofence-service "$geofence_port" "$service_db" "$out/geofence-service.log" ROBOTID_OIDC_ISSUER="$issuer" \
+  ROBOTID_FEEDS_ENABLED=false ROBOTID_GEOFENCE_SIGNING_KEYS_DIR="$out/keys"
+service_pid="$started_pid"
+wait_ready geofence-service "$geofence_port" "$service_pid" "$out/geofence-service.log"
 say "geofence-service ready (pid $service_pid)"
 
 # ------------------------------------------------------------------------------------------ 2 + 3: gRPC, PostGIS, memory

@@ -6,14 +6,17 @@ import java.util.Map;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
-/** {@code java -jar bench/target/quarkus-app/quarkus-run.jar issuance|lifecycle|geofence [--option value ...]}. */
+/**
+ * {@code java -jar bench/target/quarkus-app/quarkus-run.jar issuance|lifecycle|geofence|hotpaths|hotpaths-summary|grpc-bodies
+ * [--option value ...]}.
+ */
 @QuarkusMain
 public class BenchMain implements QuarkusApplication {
 
     @Override
     public int run(String... args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: issuance|lifecycle|geofence [--option value ...]");
+            System.err.println("usage: issuance|lifecycle|geofence|hotpaths|hotpaths-summary|grpc-bodies [--option value ...]");
             return 2;
         }
         Map<String, String> options = new LinkedHashMap<>();
@@ -24,6 +27,9 @@ public class BenchMain implements QuarkusApplication {
             case "issuance" -> new IssuanceBenchmark().run(options);
             case "lifecycle" -> new LifecycleBenchmark().run(options);
             case "geofence" -> new GeofenceBenchmark(options).run();
+            case "hotpaths" -> new HotPathsBenchmark(options).run();
+            case "hotpaths-summary" -> HotPathsBenchmark.summary(options);
+            case "grpc-bodies" -> GrpcBodies.main(options);
             default -> {
                 System.err.println("unknown benchmark " + args[0]);
                 yield 2;

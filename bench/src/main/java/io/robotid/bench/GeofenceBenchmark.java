@@ -198,24 +198,8 @@ public class GeofenceBenchmark {
             PostGis pg = postgis(specs, points);
             Agreement agreement = agreement(checker, points, pg);
 
-            Map<String, Double> engineWall = new HashMap<>();
-            Map<String, Double> engineCpu = new HashMap<>();
-            String jmh = options.get("jmh-result");
-            if (jmh != null && new File(jmh).isFile()) {
-                for (JsonNode b : new ObjectMapper().readTree(new File(jmh))) {
-                    String name = b.path("benchmark").asText().replaceAll(".*\\.", "");
-                    engineWall.put(name, b.path("primaryMetric").path("score").asDouble());
-                }
-            }
-            String jmhCpu = options.get("jmh-cpu");
-            if (jmhCpu != null && new File(jmhCpu).isFile()) {
-                for (String line : Files.readAllLines(Path.of(jmhCpu))) {
-                    String[] f = line.trim().split(" ");
-                    if (f.length == 2) {
-                        engineCpu.put(f[0], Double.parseDouble(f[1]));
-                    }
-                }
-            }
+            Map<String, Double> engineWall = jmhScores(options.get("jmh-result"));
+            Map<String, Double> engineCpu = jmhCpu(options.get("jmh-cpu"));
             long denialsStored = count(options.get("service-jdbc"), "select count(*) from denial");
 
             // ---------------------------------------------------------------------------------- summary
@@ -279,7 +263,8 @@ public class GeofenceBenchmark {
 
     // ------------------------------------------------------------------------------------------------ load
 
-    private double load(List<GeofenceZones.Spec> specs) throws Exception {
+    /** Loads the zones through CreateZone (REGULATOR token, concurrent async calls); returns the seconds it took. */
+    double load(List<GeofenceZones.Spec> specs) throws Exception {
         int concurrency = Integer.parseInt(options.getOrDefault("load-concurrency", "1024"));
         String regulator = token(issuer, "REGULATOR", null);
         // at most 64 calls per connection (HTTP/2 servers limit concurrent streams per connection)
@@ -360,7 +345,7 @@ public class GeofenceBenchmark {
         void ended(Throwable failure);
     }
 
-    private static <T> StreamObserver<T> observer(Done done) {
+    static <T> StreamObserver<T> observer(Done done) {
         return new StreamObserver<>() {
             public void onNext(T value) {
             }
@@ -439,7 +424,7 @@ public class GeofenceBenchmark {
      * call that is due (late calls go at once and their lateness counts). Only calls due in the measured
      * window are recorded; the achieved rate counts the answers that arrived in the window.
      */
-    private Run openLoop(String name, Call call, double rate) throws InterruptedException {
+    Run openLoop(String name, Call call, double rate) throws InterruptedException {
         Run run = new Run(name, rate);
         long interval = (long) (1e9 / rate);
         long total = (long) (rate * (warmup + seconds));
@@ -590,13 +575,11 @@ public class GeofenceBenchmark {
     }
 
     /**
-     * The same polygons (the same GeoJSON text, ST_GeomFromGeoJSON) in a table with a GiST index, and the
-     * same positions as ST_Covers point queries (covers: a point on the boundary is inside, as in the engine),
-     * on {@code pg-connections} connections in closed loops, prepared statements.
+     * The polygons into PostGIS: table {@code bench_zone (id, kind, geom)} with the same GeoJSON text
+     * ({@code ST_GeomFromGeoJSON}, SRID 4326), a GiST index on {@code geom}, vacuumed and analysed; prints the
+     * plan of a point query.
      */
-    private PostGis postgis(List<GeofenceZones.Spec> specs, double[][] points) throws Exception {
-        String url = options.getOrDefault("postgis", "jdbc:postgresql://127.0.0.1:5432/robotid_postgis_bench?user=postgres");
-        int connections = Integer.parseInt(options.getOrDefault("pg-connections", "4"));
+    static void loadPostgis(String url, List<GeofenceZones.Spec> specs) throws Exception {
         System.out.printf("%nPostGIS: loading the same %,d polygons into %s ...%n", specs.size(), url);
         try (Connection c = DriverManager.getConnection(url); Statement sql = c.createStatement()) {
             try (ResultSet rs = sql.executeQuery("select postgis_lib_version(), version()")) {
@@ -639,6 +622,17 @@ public class GeofenceBenchmark {
                 System.out.printf("PostGIS plan:%s%n", plan);
             }
         }
+    }
+
+    /**
+     * The same polygons (the same GeoJSON text, ST_GeomFromGeoJSON) in a table with a GiST index, and the
+     * same positions as ST_Covers point queries (covers: a point on the boundary is inside, as in the engine),
+     * on {@code pg-connections} connections in closed loops, prepared statements.
+     */
+    private PostGis postgis(List<GeofenceZones.Spec> specs, double[][] points) throws Exception {
+        String url = options.getOrDefault("postgis", "jdbc:postgresql://127.0.0.1:5432/robotid_postgis_bench?user=postgres");
+        int connections = Integer.parseInt(options.getOrDefault("pg-connections", "4"));
+        loadPostgis(url, specs);
         String query = "select id from bench_zone where ST_Covers(geom, ST_SetSRID(ST_MakePoint(?, ?), 4326))";
         Histogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(120), 3);
         AtomicLong inWindow = new AtomicLong();
@@ -733,6 +727,46 @@ public class GeofenceBenchmark {
         return new Agreement(pg.answers.size(), same, inAZone);
     }
 
+    /** JMH's JSON result file: benchmark method name (without its class) to primary score; empty when absent. */
+    static Map<String, Double> jmhScores(String file) throws java.io.IOException {
+        Map<String, Double> out = new HashMap<>();
+        if (file != null && new File(file).isFile()) {
+            for (JsonNode b : new ObjectMapper().readTree(new File(file))) {
+                String name = b.path("benchmark").asText().replaceAll(".*\\.", "");
+                out.put(name, b.path("primaryMetric").path("score").asDouble());
+            }
+        }
+        return out;
+    }
+
+    /** The per-CPU-second figures GeofenceEngineBenchmark appends to {@code -Dgeofence.cpu-file}; empty when absent. */
+    static Map<String, Double> jmhCpu(String file) throws java.io.IOException {
+        Map<String, Double> out = new HashMap<>();
+        if (file != null && new File(file).isFile()) {
+            for (String line : Files.readAllLines(Path.of(file))) {
+                String[] f = line.trim().split(" ");
+                if (f.length == 2) {
+                    out.put(f[0], Double.parseDouble(f[1]));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A /proc/PID/status field in kB (VmRSS, VmHWM), or -1. */
+    static long procStatusKb(long pid, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("\\D+", ""));
+                }
+            }
+        } catch (Exception e) {
+            // gone
+        }
+        return -1;
+    }
+
     // ------------------------------------------------------------------------------------------------ memory, CPU
 
     record Memory(long rssKb, long heapUsedKb, long heapCommittedKb) {
@@ -758,13 +792,7 @@ public class GeofenceBenchmark {
             committed = Long.parseLong(m.group(1));
             used = Long.parseLong(m.group(2));
         }
-        long rss = -1;
-        for (String line : Files.readAllLines(Path.of("/proc/" + servicePid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                rss = Long.parseLong(line.replaceAll("\\D+", ""));
-            }
-        }
-        return new Memory(rss, used, committed);
+        return new Memory(procStatusKb(servicePid, "VmRSS"), used, committed);
     }
 
     private String jcmd(String command) throws Exception {

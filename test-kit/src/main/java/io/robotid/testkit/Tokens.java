@@ -50,6 +50,13 @@ public final class Tokens {
         return base("late", role).issuedAt(now - 7200).expiresAt(now - 3600).jws().keyId("1").sign(SIGNING_KEY);
     }
 
+    /** A valid token of {@code role} that expires {@code seconds} from now. */
+    public static String expiringIn(String role, long seconds) {
+        long now = System.currentTimeMillis() / 1000;
+        return base("brief-" + role.toLowerCase(), role).issuedAt(now).expiresAt(now + seconds).jws().keyId("1")
+                .sign(SIGNING_KEY);
+    }
+
     public static String wrongAudience(String role) {
         return Jwt.issuer(ISSUER).audience("someone-else").subject("x").groups(Set.of(role)).expiresIn(300)
                 .jws().keyId("1").sign(SIGNING_KEY);

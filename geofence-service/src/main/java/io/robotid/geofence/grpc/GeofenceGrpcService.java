@@ -129,11 +129,14 @@ public class GeofenceGrpcService implements GeofenceService {
     @RolesAllowed({Role.Names.ROBOT, Role.Names.OPERATOR, Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
     public Multi<StreamChecksResponse> streamChecks(Multi<StreamChecksRequest> requests) {
         CallerIdentity caller = caller();
-        return requests.onItem().transformToUniAndConcatenate(r -> Uni.createFrom()
-                .deferred(() -> checks.check(caller, r.getCheck()))
+        // each check starts as it arrives (so that the receipts of checks arriving together share one signature)
+        // and the answers go out in the order asked
+        return requests.map(r -> Uni.createFrom().deferred(() -> checks.check(caller, r.getCheck()))
                 .map(result -> StreamChecksResponse.newBuilder().setCorrelationId(r.getCorrelationId()).setResult(result).build())
                 .onFailure().recoverWithItem(failure -> StreamChecksResponse.newBuilder().setCorrelationId(r.getCorrelationId())
-                        .setError(error(failure)).build()));
+                        .setError(error(failure)).build())
+                .subscribeAsCompletionStage())
+                .onItem().transformToUni(started -> Uni.createFrom().completionStage(started)).concatenate(true);
     }
 
     @Override

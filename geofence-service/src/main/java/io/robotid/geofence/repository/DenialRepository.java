@@ -29,18 +29,34 @@ public class DenialRepository {
         this.database = database;
     }
 
+    /** Writes denials with one statement (arrays unnested), each sealed (EVIDENCE.md 8.7). */
     public Uni<Void> insertAll(List<Denial> denials) {
-        List<Tuple> rows = new ArrayList<>(denials.size());
-        for (Denial d : denials) {
+        int n = denials.size();
+        String[] robots = new String[n];
+        String[] zones = new String[n];
+        String[] organisations = new String[n];
+        java.time.OffsetDateTime[] decided = new java.time.OffsetDateTime[n];
+        Buffer[] bodies = new Buffer[n];
+        String[] seals = new String[n];
+        for (int i = 0; i < n; i++) {
+            Denial d = denials.get(i);
             byte[] body = d.toByteArray();
-            rows.add(Tuple.from(List.of(d.getRobotId(), d.getMatchedZoneIdsList().toArray(String[]::new), d.getOrganisation(),
-                    ZoneDefinitions.instant(true, d.getDecidedAt()).atOffset(ZoneOffset.UTC), Buffer.buffer(body),
-                    Hex.of(Sha256.of(Denials.encode(body))))));
+            robots[i] = d.getRobotId();
+            // text[][] of ragged rows is not possible: each row's zone ids (UUIDs) travel as one space-joined string
+            zones[i] = String.join(" ", d.getMatchedZoneIdsList());
+            organisations[i] = d.getOrganisation();
+            decided[i] = ZoneDefinitions.instant(true, d.getDecidedAt()).atOffset(ZoneOffset.UTC);
+            bodies[i] = Buffer.buffer(body);
+            seals[i] = Hex.of(Sha256.of(Denials.encode(body)));
         }
         return database.preparedQuery("""
                 insert into denial (robot_id, zone_ids, organisation, decided_at, body, record_hash)
-                values ($1, $2, $3, $4, $5, $6)""")
-                .executeBatch(rows).replaceWithVoid();
+                select robot_id, coalesce(string_to_array(nullif(zones, ''), ' '), '{}')::text[], organisation, decided_at,
+                       body, record_hash
+                from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::bytea[], $6::text[])
+                     as u(robot_id, zones, organisation, decided_at, body, record_hash)""")
+                .execute(Tuple.from(List.<Object>of(robots, zones, organisations, decided, bodies, seals)))
+                .replaceWithVoid();
     }
 
     /** A denial row as stored, for verification. */

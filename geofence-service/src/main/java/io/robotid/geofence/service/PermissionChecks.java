@@ -28,8 +28,6 @@ import io.robotid.proto.geofence.v1.CheckPermissionRequest;
 import io.robotid.proto.geofence.v1.CheckPermissionResponse;
 import io.robotid.proto.geofence.v1.Denial;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 
 /**
  * The check: who may ask, the decision from memory (the current policy and the robot's projection, no
@@ -120,11 +118,8 @@ public class PermissionChecks {
                     .setDecidedAt(answer.getDecidedAt()).setSubject(caller.subject()).setRole(caller.auditRole())
                     .setOrganisation(caller.auditOrganisation()).setTraceId(TraceIds.current()).setInputsSha256(digest).build());
         }
-        Context context = Vertx.currentContext();
-        Uni<CheckPermissionResponse> signed = signer.receipt(Receipts.payload(stated), digest)
-                .map(receipt -> answer.setReceipt(receipt).build());
-        // back on the caller's event loop, so that the signer thread only signs
-        return context == null ? signed : signed.emitOn(task -> context.runOnContext(ignored -> task.run()));
+        // signed on this event loop with the other receipts it makes meanwhile (no thread hop)
+        return signer.receipt(Receipts.payload(stated), digest).map(receipt -> answer.setReceipt(receipt).build());
     }
 
     private static IndoorLocation indoor(CheckPermissionRequest request) {

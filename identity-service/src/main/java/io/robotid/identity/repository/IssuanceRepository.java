@@ -109,17 +109,33 @@ public class IssuanceRepository {
     }
 
     /** Stores the signed identities and marks the batch complete, all at once. */
-    public Uni<Void> complete(IssuanceBatch batch, List<IssuedIdentity> identities) {
+    /**
+     * Stores a batch's identities in one transaction, chunk by chunk in sequence order, each inserted as soon
+     * as it is ready (so storing overlaps producing them), and completes the batch; answers every identity.
+     */
+    public Uni<List<IssuedIdentity>> complete(IssuanceBatch batch, List<Uni<List<IssuedIdentity>>> chunks) {
+        List<IssuedIdentity> all = new ArrayList<>(batch.count());
         return database.withTransaction(connection -> {
             Uni<Void> chain = Uni.createFrom().voidItem();
-            for (int from = 0; from < identities.size(); from += ROWS_PER_STATEMENT) {
-                List<IssuedIdentity> slice = identities.subList(from, Math.min(identities.size(), from + ROWS_PER_STATEMENT));
-                chain = chain.chain(() -> insert(connection, batch, slice));
+            for (Uni<List<IssuedIdentity>> chunk : chunks) {
+                chain = chain.chain(() -> chunk).chain(identities -> {
+                    all.addAll(identities);
+                    return insertAll(connection, batch, identities);
+                });
             }
             return chain.chain(() -> connection.preparedQuery(
                     "update issuance_batch set state = 'COMPLETE' where request_id = $1")
                     .execute(Tuple.of(batch.requestId())).replaceWithVoid());
-        });
+        }).replaceWith(all);
+    }
+
+    private Uni<Void> insertAll(SqlConnection connection, IssuanceBatch batch, List<IssuedIdentity> identities) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int from = 0; from < identities.size(); from += ROWS_PER_STATEMENT) {
+            List<IssuedIdentity> slice = identities.subList(from, Math.min(identities.size(), from + ROWS_PER_STATEMENT));
+            chain = chain.chain(() -> insert(connection, batch, slice));
+        }
+        return chain;
     }
 
     private Uni<Void> insert(SqlConnection connection, IssuanceBatch batch, List<IssuedIdentity> slice) {

@@ -143,25 +143,29 @@ public class IdentityIssuer {
         return signAndStore(batch, signer, command);
     }
 
+    /**
+     * Signs and stores the batch, storage overlapping signing: every chunk starts signing on the worker
+     * threads at once, and the one transaction that stores the batch inserts each chunk, in sequence order,
+     * as soon as it is signed (the IDs still appear all at once, when that transaction commits).
+     */
     private Uni<List<IssuedIdentity>> signAndStore(IssuanceBatch batch, Ed25519.SigningKey signer, IssueCommand command) {
-        return sign(batch, signer, command.hardwareSerials())
-                .call(identities -> issuances.complete(batch, identities));
+        List<java.util.concurrent.CompletableFuture<List<IssuedIdentity>>> chunks = sign(batch, signer,
+                command.hardwareSerials());
+        return issuances.complete(batch, chunks.stream().map(chunk -> Uni.createFrom().completionStage(chunk)).toList())
+                .onFailure().invoke(() -> chunks.forEach(chunk -> chunk.cancel(false)));
     }
 
-    /** Signs every certificate of the batch on worker threads, a chunk per task, in sequence order. */
-    Uni<List<IssuedIdentity>> sign(IssuanceBatch batch, Ed25519.SigningKey signer, List<String> serials) {
-        List<Uni<List<IssuedIdentity>>> chunks = new ArrayList<>();
+    /** Starts signing every certificate of the batch on worker threads, a chunk per task; the chunks in sequence order. */
+    List<java.util.concurrent.CompletableFuture<List<IssuedIdentity>>> sign(IssuanceBatch batch,
+            Ed25519.SigningKey signer, List<String> serials) {
+        List<java.util.concurrent.CompletableFuture<List<IssuedIdentity>>> chunks = new ArrayList<>();
         for (int from = 0; from < batch.count(); from += SIGNING_CHUNK) {
             int start = from;
             int end = Math.min(batch.count(), from + SIGNING_CHUNK);
-            chunks.add(Uni.createFrom().item(() -> signRange(batch, signer, serials, start, end))
-                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
+            chunks.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> signRange(batch, signer, serials, start, end),
+                    Infrastructure.getDefaultWorkerPool()));
         }
-        return Uni.join().all(chunks).andFailFast().map(parts -> {
-            List<IssuedIdentity> all = new ArrayList<>(batch.count());
-            parts.forEach(all::addAll);
-            return all;
-        });
+        return chunks;
     }
 
     private static List<IssuedIdentity> signRange(IssuanceBatch batch, Ed25519.SigningKey signer, List<String> serials,

@@ -45,9 +45,9 @@ class RetirementFollowerTest {
         clients = new Clients();
         Clients.Maker maker = clients.fileMaker("Retiring Robotics Ltd.");
         robots = new java.util.ArrayList<>();
-        clients.identity(maker.token()).issueIdentities(Clients.issue(maker, 5).build())
+        clients.identity(maker.token()).issueIdentities(Clients.issue(maker, 7).build())
                 .forEachRemaining(chunk -> robots.addAll(chunk.getIdentitiesList()));
-        assertThat(robots).hasSize(5);
+        assertThat(robots).hasSize(7);
     }
 
     @AfterAll
@@ -60,9 +60,30 @@ class RetirementFollowerTest {
                 .setRobotId(robot.getRobotId()).build()).getVerdict();
     }
 
+    /** An entry as lifecycle-service publishes it: sealed with the hash of its (here made-up) event. */
     static WatchStatusChangesResponse entry(long sequence, Identity robot, RobotStatus status) {
-        return WatchStatusChangesResponse.newBuilder().setFeedSequence(sequence).setRobotId(robot.getRobotId())
-                .setStatus(status).build();
+        WatchStatusChangesResponse e = WatchStatusChangesResponse.newBuilder().setFeedSequence(sequence)
+                .setRobotId(robot.getRobotId()).setStatus(status).setEventSequence(sequence)
+                .setEventHash("ab".repeat(32)).setChangedAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(1_796_000_000))
+                .build();
+        return e.toBuilder().setEntryHash(io.robotid.evidence.codec.Hex.of(io.robotid.evidence.format.LifecycleFeedEntries.hash(
+                new io.robotid.evidence.format.LifecycleFeedEntries.Entry(e.getFeedSequence(), e.getRobotId(),
+                        e.getEventSequence(), io.robotid.evidence.codec.Hex.parse(e.getEventHash()), e.getStatus().name(),
+                        e.getSuspended(), e.getOpenStopUseRecallsList(), e.getCause().name(),
+                        java.time.Instant.ofEpochSecond(e.getChangedAt().getSeconds()), e.getOperatorOrgId(), new byte[0]))))
+                .build();
+    }
+
+    @Test
+    void anEntryThatDoesNotMatchItsSealIsRefusedAndNothingIsApplied() {
+        long from = follower.position().await().atMost(Duration.ofSeconds(30));
+        // an entry sealed for robot 5, changed on its way to name robot 6
+        WatchStatusChangesResponse forged = entry(from + 1, robots.get(5), RobotStatus.ROBOT_STATUS_SCRAPPED).toBuilder()
+                .setRobotId(robots.get(6).getRobotId()).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> apply(forged))
+                .hasMessageContaining("does not match its seal");
+        assertThat(follower.position().await().atMost(Duration.ofSeconds(30))).isEqualTo(from);
+        assertThat(verdict(robots.get(6))).isEqualTo(Verdict.VERDICT_VALID);
     }
 
     boolean apply(WatchStatusChangesResponse entry) {

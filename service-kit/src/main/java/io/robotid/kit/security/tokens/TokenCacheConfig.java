@@ -1,0 +1,26 @@
+package io.robotid.kit.security.tokens;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The cache of verified tokens ({@code robotid.token-cache.*}). */
+@ConfigMapping(prefix = "robotid.token-cache")
+public interface TokenCacheConfig {
+    /** Off: every call's token is verified by quarkus-oidc. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Most tokens kept. */
+    @WithDefault("100000")
+    long maxSize();
+
+    /** Longest a verified token is reused, whatever its expiry. */
+    @WithDefault("5m")
+    Duration maxAge();
+
+    /** How often the issuer's JWKS is read to drop tokens whose signing key left it. */
+    @WithDefault("60s")
+    Duration jwksRefresh();
+}

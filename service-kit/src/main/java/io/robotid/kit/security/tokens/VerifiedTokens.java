@@ -1,0 +1,161 @@
+package io.robotid.kit.security.tokens;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.robotid.evidence.codec.Hex;
+import io.robotid.evidence.codec.Sha256;
+
+/**
+ * Tokens quarkus-oidc verified, kept so that each token is verified once rather than on every call (its
+ * RS256 signature and claims cost more than a permission check). Keyed by the SHA-256 of the raw token, so
+ * the cache never holds a token. An entry is answered only while its token has not expired (checked against
+ * the clock on every use, not only when stored), for at most a maximum age, and only while the key that
+ * signed it is still in the issuer's JWKS; the cache is bounded in size.
+ */
+@ApplicationScoped
+public class VerifiedTokens {
+    /** Marks an identity answered from the cache (so it is not stored again). */
+    static final String FROM_CACHE = "robotid.token-cache.hit";
+
+    /** A verified token: the identity quarkus-oidc made of it, its expiry and the id of its signing key. */
+    record Entry(SecurityIdentity identity, long expiresAtSecond, String keyId) {
+    }
+
+    private final Cache<String, Entry> cache;
+    private final Clock clock;
+    private final boolean enabled;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private volatile Set<String> publishedKeys;
+
+    @Inject
+    public VerifiedTokens(TokenCacheConfig config, Clock clock) {
+        this(config.enabled(), config.maxSize(), config.maxAge().toMillis(), clock);
+    }
+
+    VerifiedTokens(boolean enabled, long maxSize, long maxAgeMillis, Clock clock) {
+        this.enabled = enabled;
+        this.clock = clock;
+        this.cache = Caffeine.newBuilder().maximumSize(maxSize).expireAfterWrite(maxAgeMillis, TimeUnit.MILLISECONDS)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).build();
+    }
+
+    /** The identity of a token verified before and still good, or null. */
+    public SecurityIdentity lookup(String token) {
+        if (!enabled) {
+            return null;
+        }
+        String key = key(token);
+        Entry e = cache.getIfPresent(key);
+        if (e == null) {
+            misses.increment();
+            return null;
+        }
+        Set<String> keys = publishedKeys;
+        if (clock.millis() / 1000 >= e.expiresAtSecond() || (keys != null && e.keyId() != null && !keys.contains(e.keyId()))) {
+            cache.invalidate(key);
+            misses.increment();
+            return null;
+        }
+        hits.increment();
+        return copy(e.identity());
+    }
+
+    /** Keeps an identity quarkus-oidc just verified, if it is a bearer token's with an expiry. */
+    public void remember(SecurityIdentity identity) {
+        if (!enabled || identity.isAnonymous() || identity.getAttribute(FROM_CACHE) != null
+                || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+            return;
+        }
+        AccessTokenCredential credential = identity.getCredential(AccessTokenCredential.class);
+        long exp = jwt.getExpirationTime();
+        if (credential == null || credential.getToken() == null || exp <= clock.millis() / 1000) {
+            return;
+        }
+        String kid = keyId(jwt);
+        Set<String> keys = publishedKeys;
+        if (keys != null && kid != null && !keys.contains(kid)) {
+            return;
+        }
+        cache.put(key(credential.getToken()), new Entry(identity, exp, kid));
+    }
+
+    /** Runs pending evictions now (tests). */
+    void cleanUp() {
+        cache.cleanUp();
+    }
+
+    /** The issuer's JWKS now holds these key ids: tokens signed by any other key are dropped. */
+    public void keysPublished(Set<String> keyIds) {
+        publishedKeys = Set.copyOf(keyIds);
+        cache.asMap().values().removeIf(e -> e.keyId() != null && !keyIds.contains(e.keyId()));
+    }
+
+    public long hits() {
+        return hits.sum();
+    }
+
+    public long misses() {
+        return misses.sum();
+    }
+
+    public long size() {
+        return cache.estimatedSize();
+    }
+
+    /**
+     * A fresh identity with the same principal, roles, credentials and permission checks: attributes that
+     * belong to the call that verified the token (its routing context) are not carried over.
+     */
+    private static SecurityIdentity copy(SecurityIdentity identity) {
+        QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder().setPrincipal(identity.getPrincipal())
+                .addRoles(identity.getRoles()).addCredentials(identity.getCredentials())
+                .addPermissionChecker(identity::checkPermission).addAttribute(FROM_CACHE, Boolean.TRUE);
+        identity.getAttributes().forEach((name, value) -> {
+            if (!(value instanceof io.vertx.ext.web.RoutingContext) && !name.equals(FROM_CACHE)) {
+                b.addAttribute(name, value);
+            }
+        });
+        return b.build();
+    }
+
+    private static String keyId(JsonWebToken jwt) {
+        Object kid = jwt.getClaim("kid");
+        if (kid == null) {
+            // the key id is a header, which smallrye-jwt exposes through the token's raw JOSE parts
+            String raw = jwt.getRawToken();
+            int dot = raw == null ? -1 : raw.indexOf('.');
+            if (dot > 0) {
+                try {
+                    String header = new String(java.util.Base64.getUrlDecoder().decode(raw.substring(0, dot)),
+                            StandardCharsets.UTF_8);
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"kid\"\\s*:\\s*\"([^\"]*)\"").matcher(header);
+                    return m.find() ? m.group(1) : null;
+                } catch (IllegalArgumentException e) {
+                    return null;
+                }
+            }
+            return null;
+        }
+        return kid.toString();
+    }
+
+    static String key(String token) {
+        return Hex.of(Sha256.of(token.getBytes(StandardCharsets.US_ASCII)));
+    }
+}

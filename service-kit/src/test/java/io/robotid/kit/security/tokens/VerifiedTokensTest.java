@@ -1,0 +1,141 @@
+package io.robotid.kit.security.tokens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jose4j.jwt.JwtClaims;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipal;
+
+/**
+ * The cache of verified tokens never answers a token past its expiry (checked on every use), past the
+ * maximum age, or once its signing key left the issuer's JWKS; it is bounded; it holds no raw token.
+ */
+class VerifiedTokensTest {
+    /** A clock the test moves. */
+    static final class TestClock extends Clock {
+        final AtomicLong millis = new AtomicLong(Instant.parse("2026-12-06T10:00:00Z").toEpochMilli());
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis.get());
+        }
+
+        void advanceSeconds(long s) {
+            millis.addAndGet(s * 1000);
+        }
+    }
+
+    final TestClock clock = new TestClock();
+
+    /** An identity as quarkus-oidc makes one of a verified bearer token. */
+    SecurityIdentity verified(String subject, String kid, long expiresInSeconds) {
+        long exp = clock.millis() / 1000 + expiresInSeconds;
+        String header = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("{\"alg\":\"RS256\",\"kid\":\"" + kid + "\"}").getBytes(StandardCharsets.UTF_8));
+        String token = header + ".eyJzdWIiOiJ" + subject + "In0.sig-" + subject + exp;
+        JwtClaims claims = new JwtClaims();
+        claims.setSubject(subject);
+        claims.setExpirationTimeMinutesInTheFuture(0);
+        claims.setClaim("exp", exp);
+        DefaultJWTCallerPrincipal principal = new DefaultJWTCallerPrincipal(token, "JWT", claims);
+        return QuarkusSecurityIdentity.builder().setPrincipal(principal).addRole("ROBOT")
+                .addCredential(new AccessTokenCredential(token)).build();
+    }
+
+    static String token(SecurityIdentity identity) {
+        return identity.getCredential(AccessTokenCredential.class).getToken();
+    }
+
+    @Test
+    void aVerifiedTokenIsAnsweredUntilTheSecondItExpiresAndNotAfter() {
+        VerifiedTokens tokens = new VerifiedTokens(true, 1000, 300_000, clock);
+        SecurityIdentity id = verified("robot-1", "k1", 10);
+        assertThat(tokens.lookup(token(id))).as("never seen").isNull();
+        tokens.remember(id);
+        SecurityIdentity hit = tokens.lookup(token(id));
+        assertThat(hit).isNotNull();
+        assertThat(hit.getPrincipal().getName()).isEqualTo("robot-1");
+        assertThat(hit.getRoles()).containsExactly("ROBOT");
+        assertThat((Object) hit.getAttribute(VerifiedTokens.FROM_CACHE)).isEqualTo(Boolean.TRUE);
+        clock.advanceSeconds(9);
+        assertThat(tokens.lookup(token(id))).as("one second before exp").isNotNull();
+        clock.advanceSeconds(1);
+        assertThat(tokens.lookup(token(id))).as("at exp").isNull();
+        assertThat(tokens.hits()).isEqualTo(2);
+        assertThat(tokens.misses()).isEqualTo(2);
+    }
+
+    @Test
+    void noTokenOutlivesTheMaximumAgeWhateverItsExpiry() {
+        VerifiedTokens tokens = new VerifiedTokens(true, 1000, 60_000, clock);
+        SecurityIdentity id = verified("robot-2", "k1", 3600);
+        tokens.remember(id);
+        clock.advanceSeconds(59);
+        assertThat(tokens.lookup(token(id))).isNotNull();
+        clock.advanceSeconds(2);
+        assertThat(tokens.lookup(token(id))).isNull();
+    }
+
+    @Test
+    void aTokenWhoseSigningKeyLeftTheJwksIsDropped() {
+        VerifiedTokens tokens = new VerifiedTokens(true, 1000, 300_000, clock);
+        SecurityIdentity old = verified("robot-3", "old-key", 3600);
+        SecurityIdentity current = verified("robot-4", "new-key", 3600);
+        tokens.remember(old);
+        tokens.remember(current);
+        tokens.keysPublished(Set.of("old-key", "new-key"));
+        assertThat(tokens.lookup(token(old))).isNotNull();
+        tokens.keysPublished(Set.of("new-key"));
+        assertThat(tokens.lookup(token(old))).as("its key was withdrawn").isNull();
+        assertThat(tokens.lookup(token(current))).isNotNull();
+        // verified again after the withdrawal (an old replica's answer, say): still not answered
+        tokens.remember(old);
+        assertThat(tokens.lookup(token(old))).isNull();
+    }
+
+    @Test
+    void theCacheIsBoundedAndOffMeansOff() {
+        VerifiedTokens tokens = new VerifiedTokens(true, 100, 300_000, clock);
+        for (int i = 0; i < 1000; i++) {
+            tokens.remember(verified("r" + i, "k", 3600));
+        }
+        tokens.cleanUp();
+        assertThat(tokens.size()).isLessThanOrEqualTo(100);
+        VerifiedTokens off = new VerifiedTokens(false, 100, 300_000, clock);
+        SecurityIdentity id = verified("robot-5", "k", 3600);
+        off.remember(id);
+        assertThat(off.lookup(token(id))).isNull();
+    }
+
+    @Test
+    void anIdentityAnsweredFromTheCacheIsNotStoredAgainAndTheKeyIsTheTokensDigest() {
+        VerifiedTokens tokens = new VerifiedTokens(true, 1000, 300_000, clock);
+        SecurityIdentity id = verified("robot-6", "k", 3600);
+        tokens.remember(id);
+        tokens.remember(tokens.lookup(token(id)));
+        assertThat(tokens.size()).isEqualTo(1);
+        assertThat(VerifiedTokens.key(token(id))).hasSize(64).doesNotContain(token(id));
+    }
+}
