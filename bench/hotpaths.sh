@@ -29,7 +29,11 @@
 # Ports (own, so a local run of bin/robotid up is not disturbed): ROBOTID_BENCH_IDENTITY_PORT (28101),
 # _FILING_PORT (28102), _LIFECYCLE_PORT (28103), _CERTIFICATION_PORT (28104), _GEOFENCE_PORT (28105),
 # ROBOTID_BENCH_OIDC_PORT (28090). Databases robotid_<service>_hotpaths and robotid_postgis_hotpaths, dropped
-# and created afresh. JVM options of the services: ROBOTID_BENCH_JAVA_OPTS. Output: bench/target/hotpaths/.
+# and created afresh. JVM options of the services: those bin/robotid gives them (its jvm_options), the AppCDS
+# archive when built, then ROBOTID_BENCH_JAVA_OPTS (bench/lib.sh). The services run from copies of their built
+# applications (bench/target/hotpaths/apps/), so that a rebuild during the run does not disturb it.
+# Output: bench/target/hotpaths/ (summary.txt, report.txt, results.properties, h2load-*.txt, pgbench*.txt,
+# jmh-*.json, logs/).
 # Builds what is missing (after code changes: ./mvnw -q -DskipTests package -pl bench,local-oidc,<services> -am).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -97,7 +101,6 @@ result meta.mode "$mode"
 result meta.commit "$commit"
 result meta.started "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 result meta.load_at_start "$(load_average)"
-result meta.java_opts "${ROBOTID_BENCH_JAVA_OPTS:-(none)}"
 say "$mode run: $zones zones, $seconds s per figure after $warmup s warm-up; commit $commit; load average $(load_average)"
 
 # ------------------------------------------------------------------------------------------ tools
@@ -126,7 +129,7 @@ for svc in "${services[@]}"; do
     say "building $svc ..."
     ./mvnw -B -q -DskipTests package -pl "$svc" -am
   fi
-  newer="$(find "$svc/src/main" service-kit/src/main evidence/src/main proto -newer "$jar" -type f 2>/dev/null | head -n 1)"
+  newer="$(find "$svc/src/main" service-kit/src/main evidence/src/main proto/robotid -newer "$jar" -type f 2>/dev/null | head -n 1)"
   [ -z "$newer" ] || say "NOTE: $jar is older than $newer: the figures are of the built jar (rebuild: ./mvnw -q -DskipTests package -pl $svc -am)"
   result "meta.jar.$svc" "$(date -u -r "$jar" +%Y-%m-%dT%H:%M:%SZ)"
 done
@@ -134,6 +137,10 @@ done
 # the services run from a copy: a rebuild during the run (other work on this machine) must not change them
 snapshot_services "$out/apps" "${services[@]}"
 say "services run from copies of their built jars in $out/apps/ (built: $(for s in "${services[@]}"; do printf '%s %s  ' "${s%-service}" "$(date -r "$s/target/quarkus-app/quarkus-run.jar" +%H:%M)"; done))"
+for svc in "${services[@]}"; do
+  result "meta.jvm.$svc" "$(service_java_opts "$svc")"
+  say "   JVM options of $svc: $(service_java_opts "$svc")"
+done
 
 # ------------------------------------------------------------------------------------------ 0. JMH
 jmh() { "$java" -cp "bench/target/quarkus-app/app/*:bench/target/quarkus-app/lib/main/*" org.openjdk.jmh.Main "$@"; }
@@ -167,9 +174,16 @@ service_env() {
 }
 mapfile -t env_list < <(service_env)
 
+# cds_note SERVICE LOG: whether the service's AppCDS archive (if it has one) was used
+cds_note() {
+  [ -f "$(service_app "$1")/app-cds.jsa" ] || return 0
+  if grep -q 'Unable to use shared archive' "$2"; then printf ', its AppCDS archive NOT used (see %s)' "$2"; else printf ', AppCDS'; fi
+}
+
 # start_timed SERVICE LOG: starts it, waits until ready; the milliseconds in $elapsed_ms, the pid in $started_pid
 start_timed() {
   local t0
+  require_oidc
   t0="$(now_ms)"
   start_service "$1" "${port[$1]}" "$(database "$1")" "$2" "${env_list[@]}"
   wait_ready "$1" "${port[$1]}" "$started_pid" "$2"
@@ -189,7 +203,7 @@ for ((round = 1; round <= start_rounds; round++)); do
     else
       restarts[$svc]="${restarts[$svc]:+${restarts[$svc]},}$elapsed_ms"
     fi
-    say "   round $round: $svc ready after $elapsed_ms ms (load average $load)"
+    say "   round $round: $svc ready after $elapsed_ms ms (load average $load)$(cds_note "$svc" "$out/logs/$svc-start.log")"
   done
 done
 for svc in "${services[@]}"; do [ -z "${restarts[$svc]:-}" ] || result "start.$svc.runs" "${restarts[$svc]}"; done
@@ -202,6 +216,7 @@ for svc in "${services[@]}"; do
   pid[$svc]="$started_pid"
 done
 for svc in "${services[@]}"; do wait_ready "$svc" "${port[$svc]}" "${pid[$svc]}" "$out/logs/$svc.log"; done
+require_oidc
 say "   ready: $(for s in "${services[@]}"; do printf '%s (pid %s) ' "$s" "${pid[$s]}"; done)"
 
 pids_option="$(for s in "${services[@]}"; do printf '%s=%s,' "$s" "${pid[$s]}"; done)"
@@ -216,7 +231,10 @@ set +e
   --verify-sample "$verify_sample" --ids "$ids" --batch "$batch" "${passed[@]}" 2>&1 | tee "$out/report.txt"
 status="${PIPESTATUS[0]}"
 set -e
-[ "$status" = 0 ] || say "the measurements failed (exit $status; see $out/report.txt); the summary shows what was measured"
+if [ "$status" != 0 ]; then
+  kill -0 "$oidc_pid" 2>/dev/null || say "the local OIDC provider (pid $oidc_pid) is gone: it exited or was killed from outside"
+  say "the measurements failed (exit $status; see $out/report.txt); the summary shows what was measured"
+fi
 
 # ------------------------------------------------------------------------------------------ 7. restart with zones, summary
 if [ "$status" = 0 ]; then

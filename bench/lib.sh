@@ -2,9 +2,9 @@
 # bench/hotpaths.sh): sourced, not run. Before sourcing, set `bench_name` (the prefix of messages) and
 # `out` (the output directory); they need `root` (the repository) as the working directory.
 #
-# PostgreSQL from ROBOTID_DB_HOST / _PORT / _USER / _PASSWORD as everywhere; JVM options for the services
-# from ROBOTID_BENCH_JAVA_OPTS (an AppCDS archive next to a service's quarkus-run.jar, app-cds.jsa, is used
-# when present).
+# PostgreSQL from ROBOTID_DB_HOST / _PORT / _USER / _PASSWORD as everywhere. The services get the JVM options
+# bin/robotid gives them, their AppCDS archive (app-cds.jsa next to quarkus-run.jar) when present, then
+# ROBOTID_BENCH_JAVA_OPTS (see service_java_opts).
 
 db_host="${ROBOTID_DB_HOST:-127.0.0.1}"
 db_port="${ROBOTID_DB_PORT:-5432}"
@@ -58,6 +58,7 @@ start_oidc() {
     nohup "$java" -cp "local-oidc/target/lib/*" no.nav.security.mock.oauth2.StandaloneMockOAuth2ServerKt \
     </dev/null >"$out/local-oidc.log" 2>&1 &
   pid="$!"
+  oidc_pid="$pid"
   bench_pids+=("$pid")
   for _ in $(seq 120); do
     curl -sf -o /dev/null "$issuer/.well-known/openid-configuration" && break
@@ -66,6 +67,12 @@ start_oidc() {
   done
   # the provider hands out its bundled keys in the order issuers are first used: take the key now
   curl -sf -o /dev/null "$issuer/jwks" || die "no OIDC provider at $issuer"
+}
+
+# require_oidc: dies when the OIDC provider start_oidc started is gone (tokens could not be had any more)
+require_oidc() {
+  kill -0 "${oidc_pid:-0}" 2>/dev/null ||
+    die "the local OIDC provider (pid ${oidc_pid:-?}) is gone: it exited or was killed from outside (see $out/local-oidc.log)"
 }
 
 # service_app SERVICE: the directory of the service's built application (quarkus-app), or its snapshot
@@ -103,12 +110,29 @@ snapshot_services() {
   bench_apps="$dir"
 }
 
-# service_java_opts SERVICE: the JVM options a service is started with
+# robotid_jvm_options SERVICE: the JVM options bin/robotid gives the service (its function jvm_options, when it
+# has one: heap and collector), without its class-data archive options (see service_java_opts), one a line
+robotid_jvm_options() {
+  local fn
+  fn="$(sed -n '/^jvm_options() {/,/^}/p' "$root/bin/robotid" 2>/dev/null)"
+  [ -n "$fn" ] || return 0
+  (
+    ROOT="$root"
+    eval "$fn"
+    jvm_options "$1"
+  ) | grep -v -E '^-XX:SharedArchiveFile=|^-Xshare:' || true
+}
+
+# service_java_opts SERVICE: the JVM options a service is started with: those of bin/robotid, its AppCDS
+# archive when the build made one, then ROBOTID_BENCH_JAVA_OPTS. The service runs in its application directory,
+# as Quarkus documents it: JDK 17 maps an AppCDS archive only when the jars are named as when it was dumped,
+# java -XX:SharedArchiveFile=app-cds.jsa -jar quarkus-run.jar from inside target/quarkus-app (with absolute
+# paths it prints "Unable to use shared archive" and starts without it).
 service_java_opts() {
-  local opts="${ROBOTID_BENCH_JAVA_OPTS:-}" cds
-  cds="$(service_app "$1")/app-cds.jsa"
-  [ ! -f "$cds" ] || opts="$opts -XX:SharedArchiveFile=$cds"
-  printf '%s' "$opts"
+  local opts
+  opts="$(robotid_jvm_options "$1" | tr '\n' ' ')"
+  [ ! -f "$(service_app "$1")/app-cds.jsa" ] || opts="$opts-XX:SharedArchiveFile=app-cds.jsa -Xshare:auto "
+  printf '%s' "$opts${ROBOTID_BENCH_JAVA_OPTS:-}"
 }
 
 # start_service SERVICE PORT DATABASE LOG [NAME=VALUE ...]: starts SERVICE's built jar in the background with
@@ -118,10 +142,9 @@ start_service() {
   shift 4
   port_in_use "$port" && die "port $port for $svc is in use"
   # shellcheck disable=SC2046 # the JVM options are a list
-  env QUARKUS_HTTP_PORT="$port" ROBOTID_DB_HOST="$db_host" ROBOTID_DB_PORT="$db_port" ROBOTID_DB_USER="$db_user" \
-    ROBOTID_DB_PASSWORD="$db_password" "$@" \
-    nohup "$java" $(service_java_opts "$svc") -Drobotid.db.name="$db" -jar "$(service_app "$svc")/quarkus-run.jar" \
-    </dev/null >>"$log" 2>&1 &
+  (cd "$(service_app "$svc")" && exec env QUARKUS_HTTP_PORT="$port" ROBOTID_DB_HOST="$db_host" ROBOTID_DB_PORT="$db_port" \
+    ROBOTID_DB_USER="$db_user" ROBOTID_DB_PASSWORD="$db_password" "$@" \
+    nohup "$java" $(service_java_opts "$svc") -Drobotid.db.name="$db" -jar quarkus-run.jar) </dev/null >>"$log" 2>&1 &
   started_pid="$!"
   bench_pids+=("$started_pid")
 }

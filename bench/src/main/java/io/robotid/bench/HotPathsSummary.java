@@ -144,7 +144,16 @@ final class HotPathsSummary {
             row("geofence-service restart with " + n(r.number("meta.zones")) + " zones (others idle)",
                     String.format(Locale.ROOT, "%.2f s", withZones / 1000), "", "-", "");
         }
-        return header() + table();
+        return header() + table() + jvm();
+    }
+
+    private String jvm() {
+        StringBuilder b = new StringBuilder("JVM options (bin/robotid's jvm_options, the AppCDS archive when built, ROBOTID_BENCH_JAVA_OPTS):\n");
+        for (String s : SERVICES) {
+            String o = r.get("meta.jvm." + s);
+            b.append(String.format(Locale.ROOT, "  %-22s %s%n", s, o == null || o.isBlank() ? "(JVM defaults)" : o.trim()));
+        }
+        return b.toString();
     }
 
     private String header() {

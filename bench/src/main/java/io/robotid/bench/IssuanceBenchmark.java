@@ -267,9 +267,14 @@ public class IssuanceBenchmark {
     static String token(String issuer, String role, String claim, String value) throws IOException, InterruptedException {
         String form = "grant_type=client_credentials&client_id=" + role + "&client_secret=bench"
                 + (value == null ? "" : "&" + claim + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(issuer + "/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(issuer + "/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            throw new IllegalStateException("no OIDC provider answers at " + issuer + " (it exited or was stopped)", e);
+        }
         Matcher m = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"").matcher(response.body());
         if (response.statusCode() != 200 || !m.find()) {
             throw new IllegalStateException("no token from " + issuer + ": " + response.statusCode() + " " + response.body());

@@ -155,6 +155,18 @@ class ChartTest {
     }
 
     @Test
+    void everyServiceSizesItsHeapFromItsContainerLimitWithAMemoryLimitSet() {
+        for (Deployment d : of(production(), Deployment.class)) {
+            var container = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+            assertThat(container.getResources().getLimits()).as(component(d)).containsKey("memory");
+            String options = container.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst()
+                    .orElseThrow().getValue();
+            assertThat(options).as(component(d)).contains("-XX:MaxRAMPercentage=").contains("-XX:+UseSerialGC")
+                    .doesNotContain("-Xmx");
+        }
+    }
+
+    @Test
     void selectorsMatchLabelsAndEveryResourceCarriesTheStandardLabels() {
         List<HasMetadata> resources = production();
         for (HasMetadata resource : resources) {
