@@ -20,12 +20,12 @@ import io.grpc.StatusRuntimeException;
  * server uses (from the service descriptors the authorization matrix checks against each running
  * server's reflection, so a new RPC is fuzzed too). Any bytes decode to a message that encodes back
  * to the same message, or are refused as gRPC does (INTERNAL, "Invalid protobuf byte sequence"):
- * nothing else escapes. A plain test run replays {@code RequestDecodingFuzzTestInputs/}; see the README.
+ * nothing else escapes. A plain test run replays {@code RequestDecodingFuzzTestInputs/}; see docs/testing.md, "Fuzzing".
  */
 class RequestDecodingFuzzTest {
     private static final List<MethodDescriptor<?, ?>> METHODS = new ArrayList<>();
     static {
-        for (List<ServiceDescriptor> services : AuthorizationMatrixSystemTest.DESCRIPTORS.values()) {
+        for (List<ServiceDescriptor> services : AuthorizationMatrixSystemIT.DESCRIPTORS.values()) {
             for (ServiceDescriptor service : services) {
                 METHODS.addAll(service.getMethods());
             }

@@ -1,17 +1,17 @@
 package io.robotid.certification.client;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.grpc.StatusRuntimeException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import io.quarkus.grpc.GrpcClient;
 import io.robotid.kit.error.DomainException;
+import io.robotid.kit.grpc.PeerCalls;
 import io.robotid.kit.id.RobotId;
 import io.robotid.proto.identity.v1.MutinyIdentityServiceGrpc;
 import io.robotid.proto.identity.v1.Verdict;
@@ -29,7 +29,7 @@ public class IdentityGateway {
 
     private final MutinyIdentityServiceGrpc.MutinyIdentityServiceStub identity;
     private final Duration deadline;
-    private final Map<String, Verdict> issued = new ConcurrentHashMap<>();
+    private final Cache<String, Verdict> issued = Caffeine.newBuilder().maximumSize(CACHE_LIMIT).build();
 
     public IdentityGateway(@GrpcClient("identity") MutinyIdentityServiceGrpc.MutinyIdentityServiceStub identity,
             @ConfigProperty(name = "robotid.certification.identity-deadline", defaultValue = "3s") Duration deadline) {
@@ -44,23 +44,18 @@ public class IdentityGateway {
      * @param fresh ask even when an earlier answer is cached (a robot may have been retired since)
      */
     public Uni<Verdict> requireIssued(RobotId id, boolean fresh) {
-        Verdict known = fresh ? null : issued.get(id.canonical());
+        Verdict known = fresh ? null : issued.getIfPresent(id.canonical());
         if (known != null) {
             return Uni.createFrom().item(known);
         }
-        return OnCallerContext.resume(Uni.createFrom().deferred(() -> identity
-                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .verifyIdentity(VerifyIdentityRequest.newBuilder().setRobotId(id.canonical()).build()))
-                .onFailure(StatusRuntimeException.class).transform(failure -> DomainException.unavailable(
-                        "IDENTITY_UNAVAILABLE", "identity-service could not confirm robot " + id.canonical() + " ("
-                                + ((StatusRuntimeException) failure).getStatus().getCode() + "); retry"))
+        return PeerCalls.onCallerContext(() -> PeerCalls.stub(identity, null, deadline)
+                .verifyIdentity(VerifyIdentityRequest.newBuilder().setRobotId(id.canonical()).build())
+                .onFailure().transform(failure -> PeerCalls.translate(failure, "identity", "robot", id.canonical(),
+                        "nothing was recorded"))
                 .map(answer -> {
                     Verdict verdict = answer.getVerdict();
                     if (verdict != Verdict.VERDICT_VALID && verdict != Verdict.VERDICT_RETIRED) {
                         throw DomainException.notFound("robot", id.canonical());
-                    }
-                    if (issued.size() > CACHE_LIMIT) {
-                        issued.clear();
                     }
                     issued.put(id.canonical(), verdict);
                     return verdict;

@@ -12,11 +12,10 @@ import io.grpc.Channel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.quarkus.grpc.GrpcClient;
-import io.quarkus.oidc.client.OidcClient;
-import io.quarkus.oidc.client.Tokens;
 import io.robotid.kit.grpc.ForwardedToken;
 import io.robotid.proto.lifecycle.v1.LifecycleServiceGrpc;
 import io.robotid.proto.lifecycle.v1.WatchStatusChangesRequest;
+import io.robotid.kit.security.ServiceToken;
 import io.robotid.proto.lifecycle.v1.WatchStatusChangesResponse;
 import io.smallrye.mutiny.Uni;
 
@@ -32,26 +31,21 @@ import io.smallrye.mutiny.Uni;
 public class LifecycleFeed {
     private static final Logger LOG = Logger.getLogger(LifecycleFeed.class);
     private final LifecycleServiceGrpc.LifecycleServiceStub lifecycle;
-    private final OidcClient oidc;
-    private volatile Tokens tokens;
+    private final ServiceToken token;
 
-    public LifecycleFeed(@GrpcClient("lifecycle") Channel lifecycle, OidcClient oidc) {
+    public LifecycleFeed(@GrpcClient("lifecycle") Channel lifecycle, ServiceToken token) {
         this.lifecycle = LifecycleServiceGrpc.newStub(lifecycle);
-        this.oidc = oidc;
+        this.token = token;
     }
 
     /** A valid access token: the cached one, or a new one from the token endpoint. */
     public Uni<String> token() {
-        Tokens current = tokens;
-        if (current != null && !current.isAccessTokenExpired() && !current.isAccessTokenWithinRefreshInterval()) {
-            return Uni.createFrom().item(current.getAccessToken());
-        }
-        return oidc.getTokens().invoke(fresh -> tokens = fresh).map(Tokens::getAccessToken);
+        return token.get();
     }
 
     /** Forgets the cached token (after lifecycle-service refused it). */
     public void forgetToken() {
-        tokens = null;
+        token.forget();
     }
 
     /** A running watch. */

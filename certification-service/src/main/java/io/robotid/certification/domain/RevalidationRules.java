@@ -12,7 +12,7 @@ import io.robotid.proto.lifecycle.v1.EventType;
 import io.robotid.proto.lifecycle.v1.WatchStatusChangesResponse;
 
 /**
- * Which tiers of a unit a configuration change re-opens (README, "certification-service"):
+ * Which tiers of a unit a configuration change re-opens (docs/certification.md, "Re-validation after part and software changes"):
  * <ul>
  * <li>COMPONENT_REPLACED where the old or the new part is safety-relevant: the tiers of the
  * category of each part (the old and the new one, united);</li>

@@ -1,10 +1,7 @@
 package io.robotid.certification.grpc;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -18,16 +15,15 @@ import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.robotid.certification.domain.CertificateAction.Action;
-import io.robotid.certification.repository.FeedRepository;
 import io.robotid.certification.service.BodyService;
 import io.robotid.certification.service.CertificateService;
+import io.robotid.certification.service.CertificationFeed;
 import io.robotid.certification.service.CertificationProtos;
 import io.robotid.certification.service.EffectiveService;
 import io.robotid.certification.service.RecordVerification;
 import io.robotid.certification.service.TestResultService;
 import io.robotid.kit.audit.WriteContext;
 import io.robotid.kit.error.DomainException;
-import io.robotid.kit.error.GrpcErrors;
 import io.robotid.kit.idempotency.IdempotentWrites;
 import io.robotid.kit.security.CallerIdentity;
 import io.robotid.kit.security.Role;
@@ -43,15 +39,11 @@ import io.smallrye.mutiny.Uni;
 @GrpcService
 @Authenticated
 public class CertificationGrpcService implements CertificationService {
-    /** How often a caught-up feed looks for new changes. */
-    static final Duration FEED_POLL = Duration.ofMillis(200);
-    static final int FEED_PAGE = 500;
-
     private final BodyService bodies;
     private final TestResultService results;
     private final CertificateService certificates;
     private final EffectiveService effective;
-    private final FeedRepository feed;
+    private final CertificationFeed feed;
     private final RecordVerification verification;
     private final IdempotentWrites writes;
     private final SecurityIdentity identity;
@@ -59,7 +51,7 @@ public class CertificationGrpcService implements CertificationService {
 
     @Inject
     public CertificationGrpcService(BodyService bodies, TestResultService results, CertificateService certificates,
-            EffectiveService effective, FeedRepository feed, RecordVerification verification, IdempotentWrites writes,
+            EffectiveService effective, CertificationFeed feed, RecordVerification verification, IdempotentWrites writes,
             SecurityIdentity identity, Clock clock) {
         this.bodies = bodies;
         this.results = results;
@@ -81,37 +73,36 @@ public class CertificationGrpcService implements CertificationService {
 
     @Override
     public Uni<GetBodyResponse> getBody(GetBodyRequest request) {
-        return read(() -> bodies.get(request.getBodyId()));
+        return bodies.get(request.getBodyId());
     }
 
     @Override
     @RolesAllowed(Role.Names.CERTIFICATION_BODY)
     public Uni<SubmitTestResultResponse> submitTestResult(SubmitTestResultRequest request) {
-        return Uni.createFrom().<SubmitTestResultResponse>deferred(() -> results.submit(
-                WriteContext.of(caller(), request.getRequestId(), TestResultService.OPERATION, clock), token(), request))
-                .onFailure().transform(GrpcErrors::toStatusException);
+        return results.submit(
+                WriteContext.of(caller(), request.getRequestId(), TestResultService.OPERATION, clock), token(), request);
     }
 
     @Override
     public Uni<GetTestResultResponse> getTestResult(GetTestResultRequest request) {
-        return read(() -> results.get(caller(), request.getResultId()));
+        return results.get(caller(), request.getResultId());
     }
 
     @Override
     @RolesAllowed({ Role.Names.REGULATOR, Role.Names.AUDITOR, Role.Names.MANUFACTURER, Role.Names.CERTIFICATION_BODY })
     public Uni<ListTestResultsResponse> listTestResults(ListTestResultsRequest request) {
-        return read(() -> results.list(caller(), request));
+        return results.list(caller(), request);
     }
 
     @Override
     public Uni<GetCertificateResponse> getCertificate(GetCertificateRequest request) {
-        return read(() -> certificates.get(request.getCertificateId())
-                .map(c -> GetCertificateResponse.newBuilder().setCertificate(c).build()));
+        return certificates.get(request.getCertificateId())
+                .map(c -> GetCertificateResponse.newBuilder().setCertificate(c).build());
     }
 
     @Override
     public Uni<ListCertificatesResponse> listCertificates(ListCertificatesRequest request) {
-        return read(() -> certificates.list(request));
+        return certificates.list(request);
     }
 
     @Override
@@ -140,8 +131,8 @@ public class CertificationGrpcService implements CertificationService {
 
     @Override
     public Uni<GetEffectiveCertificationsResponse> getEffectiveCertifications(GetEffectiveCertificationsRequest request) {
-        return read(() -> effective.effective(token(), request.getRobotId(),
-                request.hasAt() ? CertificationProtos.instant(request.getAt()) : null));
+        return effective.effective(token(), request.getRobotId(),
+                request.hasAt() ? CertificationProtos.instant(request.getAt()) : null);
     }
 
     /**
@@ -152,28 +143,14 @@ public class CertificationGrpcService implements CertificationService {
     @Override
     @RolesAllowed({ Role.Names.REGISTRY_SERVICE, Role.Names.REGULATOR, Role.Names.AUDITOR })
     public Multi<WatchCertificationChangesResponse> watchCertificationChanges(WatchCertificationChangesRequest request) {
-        if (request.getFromSequence() < 0) {
-            return Multi.createFrom().failure(GrpcErrors.toStatusException(
-                    DomainException.invalidArgument("from_sequence", "must be 0 or a sequence already received")));
-        }
-        AtomicLong last = new AtomicLong(request.getFromSequence());
-        return Multi.createBy().repeating()
-                .uni(() -> feed.after(last.get(), FEED_PAGE)
-                        .call(page -> page.size() < FEED_PAGE
-                                ? Uni.createFrom().voidItem().onItem().delayIt().by(FEED_POLL)
-                                : Uni.createFrom().voidItem()))
-                .indefinitely()
-                .onItem().transformToIterable(page -> page)
-                .filter(change -> change.getSequence() > last.get())
-                .invoke(change -> last.set(change.getSequence()))
-                .onFailure().transform(GrpcErrors::toStatusException);
+        return feed.changes(request.getFromSequence());
     }
 
     /** Public (no token): anyone may check that the stored records agree with their seals. */
     @Override
     @PermitAll
     public Uni<VerifyRecordsResponse> verifyRecords(VerifyRecordsRequest request) {
-        return read(() -> verification.verify(request.getSubject(), request.getBodyId()));
+        return verification.verify(request.getSubject(), request.getBodyId());
     }
 
     private CallerIdentity caller() {
@@ -190,10 +167,7 @@ public class CertificationGrpcService implements CertificationService {
         return Uni.createFrom().deferred(() -> {
             WriteContext context = WriteContext.of(caller(), requestId, operation, clock);
             return writes.execute(context, request, parser, () -> work.apply(context));
-        }).onFailure().transform(GrpcErrors::toStatusException);
+        });
     }
 
-    private static <R> Uni<R> read(Supplier<Uni<? extends R>> work) {
-        return Uni.createFrom().<R>deferred(work).onFailure().transform(GrpcErrors::toStatusException);
-    }
 }

@@ -56,15 +56,33 @@ public class ProblemMapper {
 
     @ServerExceptionMapper({ InvalidFormatException.class, MismatchedInputException.class })
     public Response mismatched(MismatchedInputException e, UriInfo uri) {
-        String type = e.getTargetType() == null ? "value" : e.getTargetType().getSimpleName();
-        String expected = switch (type) {
-            case "Double", "double" -> "a number";
-            case "Boolean", "boolean" -> "true or false";
-            case "String" -> "a string";
-            case "List" -> "an array";
-            default -> type.endsWith("Input") || type.endsWith("View") ? "an object" : "a " + type;
-        };
-        return problem(Problem.of(DomainException.invalidArgument(path(e), "must be " + expected)), uri);
+        return problem(Problem.of(DomainException.invalidArgument(path(e), "must be " + jsonType(e.getTargetType()))),
+                uri);
+    }
+
+    /**
+     * The JSON type a member read into {@code target} must have, as the client writes it ("an
+     * array", "an object", "a string", "a number", "a boolean"), never a Java class name.
+     */
+    static String jsonType(Class<?> target) {
+        if (target == null) {
+            return "a value of another JSON type";
+        }
+        if (target == boolean.class || target == Boolean.class) {
+            return "a boolean (true or false)";
+        }
+        if (target == char.class || target == Character.class || CharSequence.class.isAssignableFrom(target)
+                || target.isEnum() || target == java.util.UUID.class || target == java.net.URI.class
+                || target.getPackageName().equals("java.time")) {
+            return "a string";
+        }
+        if (target.isPrimitive() || Number.class.isAssignableFrom(target)) {
+            return "a number";
+        }
+        if (target.isArray() || java.util.Collection.class.isAssignableFrom(target)) {
+            return "an array";
+        }
+        return "an object";
     }
 
     @ServerExceptionMapper({ JsonParseException.class, JsonMappingException.class, JsonProcessingException.class })

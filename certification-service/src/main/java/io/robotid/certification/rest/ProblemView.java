@@ -37,12 +37,23 @@ public record ProblemView(
     public record Violation(@JsonProperty("field") String field, @JsonProperty("description") String description) {
     }
 
+    /**
+     * The REST form of a problem: enum values in its detail, rules and metadata are spelled as the
+     * REST JSON spells them ({@code PUBLIC_SPACE}, not the gRPC {@code TIER_PUBLIC_SPACE}).
+     */
     static ProblemView of(Problem p, String instance) {
-        return new ProblemView(p.type(), p.title(), p.status(), p.detail(), instance, p.reason(),
-                p.errors().stream().map(ProblemView::violation).toList(), p.resourceType(), p.resourceName(), p.metadata());
+        Map<String, String> metadata = null;
+        if (p.metadata() != null) {
+            metadata = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, String> e : p.metadata().entrySet()) {
+                metadata.put(e.getKey(), RestSpelling.text(e.getValue()));
+            }
+        }
+        return new ProblemView(p.type(), p.title(), p.status(), RestSpelling.text(p.detail()), instance, p.reason(),
+                p.errors().stream().map(ProblemView::violation).toList(), p.resourceType(), p.resourceName(), metadata);
     }
 
     private static Violation violation(FieldViolation f) {
-        return new Violation(f.field(), f.description());
+        return new Violation(f.field(), RestSpelling.text(f.description()));
     }
 }

@@ -94,7 +94,7 @@ public final class RestViews {
 
         static ConditionsView of(OperatingConditions c) {
             return new ConditionsView(c.hasMaxSpeedMPerS() ? c.getMaxSpeedMPerS() : null,
-                    c.hasMaxPayloadKg() ? c.getMaxPayloadKg() : null, strip(c.getEnvironment().name(), "ENVIRONMENT_"),
+                    c.hasMaxPayloadKg() ? c.getMaxPayloadKg() : null, RestSpelling.of(c.getEnvironment()),
                     c.getPeopleNearbyAllowed(), c.getAllowedTaskCategoriesList());
         }
     }
@@ -143,14 +143,14 @@ public final class RestViews {
 
         static CertificateView of(Certificate c) {
             return new CertificateView(c.getCertificateId(), c.getResultId(), c.getSubject(),
-                    strip(c.getSubjectKind().name(), "SUBJECT_KIND_"), c.getModelCode(), c.getManufacturerCode(),
-                    c.getBodyId(), strip(c.getTier().name(), "TIER_"), c.getStandardsList(),
-                    ProtoValues.instant(c.getTestDate()), strip(c.getOutcome().name(), "OUTCOME_"),
+                    RestSpelling.of(c.getSubjectKind()), c.getModelCode(), c.getManufacturerCode(),
+                    c.getBodyId(), RestSpelling.of(c.getTier()), c.getStandardsList(),
+                    ProtoValues.instant(c.getTestDate()), RestSpelling.of(c.getOutcome()),
                     c.hasConditions() ? ConditionsView.of(c.getConditions()) : null,
                     new ValidityView(ProtoValues.instant(c.getValidity().getValidFrom()),
                             ProtoValues.instant(c.getValidity().getValidUntil())),
                     new EvidenceView(c.getEvidence().getReportUri(), c.getEvidence().getReportSha256()),
-                    strip(c.getState().name(), "CERTIFICATE_STATE_"), c.getStateReason(), StampView.of(c.getIssued()),
+                    RestSpelling.of(c.getState()), c.getStateReason(), StampView.of(c.getIssued()),
                     c.hasLastChanged() ? StampView.of(c.getLastChanged()) : null, c.getExpired());
         }
     }
@@ -176,9 +176,9 @@ public final class RestViews {
             @JsonProperty("submitted") StampView submitted) {
 
         static TestResultView of(TestResult r) {
-            return new TestResultView(r.getResultId(), r.getSubject(), strip(r.getSubjectKind().name(), "SUBJECT_KIND_"),
-                    r.getModelCode(), r.getManufacturerCode(), r.getBodyId(), strip(r.getTier().name(), "TIER_"),
-                    r.getStandardsList(), ProtoValues.instant(r.getTestDate()), strip(r.getOutcome().name(), "OUTCOME_"),
+            return new TestResultView(r.getResultId(), r.getSubject(), RestSpelling.of(r.getSubjectKind()),
+                    r.getModelCode(), r.getManufacturerCode(), r.getBodyId(), RestSpelling.of(r.getTier()),
+                    r.getStandardsList(), ProtoValues.instant(r.getTestDate()), RestSpelling.of(r.getOutcome()),
                     r.hasConditions() ? ConditionsView.of(r.getConditions()) : null,
                     new EvidenceView(r.getEvidence().getReportUri(), r.getEvidence().getReportSha256()),
                     r.hasValidity() ? new ValidityView(
@@ -204,7 +204,7 @@ public final class RestViews {
             @JsonProperty("valid_until") Instant validUntil) {
 
         static EffectiveTierView of(EffectiveTier t) {
-            return new EffectiveTierView(strip(t.getTier().name(), "TIER_"),
+            return new EffectiveTierView(RestSpelling.of(t.getTier()),
                     t.getCertificatesList().stream().map(CertificateView::of).toList(), ConditionsView.of(t.getConditions()),
                     t.getNoTaskCategoryAllowed(), ProtoValues.instant(t.getValidUntil()));
         }
@@ -217,7 +217,7 @@ public final class RestViews {
             @JsonProperty("tier") String tier, @JsonProperty("rule") String rule) {
 
         static MissingView of(MissingRequirement m) {
-            return new MissingView(strip(m.getRequirement().name(), "REQUIREMENT_"), strip(m.getTier().name(), "TIER_"),
+            return new MissingView(RestSpelling.of(m.getRequirement()), RestSpelling.of(m.getTier()),
                     m.getRule());
         }
     }
@@ -229,7 +229,7 @@ public final class RestViews {
             @JsonProperty("lifecycle_feed_sequence") long lifecycleFeedSequence) {
 
         static NeedView of(RevalidationNeed n) {
-            return new NeedView(strip(n.getTier().name(), "TIER_"), ProtoValues.instant(n.getSince()), n.getCause(),
+            return new NeedView(RestSpelling.of(n.getTier()), ProtoValues.instant(n.getSince()), n.getCause(),
                     n.getLifecycleEventSequence(), n.getLifecycleFeedSequence());
         }
     }
@@ -240,7 +240,7 @@ public final class RestViews {
             @JsonProperty("reason") String reason) {
 
         static ExcludedView of(ExcludedCertificate e) {
-            return new ExcludedView(CertificateView.of(e.getCertificate()), strip(e.getReason().name(), "EXCLUSION_REASON_"));
+            return new ExcludedView(CertificateView.of(e.getCertificate()), RestSpelling.of(e.getReason()));
         }
     }
 
@@ -261,16 +261,12 @@ public final class RestViews {
 
         static EffectiveView of(GetEffectiveCertificationsResponse r) {
             return new EffectiveView(r.getRobotId(), r.getModelCode(), ProtoValues.instant(r.getAt()),
-                    strip(r.getIntelligenceLevel().name(), "INTELLIGENCE_LEVEL_"),
+                    RestSpelling.of(r.getIntelligenceLevel()),
                     r.getTiersList().stream().map(EffectiveTierView::of).toList(),
                     r.hasConditions() ? ConditionsView.of(r.getConditions()) : null, r.getNoTaskCategoryAllowed(),
                     r.getMissingList().stream().map(MissingView::of).toList(),
                     r.getNeedsRevalidationList().stream().map(NeedView::of).toList(),
                     r.getExcludedList().stream().map(ExcludedView::of).toList());
         }
-    }
-
-    static String strip(String name, String prefix) {
-        return name.startsWith(prefix) ? name.substring(prefix.length()) : name;
     }
 }

@@ -1,5 +1,6 @@
 package io.robotid.certification.service;
 
+import io.robotid.certification.repository.RobotLocks;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +35,7 @@ import io.robotid.proto.lifecycle.v1.WatchStatusChangesResponse;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Vertx;
+import io.robotid.kit.feed.FeedPositions;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -192,8 +194,7 @@ public class LifecycleFollower {
 
     /** The stored position: the last lifecycle feed sequence whose effect is applied. */
     public Uni<Long> position() {
-        return database.preparedQuery("select last_sequence from feed_position where consumer = $1")
-                .execute(Tuple.of(CONSUMER)).map(rows -> rows.iterator().next().getLong("last_sequence"));
+        return FeedPositions.read(database, CONSUMER);
     }
 
     /**
@@ -221,10 +222,7 @@ public class LifecycleFollower {
     }
 
     private static Uni<Boolean> advance(SqlConnection connection, long sequence) {
-        return connection.preparedQuery("""
-                update feed_position set last_sequence = $2, updated_at = now()
-                where consumer = $1 and last_sequence < $2""")
-                .execute(Tuple.of(CONSUMER, sequence)).map(rows -> rows.rowCount() == 1);
+        return FeedPositions.advance(connection, CONSUMER, sequence);
     }
 
     /**

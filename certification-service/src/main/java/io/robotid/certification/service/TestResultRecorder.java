@@ -1,5 +1,6 @@
 package io.robotid.certification.service;
 
+import io.robotid.certification.repository.RobotLocks;
 import java.util.List;
 import java.util.UUID;
 

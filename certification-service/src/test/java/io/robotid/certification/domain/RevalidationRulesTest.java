@@ -14,7 +14,7 @@ import io.robotid.proto.lifecycle.v1.ConfigurationChange;
 import io.robotid.proto.lifecycle.v1.EventType;
 import io.robotid.proto.lifecycle.v1.WatchStatusChangesResponse;
 
-/** The part-category and software mapping of the README, entry by entry. */
+/** The part-category and software mapping of docs/certification.md, entry by entry. */
 class RevalidationRulesTest {
 
     static WatchStatusChangesResponse replaced(ComponentCategory old, boolean oldSafety, ComponentCategory replacement,

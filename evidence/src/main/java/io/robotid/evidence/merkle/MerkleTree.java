@@ -1,7 +1,6 @@
 package io.robotid.evidence.merkle;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -147,11 +146,7 @@ public final class MerkleTree {
     }
 
     public static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
+        return io.robotid.evidence.codec.Sha256.digest();
     }
 
     public static String hex(byte[] bytes) {

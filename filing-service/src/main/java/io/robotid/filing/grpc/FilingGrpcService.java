@@ -2,7 +2,6 @@ package io.robotid.filing.grpc;
 
 import java.time.Clock;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -17,7 +16,6 @@ import io.robotid.filing.service.ManufacturerService;
 import io.robotid.filing.service.ModelFilingService;
 import io.robotid.filing.service.ModelFilingService.Decision;
 import io.robotid.kit.audit.WriteContext;
-import io.robotid.kit.error.GrpcErrors;
 import io.robotid.kit.idempotency.IdempotentWrites;
 import io.robotid.kit.paging.PageRequest;
 import io.robotid.kit.security.CallerIdentity;
@@ -62,24 +60,22 @@ public class FilingGrpcService implements FilingService {
 
     @Override
     public Uni<GetManufacturerResponse> getManufacturer(GetManufacturerRequest request) {
-        return read(() -> manufacturers.get(request.getCode())
+        return manufacturers.get(request.getCode())
                 .map(view -> GetManufacturerResponse.newBuilder().setManufacturer(FilingProtoMapper.toProto(view))
-                        .build()));
+                        .build());
     }
 
     @Override
     public Uni<ListManufacturersResponse> listManufacturers(ListManufacturersRequest request) {
-        return read(() -> {
-            String filters = "country=" + request.getCountry().trim().toUpperCase();
-            PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
-            return manufacturers.list(request.getCountry(), page).map(result -> {
-                ListManufacturersResponse.Builder b = ListManufacturersResponse.newBuilder();
-                result.items().forEach(view -> b.addManufacturers(FilingProtoMapper.toProto(view)));
-                if (result.nextCursor() != null) {
-                    b.setNextPageToken(PageRequest.tokenAfter(result.nextCursor(), filters));
-                }
-                return b.build();
-            });
+        String filters = "country=" + request.getCountry().trim().toUpperCase();
+        PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
+        return manufacturers.list(request.getCountry(), page).map(result -> {
+            ListManufacturersResponse.Builder b = ListManufacturersResponse.newBuilder();
+            result.items().forEach(view -> b.addManufacturers(FilingProtoMapper.toProto(view)));
+            if (result.nextCursor() != null) {
+                b.setNextPageToken(PageRequest.tokenAfter(result.nextCursor(), filters));
+            }
+            return b.build();
         });
     }
 
@@ -96,23 +92,21 @@ public class FilingGrpcService implements FilingService {
 
     @Override
     public Uni<GetProductionSiteResponse> getProductionSite(GetProductionSiteRequest request) {
-        return read(() -> manufacturers.getSite(request.getManufacturerCode(), request.getSiteCode())
-                .map(site -> GetProductionSiteResponse.newBuilder().setSite(FilingProtoMapper.toProto(site)).build()));
+        return manufacturers.getSite(request.getManufacturerCode(), request.getSiteCode())
+                .map(site -> GetProductionSiteResponse.newBuilder().setSite(FilingProtoMapper.toProto(site)).build());
     }
 
     @Override
     public Uni<ListProductionSitesResponse> listProductionSites(ListProductionSitesRequest request) {
-        return read(() -> {
-            String filters = "manufacturer=" + request.getManufacturerCode().trim().toUpperCase();
-            PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
-            return manufacturers.listSites(request.getManufacturerCode(), page).map(result -> {
-                ListProductionSitesResponse.Builder b = ListProductionSitesResponse.newBuilder();
-                result.items().forEach(site -> b.addSites(FilingProtoMapper.toProto(site)));
-                if (result.nextCursor() != null) {
-                    b.setNextPageToken(PageRequest.tokenAfter(result.nextCursor(), filters));
-                }
-                return b.build();
-            });
+        String filters = "manufacturer=" + request.getManufacturerCode().trim().toUpperCase();
+        PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
+        return manufacturers.listSites(request.getManufacturerCode(), page).map(result -> {
+            ListProductionSitesResponse.Builder b = ListProductionSitesResponse.newBuilder();
+            result.items().forEach(site -> b.addSites(FilingProtoMapper.toProto(site)));
+            if (result.nextCursor() != null) {
+                b.setNextPageToken(PageRequest.tokenAfter(result.nextCursor(), filters));
+            }
+            return b.build();
         });
     }
 
@@ -164,42 +158,38 @@ public class FilingGrpcService implements FilingService {
 
     @Override
     public Uni<GetModelResponse> getModel(GetModelRequest request) {
-        return read(() -> {
-            CallerIdentity caller = caller();
-            Uni<ModelFilingService.FilingView> found = switch (request.getKeyCase()) {
-                case MODEL_CODE -> filings.getByModelCode(caller, request.getModelCode());
-                case FILING_ID, KEY_NOT_SET -> filings.getByFilingId(caller, request.getFilingId());
-            };
-            return found.map(view -> GetModelResponse.newBuilder().setFiling(FilingProtoMapper.toProto(view)).build());
-        });
+        CallerIdentity caller = caller();
+        Uni<ModelFilingService.FilingView> found = switch (request.getKeyCase()) {
+            case MODEL_CODE -> filings.getByModelCode(caller, request.getModelCode());
+            case FILING_ID, KEY_NOT_SET -> filings.getByFilingId(caller, request.getFilingId());
+        };
+        return found.map(view -> GetModelResponse.newBuilder().setFiling(FilingProtoMapper.toProto(view)).build());
     }
 
     @Override
     public Uni<ListModelsResponse> listModels(ListModelsRequest request) {
-        return read(() -> {
-            ModelFilingService.ListFilter filter = new ModelFilingService.ListFilter(request.getManufacturerCode(),
-                    FilingProtoMapper.fromProto(request.getStatus()), request.getFamily(),
-                    FilingProtoMapper.fromProto(request.getIntelligenceLevel()));
-            String filters = filter.toString();
-            PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
-            return filings.list(caller(), filter, page).map(result -> {
-                ListModelsResponse.Builder b = ListModelsResponse.newBuilder();
-                result.items().forEach(view -> b.addFilings(FilingProtoMapper.toProto(view)));
-                if (result.nextCursor() != null) {
-                    b.setNextPageToken(PageRequest.tokenAfter(result.nextCursor(), filters));
-                }
-                return b.build();
-            });
+        ModelFilingService.ListFilter filter = new ModelFilingService.ListFilter(request.getManufacturerCode(),
+                FilingProtoMapper.fromProto(request.getStatus()), request.getFamily(),
+                FilingProtoMapper.fromProto(request.getIntelligenceLevel()));
+        String filters = filter.toString();
+        PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
+        return filings.list(caller(), filter, page).map(result -> {
+            ListModelsResponse.Builder b = ListModelsResponse.newBuilder();
+            result.items().forEach(view -> b.addFilings(FilingProtoMapper.toProto(view)));
+            if (result.nextCursor() != null) {
+                b.setNextPageToken(PageRequest.tokenAfter(result.nextCursor(), filters));
+            }
+            return b.build();
         });
     }
 
     @Override
     public Uni<ListModelRevisionsResponse> listModelRevisions(ListModelRevisionsRequest request) {
-        return read(() -> filings.history(caller(), request.getFilingId()).map(revisions -> {
+        return filings.history(caller(), request.getFilingId()).map(revisions -> {
             ListModelRevisionsResponse.Builder b = ListModelRevisionsResponse.newBuilder();
             revisions.forEach(r -> b.addRevisions(FilingProtoMapper.toProto(r)));
             return b.build();
-        }));
+        });
     }
 
     private CallerIdentity caller() {
@@ -212,10 +202,7 @@ public class FilingGrpcService implements FilingService {
         return Uni.createFrom().deferred(() -> {
             WriteContext context = WriteContext.of(caller(), requestId, operation, clock);
             return writes.execute(context, request, parser, () -> work.apply(context));
-        }).onFailure().transform(GrpcErrors::toStatusException);
+        });
     }
 
-    private static <R> Uni<R> read(Supplier<Uni<? extends R>> work) {
-        return Uni.createFrom().<R>deferred(work).onFailure().transform(GrpcErrors::toStatusException);
-    }
 }

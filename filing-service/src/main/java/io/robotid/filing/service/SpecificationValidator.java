@@ -13,7 +13,7 @@ import io.robotid.proto.filing.v1.SoftwareBaseline;
 
 /**
  * Every rule a model specification must meet, with the field path of each broken one
- * ({@code specification.hardware.mass_kg}). The limits are stated in the README.
+ * ({@code specification.hardware.mass_kg}). The limits are stated in docs/filing.md, "Limits".
  */
 public final class SpecificationValidator {
     public static final int MAX_NAME = 200;

@@ -7,7 +7,7 @@ import org.locationtech.jts.geom.Polygon;
 import org.locationtech.jts.operation.valid.IsValidOp;
 import org.locationtech.jts.operation.valid.TopologyValidationError;
 
-/** The rules an outdoor zone's geometry must keep (see the README). */
+/** The rules an outdoor zone's geometry must keep (see docs/geofence.md). */
 public final class GeometryRules {
 
     /** Positions per zone, every ring's closing position included. */

@@ -2,7 +2,7 @@ package io.robotid.geofence.engine;
 
 /**
  * Intelligence levels (robotid.filing.v1.IntelligenceLevel without UNSPECIFIED). A robot whose level
- * is unknown is given {@code null}; the engine then treats it as above every limit (see the README).
+ * is unknown is given {@code null}; the engine then treats it as above every limit (see docs/geofence.md).
  */
 public enum IntelligenceLevel {
     /** Teleoperated or scripted. */

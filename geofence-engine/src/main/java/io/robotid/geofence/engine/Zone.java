@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * A zone set by a zone authority. {@code validFrom} inclusive, {@code validUntil} exclusive, {@code null}
  * open. {@code precedence} orders the matched zones of a decision (highest first); every matched zone
- * applies (see the README). {@code safeForOffline} marks zones a robot may still use after its offline
+ * applies (see docs/geofence.md). {@code safeForOffline} marks zones a robot may still use after its offline
  * bundle expired (the bundle's fallback rule; not used by {@link GeofenceEngine#decide}).
  */
 public record Zone(String id, String authority, ZoneKind kind, ZoneGeometry geometry, int precedence,

@@ -17,7 +17,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 /**
  * Fuzzes zone geometry: GeoJSON text and polygons from arbitrary numbers. Every input ends as a valid
  * polygon the engine can use or as violations that name a field under {@code geometry}, never as an
- * exception. A plain test run replays {@code GeoJsonFuzzTestInputs/}; see the README, "Fuzzing".
+ * exception. A plain test run replays {@code GeoJsonFuzzTestInputs/}; see docs/testing.md, "Fuzzing".
  */
 class GeoJsonFuzzTest {
 

@@ -18,7 +18,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 /**
  * Fuzzes zone and grant validation and then the decision: arbitrary zones, grants and checks are
  * either refused with named fields or decided, never an exception. A plain test run replays
- * {@code ZonePolicyFuzzTestInputs/}; see the README, "Fuzzing".
+ * {@code ZonePolicyFuzzTestInputs/}; see docs/testing.md, "Fuzzing".
  */
 class ZonePolicyFuzzTest {
     private static final String[] TIME_ZONES = { "Europe/Berlin", "Asia/Shanghai", "UTC", "America/New_York" };

@@ -14,7 +14,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * Fuzzes what a robot does with an offline bundle it was handed: arbitrary bytes are read as a bundle
  * or refused as MALFORMED, never another exception; a signed bundle with any byte changed, or with
  * its signature changed, or under an unknown key id, is refused. A plain test run replays
- * {@code BundleFuzzTestInputs/}; see the README, "Fuzzing".
+ * {@code BundleFuzzTestInputs/}; see docs/testing.md, "Fuzzing".
  */
 class BundleFuzzTest {
     private static final Signer SIGNER = new Signer("bundle-key");

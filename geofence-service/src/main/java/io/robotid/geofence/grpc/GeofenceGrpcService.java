@@ -3,7 +3,6 @@ package io.robotid.geofence.grpc;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -17,7 +16,6 @@ import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.robotid.geofence.domain.ZoneDefinitions;
-import io.robotid.geofence.repository.PolicyRepository;
 import io.robotid.geofence.service.Bundles;
 import io.robotid.geofence.service.GeofenceEvidence;
 import io.robotid.geofence.service.DenialLog;
@@ -51,14 +49,13 @@ public class GeofenceGrpcService implements GeofenceService {
     private final Projections projections;
     private final DenialLog denials;
     private final GeofenceKeys keys;
-    private final PolicyRepository policy;
     private final GeofenceEvidence evidence;
     private final SecurityIdentity identity;
     private final Clock clock;
 
     @Inject
     public GeofenceGrpcService(ZoneService zones, PermissionChecks checks, Bundles bundles, PermissionWatch watch,
-            Projections projections, DenialLog denials, GeofenceKeys keys, PolicyRepository policy, GeofenceEvidence evidence,
+            Projections projections, DenialLog denials, GeofenceKeys keys, GeofenceEvidence evidence,
             SecurityIdentity identity, Clock clock) {
         this.zones = zones;
         this.checks = checks;
@@ -67,7 +64,6 @@ public class GeofenceGrpcService implements GeofenceService {
         this.projections = projections;
         this.denials = denials;
         this.keys = keys;
-        this.policy = policy;
         this.evidence = evidence;
         this.identity = identity;
         this.clock = clock;
@@ -93,12 +89,12 @@ public class GeofenceGrpcService implements GeofenceService {
 
     @Override
     public Uni<GetZoneResponse> getZone(GetZoneRequest request) {
-        return read(() -> zones.get(request));
+        return zones.get(request);
     }
 
     @Override
     public Uni<ListZonesResponse> listZones(ListZonesRequest request) {
-        return read(() -> zones.list(request));
+        return zones.list(request);
     }
 
     @Override
@@ -116,13 +112,13 @@ public class GeofenceGrpcService implements GeofenceService {
     @Override
     @RolesAllowed({Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR, Role.Names.AUDITOR, Role.Names.ROBOT, Role.Names.OPERATOR})
     public Uni<ListGrantsResponse> listGrants(ListGrantsRequest request) {
-        return read(() -> zones.grants(caller(), request, projections));
+        return zones.grants(caller(), request, projections);
     }
 
     @Override
     @RolesAllowed({Role.Names.ROBOT, Role.Names.OPERATOR, Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
     public Uni<CheckPermissionResponse> checkPermission(CheckPermissionRequest request) {
-        return read(() -> checks.check(caller(), request));
+        return checks.check(caller(), request);
     }
 
     @Override
@@ -142,7 +138,7 @@ public class GeofenceGrpcService implements GeofenceService {
     @Override
     @RolesAllowed({Role.Names.ROBOT, Role.Names.OPERATOR, Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
     public Uni<GetPermissionBundleResponse> getPermissionBundle(GetPermissionBundleRequest request) {
-        return read(() -> bundles.bundle(caller(), request));
+        return bundles.bundle(caller(), request);
     }
 
     @Override
@@ -158,14 +154,14 @@ public class GeofenceGrpcService implements GeofenceService {
                     .setRobot(projections.view(robotId)).build();
             return watch.watch(robotId, subscribed);
         } catch (RuntimeException e) {
-            return Multi.createFrom().failure(GrpcErrors.toStatusException(e));
+            return Multi.createFrom().failure((e));
         }
     }
 
     @Override
     @PermitAll
     public Uni<ListSigningKeysResponse> listSigningKeys(ListSigningKeysRequest request) {
-        return read(() -> keys.publishedKeys().map(list -> {
+        return keys.publishedKeys().map(list -> {
             String active = keys.active().keyId();
             ListSigningKeysResponse.Builder out = ListSigningKeysResponse.newBuilder();
             list.forEach(k -> {
@@ -178,15 +174,13 @@ public class GeofenceGrpcService implements GeofenceService {
                 out.addKeys(b);
             });
             return out.build();
-        }));
+        });
     }
 
     @Override
     @RolesAllowed({Role.Names.REGULATOR, Role.Names.AUDITOR, Role.Names.ZONE_AUTHORITY})
     public Uni<ListDenialsResponse> listDenials(ListDenialsRequest request) {
-        CallerIdentity caller = caller();
-        return read(() -> denials.list(caller, request, policy.zonesOf(caller.orgId().orElse(""))
-                .map(ids -> ids.stream().map(Object::toString).toList())));
+        return denials.list(caller(), request);
     }
 
     @Override
@@ -198,26 +192,26 @@ public class GeofenceGrpcService implements GeofenceService {
     @Override
     @RolesAllowed({Role.Names.REGULATOR, Role.Names.AUDITOR})
     public Uni<ListPolicyChangesResponse> listPolicyChanges(ListPolicyChangesRequest request) {
-        return read(() -> evidence.changes(request.getAfterSeq(), request.getPageSize(), request.getPageToken())
+        return evidence.changes(request.getAfterSeq(), request.getPageSize(), request.getPageToken())
                 .map(page -> {
                     ListPolicyChangesResponse.Builder out = ListPolicyChangesResponse.newBuilder().addAllChanges(page.changes());
                     if (page.nextPageToken() != null) {
                         out.setNextPageToken(page.nextPageToken());
                     }
                     return out.build();
-                }));
+                });
     }
 
     @Override
     @RolesAllowed({Role.Names.REGULATOR, Role.Names.AUDITOR})
     public Uni<VerifyRecordsResponse> verifyRecords(VerifyRecordsRequest request) {
-        return read(() -> evidence.verify().map(v -> {
+        return evidence.verify().map(v -> {
             VerifyRecordsResponse.Builder out = VerifyRecordsResponse.newBuilder().setIntact(v.findings().isEmpty())
                     .setRecordsChecked(v.recordsChecked()).setPolicyVersion(v.policyVersion()).setPolicyHash(v.policyHash());
             v.findings().forEach(f -> out.addDiscrepancies(io.robotid.proto.common.v1.Discrepancy.newBuilder()
                     .setTable(f.table()).setKey(f.key()).setColumn(f.column()).setProblem(f.problem())));
             return out.build();
-        }));
+        });
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -227,13 +221,9 @@ public class GeofenceGrpcService implements GeofenceService {
     }
 
     private <R extends Message> Uni<R> write(String operation, String requestId, Function<WriteContext, Uni<R>> work) {
-        return Uni.createFrom().<R>deferred(() -> work.apply(WriteContext.of(caller(), requestId, operation, clock)))
-                .onFailure().transform(GrpcErrors::toStatusException);
+        return work.apply(WriteContext.of(caller(), requestId, operation, clock));
     }
 
-    private static <R> Uni<R> read(Supplier<Uni<? extends R>> work) {
-        return Uni.createFrom().<R>deferred(work).onFailure().transform(GrpcErrors::toStatusException);
-    }
 
     /** A stream check's failure as the stream carries it (the same status a unary check would get). */
     private static CheckError error(Throwable failure) {

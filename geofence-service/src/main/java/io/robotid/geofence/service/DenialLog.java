@@ -48,14 +48,16 @@ public class DenialLog {
     /** When a denial was last dropped (0: never), for readiness. */
     private volatile long lastDroppedMillis;
     private final DenialRepository repository;
+    private final io.robotid.geofence.repository.PolicyRepository policies;
     private final Vertx vertx;
     private final int limit;
     private volatile boolean writing;
     private long timer = -1;
 
-    public DenialLog(DenialRepository repository, Vertx vertx,
+    public DenialLog(DenialRepository repository, io.robotid.geofence.repository.PolicyRepository policies, Vertx vertx,
             @ConfigProperty(name = "robotid.geofence.denials.queue-limit", defaultValue = "100000") int limit) {
         this.repository = repository;
+        this.policies = policies;
         this.vertx = vertx;
         this.limit = limit;
     }
@@ -134,7 +136,7 @@ public class DenialLog {
      * Denials, newest first. Regulators and auditors: all; a zone authority: those that matched one of its
      * zones; an operator: those of the robots it runs, as asked by anyone.
      */
-    public Uni<ListDenialsResponse> list(CallerIdentity caller, ListDenialsRequest request, Uni<List<String>> zonesOfAuthority) {
+    public Uni<ListDenialsResponse> list(CallerIdentity caller, ListDenialsRequest request) {
         String filters = "robot=" + request.getRobotId() + "&zone=" + request.getZoneId();
         Violations v = new Violations();
         PageRequest page = v.gather(() -> PageRequest.of(request.getPageSize(), request.getPageToken(), filters));
@@ -148,7 +150,7 @@ public class DenialLog {
         if (caller.hasAny(Role.REGULATOR, Role.AUDITOR)) {
             scope = Uni.createFrom().nullItem();
         } else if (caller.has(Role.ZONE_AUTHORITY)) {
-            scope = zonesOfAuthority;
+            scope = policies.zonesOf(caller.orgId().orElse("")).map(ids -> ids.stream().map(Object::toString).toList());
         } else {
             throw DomainException.permissionDenied("NOT_AN_AUDITOR", "denials are shown to regulators, auditors and zone authorities");
         }

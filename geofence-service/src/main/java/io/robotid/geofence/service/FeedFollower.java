@@ -9,7 +9,7 @@ import org.jboss.logging.Logger;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import io.robotid.geofence.client.RegistryToken;
+import io.robotid.kit.security.ServiceToken;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -29,7 +29,7 @@ public abstract class FeedFollower<R, E> {
     /** Entries requested ahead of what was stored. */
     static final int WINDOW = 500;
 
-    private final RegistryToken token;
+    private final ServiceToken token;
     private final Vertx vertx;
     private final Duration firstRetry;
     private final Duration maxRetry;
@@ -44,7 +44,7 @@ public abstract class FeedFollower<R, E> {
     private volatile long applied;
     private volatile boolean caughtUp;
 
-    protected FeedFollower(RegistryToken token, Vertx vertx, Duration firstRetry, Duration maxRetry) {
+    protected FeedFollower(ServiceToken token, Vertx vertx, Duration firstRetry, Duration maxRetry) {
         this.token = token;
         this.vertx = vertx;
         this.firstRetry = firstRetry;

@@ -17,7 +17,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.robotid.geofence.client.FeedSeals;
 import io.robotid.geofence.client.Feeds;
 import io.robotid.geofence.client.FilingModels;
-import io.robotid.geofence.client.RegistryToken;
+import io.robotid.kit.security.ServiceToken;
 import io.robotid.geofence.domain.ZoneDefinitions;
 import io.robotid.geofence.engine.IntelligenceLevel;
 import io.robotid.geofence.repository.ProjectionRepository;
@@ -44,7 +44,7 @@ public class FeedFollowers {
     private final Projections projections;
     private final EvidenceIntegrity integrity;
     private final FilingModels filing;
-    private final RegistryToken token;
+    private final ServiceToken token;
     private final Vertx vertx;
     private final Clock clock;
     private final boolean enabled;
@@ -56,7 +56,7 @@ public class FeedFollowers {
 
     public FeedFollowers(ProjectionRepository repository, Projections projections, EvidenceIntegrity integrity, Feeds feeds,
             FilingModels filing,
-            RegistryToken token, Vertx vertx, Clock clock,
+            ServiceToken token, Vertx vertx, Clock clock,
             @ConfigProperty(name = "robotid.geofence.feeds.enabled", defaultValue = "true") boolean enabled,
             @ConfigProperty(name = "robotid.geofence.feeds.first-retry", defaultValue = "500ms") Duration firstRetry,
             @ConfigProperty(name = "robotid.geofence.feeds.max-retry", defaultValue = "30s") Duration maxRetry) {

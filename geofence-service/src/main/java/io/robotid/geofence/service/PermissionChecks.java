@@ -81,7 +81,8 @@ public class PermissionChecks {
 
     public Uni<CheckPermissionResponse> check(CallerIdentity caller, CheckPermissionRequest request) {
         String robotId = ZoneService.canonicalRobot(request.getRobotId(), "robot_id");
-        RobotProjection robot = projections.get(robotId);
+        Projections.Projected projected = projections.projected(robotId);
+        RobotProjection robot = projected.projection();
         requireMayAsk(caller, robotId, robot);
         // kept to the microsecond, as every recorded instant (EVIDENCE.md section 1)
         Instant at = (request.hasAt() ? ZoneDefinitions.instant(true, request.getAt()) : clock.instant())
@@ -109,7 +110,7 @@ public class PermissionChecks {
                 ? Place.position(request.getPosition().getLatitude(), request.getPosition().getLongitude())
                 : Place.indoor(request.getIndoor().getVenue(), request.getIndoor().getFloor(), request.getIndoor().getZoneCode());
         ReceiptV2 stated = Receipts.receipt(robotId, place, request.getTaskCategory(), at, decision, current.hash(),
-                Receipts.projectionDigest(robot));
+                projected.digest());
         String digest = Hex.of(stated.inputsDigest());
         CheckPermissionResponse.Builder answer = GeofenceViews.decision(robotId, decision, at);
         if (!decision.allowed()) {

@@ -36,7 +36,14 @@ import io.robotid.proto.lifecycle.v1.WatchStatusChangesResponse;
 @ApplicationScoped
 public class Projections {
 
-    private final Map<String, RobotProjection> projections = new ConcurrentHashMap<>();
+    /** A robot's projection with its receipt digest (EVIDENCE.md), computed once per projection, not per check. */
+    public record Projected(RobotProjection projection, byte[] digest) {
+        static Projected of(RobotProjection projection) {
+            return new Projected(projection, io.robotid.geofence.offline.Receipts.projectionDigest(projection));
+        }
+    }
+
+    private final Map<String, Projected> projections = new ConcurrentHashMap<>();
 
     // what the projections are computed from; touched only under the lock
     private final Map<String, WatchStatusChangesResponse> status = new HashMap<>();
@@ -55,8 +62,13 @@ public class Projections {
 
     /** The robot's projection: unknown when the lifecycle feed never named it. */
     public RobotProjection get(String robotId) {
-        RobotProjection p = projections.get(robotId);
-        return p != null ? p : RobotProjection.unknown(robotId);
+        return projected(robotId).projection();
+    }
+
+    /** The robot's projection and its receipt digest. */
+    public Projected projected(String robotId) {
+        Projected p = projections.get(robotId);
+        return p != null ? p : Projected.of(RobotProjection.unknown(robotId));
     }
 
     public int size() {
@@ -132,8 +144,8 @@ public class Projections {
 
     private void recompute(String robotId, PermissionChangeKind kind, String detail) {
         RobotProjection next = compute(robotId);
-        RobotProjection previous = next == null ? projections.remove(robotId) : projections.put(robotId, next);
-        if (next != null && !next.equals(previous)) {
+        Projected previous = next == null ? projections.remove(robotId) : projections.put(robotId, Projected.of(next));
+        if (next != null && (previous == null || !next.equals(previous.projection()))) {
             watch.robot(robotId, PermissionWatch.change(kind, detail).setRobot(view(robotId)));
         }
     }

@@ -2,16 +2,13 @@ package io.robotid.identity.client;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
-import io.robotid.kit.grpc.ForwardedToken;
+import io.robotid.kit.grpc.PeerCalls;
 import io.robotid.kit.error.DomainException;
 import io.robotid.proto.filing.v1.FilingStatus;
 import io.robotid.proto.filing.v1.GetManufacturerRequest;
@@ -88,23 +85,11 @@ public class FilingGateway {
     }
 
     private MutinyFilingServiceGrpc.MutinyFilingServiceStub as(String bearerToken) {
-        return ForwardedToken.attach(filing, bearerToken).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        return PeerCalls.stub(filing, bearerToken, deadline);
     }
 
     /** filing-service's answer in this service's words. */
     private static Throwable translate(Throwable failure, String resourceType, String name) {
-        if (!(failure instanceof StatusRuntimeException sre)) {
-            return failure;
-        }
-        Status.Code code = sre.getStatus().getCode();
-        return switch (code) {
-            case NOT_FOUND -> DomainException.notFound(resourceType, name);
-            case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> DomainException.unavailable("FILING_UNAVAILABLE",
-                    "filing-service could not confirm the " + resourceType + " (" + code + "); nothing was issued; retry");
-            case PERMISSION_DENIED -> DomainException.permissionDenied("FILING_REFUSED",
-                    "filing-service refused to show the " + resourceType + " to this caller");
-            case UNAUTHENTICATED -> DomainException.unauthenticated("filing-service did not accept the caller's token");
-            default -> failure;
-        };
+        return PeerCalls.translate(failure, "filing", resourceType, name, "nothing was issued");
     }
 }

@@ -16,7 +16,6 @@ import io.robotid.identity.service.IdentityIssuer;
 import io.robotid.identity.service.IdentityQueries;
 import io.robotid.identity.service.SigningKeyRing;
 import io.robotid.kit.audit.WriteContext;
-import io.robotid.kit.error.GrpcErrors;
 import io.robotid.kit.idempotency.RequestHash;
 import io.robotid.kit.paging.PageRequest;
 import io.robotid.kit.security.CallerIdentity;
@@ -61,8 +60,7 @@ public class IdentityGrpcService implements IdentityService {
             String token = identity.getCredential(AccessTokenCredential.class).getToken();
             return issuer.issue(context, RequestHash.of(ISSUE, request), token, command);
         })
-                .onItem().transformToMulti(IdentityGrpcService::chunks)
-                .onFailure().transform(GrpcErrors::toStatusException);
+                .onItem().transformToMulti(IdentityGrpcService::chunks);
     }
 
     private static Multi<IssueIdentitiesResponse> chunks(List<IssuedIdentity> batch) {
@@ -82,31 +80,28 @@ public class IdentityGrpcService implements IdentityService {
 
     @Override
     public Uni<GetIdentityResponse> getIdentity(GetIdentityRequest request) {
-        return Uni.createFrom().<GetIdentityResponse>deferred(() -> queries.get(request.getRobotId())
-                .map(found -> GetIdentityResponse.newBuilder().setIdentity(IdentityProtoMapper.toProto(found)).build()))
-                .onFailure().transform(GrpcErrors::toStatusException);
+        return queries.get(request.getRobotId())
+                .map(found -> GetIdentityResponse.newBuilder().setIdentity(IdentityProtoMapper.toProto(found)).build());
     }
 
     @Override
     public Uni<ListIdentitiesResponse> listIdentities(ListIdentitiesRequest request) {
-        return Uni.createFrom().<ListIdentitiesResponse>deferred(() -> {
-            String filters = "model=" + request.getModelCode().trim().toUpperCase();
-            PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
-            return queries.list(request.getModelCode(), page).map(result -> {
-                ListIdentitiesResponse.Builder b = ListIdentitiesResponse.newBuilder();
-                result.items().forEach(i -> b.addIdentities(IdentityProtoMapper.toProto(i)));
-                if (result.nextCursor() != null) {
-                    b.setNextPageToken(PageRequest.tokenAfter(result.nextCursor(), filters));
-                }
-                return b.build();
-            });
-        }).onFailure().transform(GrpcErrors::toStatusException);
+        String filters = "model=" + request.getModelCode().trim().toUpperCase();
+        PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
+        return queries.list(request.getModelCode(), page).map(result -> {
+            ListIdentitiesResponse.Builder b = ListIdentitiesResponse.newBuilder();
+            result.items().forEach(i -> b.addIdentities(IdentityProtoMapper.toProto(i)));
+            if (result.nextCursor() != null) {
+                b.setNextPageToken(PageRequest.tokenAfter(result.nextCursor(), filters));
+            }
+            return b.build();
+        });
     }
 
     @Override
     @PermitAll
     public Uni<VerifyIdentityResponse> verifyIdentity(VerifyIdentityRequest request) {
-        return Uni.createFrom().<VerifyIdentityResponse>deferred(() -> queries.verify(request.getRobotId(),
+        return queries.verify(request.getRobotId(),
                 request.getCertificate()).map(v -> {
                     VerifyIdentityResponse.Builder b = VerifyIdentityResponse.newBuilder()
                             .setCanonicalId(v.canonicalId())
@@ -121,17 +116,16 @@ public class IdentityGrpcService implements IdentityService {
                             .setModelCode(record.modelCode)
                             .setIssuedAt(IdentityProtoMapper.timestamp(record.issuedAt)));
                     return b.build();
-                }))
-                .onFailure().transform(GrpcErrors::toStatusException);
+                });
     }
 
     @Override
     @PermitAll
     public Uni<ListSigningKeysResponse> listSigningKeys(ListSigningKeysRequest request) {
-        return Uni.createFrom().<ListSigningKeysResponse>deferred(() -> keys.publishedKeys().map(all -> {
+        return keys.publishedKeys().map(all -> {
             ListSigningKeysResponse.Builder b = ListSigningKeysResponse.newBuilder();
             all.forEach(key -> b.addKeys(IdentityProtoMapper.toProto(key, keys.active().keyId())));
             return b.build();
-        })).onFailure().transform(GrpcErrors::toStatusException);
+        });
     }
 }

@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.robotid.identity.client.LifecycleGateway;
-import io.robotid.identity.client.ServiceToken;
+import io.robotid.kit.security.ServiceToken;
 import io.robotid.identity.service.IdentityQueries;
 import io.robotid.kit.error.DomainException;
 import io.robotid.kit.error.FieldViolation;

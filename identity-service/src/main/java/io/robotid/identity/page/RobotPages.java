@@ -17,7 +17,7 @@ import io.grpc.StatusRuntimeException;
 import io.robotid.identity.client.CertificationGateway;
 import io.robotid.identity.client.FilingGateway;
 import io.robotid.identity.client.LifecycleGateway;
-import io.robotid.identity.client.ServiceToken;
+import io.robotid.kit.security.ServiceToken;
 import io.robotid.identity.domain.IdentityRecord;
 import io.robotid.evidence.format.IdentityCertificates;
 import io.robotid.identity.service.IdentityQueries;

@@ -26,4 +26,10 @@ public class IdentityRepository implements PanacheRepositoryBase<IdentityRecord,
         return list("robotId in ?1 order by robotId", robotIds)
                 .map(rows -> rows.stream().map(r -> r.robotId).toList());
     }
+
+    /** Retires an ID, in the caller's transaction (the lifecycle follower's); false when it was retired already. */
+    public static Uni<Boolean> retire(io.vertx.mutiny.sqlclient.SqlConnection connection, String robotId) {
+        return connection.preparedQuery("update identity set status = 'RETIRED' where robot_id = $1 and status <> 'RETIRED'")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(robotId)).map(rows -> rows.rowCount() == 1);
+    }
 }

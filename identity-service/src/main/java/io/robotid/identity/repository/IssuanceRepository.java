@@ -108,7 +108,6 @@ public class IssuanceRepository {
                 });
     }
 
-    /** Stores the signed identities and marks the batch complete, all at once. */
     /**
      * Stores a batch's identities in one transaction, chunk by chunk in sequence order, each inserted as soon
      * as it is ready (so storing overlaps producing them), and completes the batch; answers every identity.

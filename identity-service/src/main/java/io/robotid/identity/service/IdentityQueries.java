@@ -1,7 +1,6 @@
 package io.robotid.identity.service;
 
 import io.robotid.evidence.format.IdentityCertificates;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,7 +12,6 @@ import io.robotid.identity.domain.IdentityStatus;
 import io.robotid.identity.domain.IssuedIdentity;
 import io.robotid.identity.repository.IdentityRepository;
 import io.robotid.kit.error.DomainException;
-import io.robotid.kit.id.Mod3736;
 import io.robotid.kit.id.RegistryCodes;
 import io.robotid.kit.id.RobotId;
 import io.robotid.kit.paging.PageRequest;
@@ -82,11 +80,20 @@ public class IdentityQueries {
         }
         RobotId.Parsed parsed = RobotId.parse(raw);
         if (parsed instanceof RobotId.Malformed malformed) {
-            return Uni.createFrom().item(new Verification(malformed.normalized(), Verdict.MALFORMED,
-                    malformed.reason(), null, presentedOnly(certificateText), List.of(), Optional.empty()));
+            // e.g. a sequence typed as 000000000000: the issued IDs one character away are the suggestions, and
+            // when only one of several valid fixes was issued, the reason names it (the kit names a lone fix itself).
+            List<String> near = RobotId.oneCharacterAway(malformed.normalized());
+            if (near.isEmpty()) {
+                return Uni.createFrom().item(new Verification(malformed.normalized(), Verdict.MALFORMED,
+                        malformed.reason(), null, presentedOnly(certificateText), List.of(), Optional.empty()));
+            }
+            return identities.issuedAmong(near).map(found -> new Verification(malformed.normalized(), Verdict.MALFORMED,
+                    near.size() > 1 && found.size() == 1 ? malformed.reason() + " (did you mean " + found.get(0) + "?)"
+                            : malformed.reason(),
+                    null, presentedOnly(certificateText), found, Optional.empty()));
         }
         if (parsed instanceof RobotId.BadCheckCharacter bad) {
-            return identities.issuedAmong(oneCharacterAway(bad.normalized()))
+            return identities.issuedAmong(RobotId.oneCharacterAway(bad.normalized()))
                     .map(found -> new Verification(bad.normalized(), Verdict.BAD_CHECK_CHARACTER, "", bad.expected(),
                             presentedOnly(certificateText), found, Optional.empty()));
         }
@@ -120,27 +127,6 @@ public class IdentityQueries {
 
     private static CertificateCheck presentedOnly(String text) {
         return text == null || text.isBlank() ? CertificateCheck.NOT_PRESENTED : CertificateCheck.NOT_GENUINE;
-    }
-
-    /** Every well-formed, correctly checked ID that differs from {@code normalized} in one character. */
-    static List<String> oneCharacterAway(String normalized) {
-        List<String> candidates = new ArrayList<>();
-        char[] chars = normalized.toCharArray();
-        for (int position = 0; position < chars.length; position++) {
-            char original = chars[position];
-            for (char c : Mod3736.ALPHABET.toCharArray()) {
-                if (c == original) {
-                    continue;
-                }
-                chars[position] = c;
-                String candidate = new String(chars);
-                if (RobotId.parse(candidate) instanceof RobotId.Valid) {
-                    candidates.add(candidate);
-                }
-            }
-            chars[position] = original;
-        }
-        return candidates;
     }
 
 }

@@ -21,7 +21,7 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.robotid.identity.client.LifecycleFeedSeal;
-import io.robotid.identity.client.ServiceToken;
+import io.robotid.kit.security.ServiceToken;
 import io.robotid.kit.grpc.ForwardedToken;
 import io.robotid.proto.lifecycle.v1.LifecycleServiceGrpc;
 import io.robotid.proto.lifecycle.v1.RobotStatus;
@@ -30,9 +30,10 @@ import io.robotid.proto.lifecycle.v1.WatchStatusChangesResponse;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Vertx;
+import io.robotid.identity.repository.IdentityRepository;
+import io.robotid.kit.feed.FeedPositions;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Retires IDs: follows lifecycle-service's feed (WatchStatusChanges, with this service's
@@ -215,8 +216,7 @@ public class RetirementFollower {
 
     /** The last lifecycle feed sequence whose effect is applied. */
     public Uni<Long> position() {
-        return database.preparedQuery("select last_sequence from feed_position where consumer = $1")
-                .execute(Tuple.of(CONSUMER)).map(rows -> rows.iterator().next().getLong("last_sequence"));
+        return FeedPositions.read(database, CONSUMER);
     }
 
     /**
@@ -242,17 +242,13 @@ public class RetirementFollower {
     }
 
     private static Uni<Boolean> advance(SqlConnection connection, long sequence) {
-        return connection.preparedQuery("""
-                update feed_position set last_sequence = $2, updated_at = now()
-                where consumer = $1 and last_sequence < $2""")
-                .execute(Tuple.of(CONSUMER, sequence)).map(rows -> rows.rowCount() == 1);
+        return FeedPositions.advance(connection, CONSUMER, sequence);
     }
 
     private static Uni<Void> retire(SqlConnection connection, WatchStatusChangesResponse entry) {
-        return connection.preparedQuery("update identity set status = 'RETIRED' where robot_id = $1 and status <> 'RETIRED'")
-                .execute(Tuple.of(entry.getRobotId()))
-                .invoke(rows -> {
-                    if (rows.rowCount() == 1) {
+        return IdentityRepository.retire(connection, entry.getRobotId())
+                .invoke(retired -> {
+                    if (retired) {
                         LOG.infof("robot %s is %s: its ID is retired (lifecycle feed entry %d)", entry.getRobotId(),
                                 entry.getStatus().name().substring("ROBOT_STATUS_".length()), entry.getFeedSequence());
                     }

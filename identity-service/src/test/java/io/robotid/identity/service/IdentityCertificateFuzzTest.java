@@ -15,7 +15,7 @@ import io.robotid.evidence.crypto.Ed25519;
  * Fuzzes the ID certificate as presented (QR codes, VerifyIdentity): any text parses or is refused
  * without an exception; a parsed one prints back to the same certificate; a real certificate with a
  * changed robot ID, model or issue time does not verify. A plain test run replays
- * {@code IdentityCertificateFuzzTestInputs/}; see the README, "Fuzzing".
+ * {@code IdentityCertificateFuzzTestInputs/}; see docs/testing.md, "Fuzzing".
  */
 class IdentityCertificateFuzzTest {
     private static final Ed25519.SigningKey KEY = Ed25519.generate();

@@ -1,16 +1,13 @@
 package io.robotid.lifecycle.client;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
-import io.robotid.kit.grpc.ForwardedToken;
-import io.robotid.kit.error.DomainException;
+import io.robotid.kit.grpc.PeerCalls;
 import io.robotid.proto.filing.v1.GetModelRequest;
 import io.robotid.proto.filing.v1.ModelFiling;
 import io.robotid.proto.filing.v1.MutinyFilingServiceGrpc;
@@ -30,15 +27,10 @@ public class FilingGateway {
 
     /** The accepted (or withdrawn) model; NOT_FOUND if filing-service knows no such model. */
     public Uni<ModelFiling> model(String bearerToken, String modelCode) {
-        return ForwardedToken.attach(filing, bearerToken).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        return PeerCalls.stub(filing, bearerToken, deadline)
                 .getModel(GetModelRequest.newBuilder().setModelCode(modelCode).build())
                 .map(response -> response.getFiling())
-                .onFailure(StatusRuntimeException.class).transform(failure -> switch (((StatusRuntimeException) failure)
-                        .getStatus().getCode()) {
-                    case NOT_FOUND -> DomainException.notFound("model", modelCode);
-                    case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> DomainException.unavailable("FILING_UNAVAILABLE",
-                            "filing-service could not confirm model " + modelCode + "; nothing was created; retry");
-                    default -> failure;
-                });
+                .onFailure().transform(failure -> PeerCalls.translate(failure, "filing", "model", modelCode,
+                        "nothing was created"));
     }
 }

@@ -1,17 +1,17 @@
 package io.robotid.lifecycle.client;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.grpc.StatusRuntimeException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import io.quarkus.grpc.GrpcClient;
 import io.robotid.kit.error.DomainException;
+import io.robotid.kit.grpc.PeerCalls;
 import io.robotid.kit.id.RobotId;
 import io.robotid.proto.identity.v1.MutinyIdentityServiceGrpc;
 import io.robotid.proto.identity.v1.Verdict;
@@ -28,7 +28,7 @@ public class IdentityGateway {
 
     private final MutinyIdentityServiceGrpc.MutinyIdentityServiceStub identity;
     private final Duration deadline;
-    private final Map<String, Boolean> issued = new ConcurrentHashMap<>();
+    private final Cache<String, Boolean> issued = Caffeine.newBuilder().maximumSize(CACHE_LIMIT).build();
 
     public IdentityGateway(@GrpcClient("identity") MutinyIdentityServiceGrpc.MutinyIdentityServiceStub identity,
             @ConfigProperty(name = "robotid.lifecycle.identity-deadline", defaultValue = "3s") Duration deadline) {
@@ -38,20 +38,16 @@ public class IdentityGateway {
 
     /** Completes when the ID was issued; NOT_FOUND when it never was; UNAVAILABLE when identity cannot tell. */
     public Uni<Void> requireIssued(RobotId id) {
-        if (issued.containsKey(id.canonical())) {
+        if (issued.getIfPresent(id.canonical()) != null) {
             return Uni.createFrom().voidItem();
         }
-        return identity.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        return PeerCalls.stub(identity, null, deadline)
                 .verifyIdentity(VerifyIdentityRequest.newBuilder().setRobotId(id.canonical()).build())
-                .onFailure(StatusRuntimeException.class).transform(failure -> DomainException.unavailable(
-                        "IDENTITY_UNAVAILABLE", "identity-service could not confirm robot " + id.canonical()
-                                + " (" + ((StatusRuntimeException) failure).getStatus().getCode() + "); nothing was recorded; retry"))
+                .onFailure().transform(failure -> PeerCalls.translate(failure, "identity", "robot", id.canonical(),
+                        "nothing was recorded"))
                 .invoke(answer -> {
                     if (answer.getVerdict() != Verdict.VERDICT_VALID && answer.getVerdict() != Verdict.VERDICT_RETIRED) {
                         throw DomainException.notFound("robot", id.canonical());
-                    }
-                    if (issued.size() > CACHE_LIMIT) {
-                        issued.clear();
                     }
                     issued.put(id.canonical(), Boolean.TRUE);
                 })

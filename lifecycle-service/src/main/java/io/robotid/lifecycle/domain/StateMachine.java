@@ -47,6 +47,11 @@ public final class StateMachine {
     private StateMachine() {
     }
 
+    /** The statuses in which {@code type} may be recorded (empty for an unknown type); unmodifiable. */
+    public static Set<RobotStatus> statusesAllowing(EventType type) {
+        return java.util.Collections.unmodifiableSet(ALLOWED_FROM.getOrDefault(type, Set.of()));
+    }
+
     /** Whether {@code type} may be recorded in {@code status}. */
     public static boolean allows(RobotStatus status, EventType type) {
         return ALLOWED_FROM.getOrDefault(type, Set.of()).contains(status);

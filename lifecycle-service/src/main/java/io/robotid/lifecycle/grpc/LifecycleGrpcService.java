@@ -1,10 +1,8 @@
 package io.robotid.lifecycle.grpc;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Inject;
 
@@ -15,10 +13,8 @@ import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.robotid.kit.audit.WriteContext;
 import io.robotid.kit.error.DomainException;
-import io.robotid.kit.error.GrpcErrors;
 import io.robotid.kit.paging.PageRequest;
 import io.robotid.kit.security.CallerIdentity;
-import io.robotid.lifecycle.repository.RobotRepository;
 import io.robotid.lifecycle.service.ChainVerification;
 import io.robotid.lifecycle.service.LifecycleQueries;
 import io.robotid.lifecycle.service.LifecycleRecorder;
@@ -37,36 +33,28 @@ import io.smallrye.mutiny.Uni;
 @GrpcService
 @Authenticated
 public class LifecycleGrpcService implements LifecycleService {
-    /** How often a caught-up feed looks for new changes. */
-    static final Duration FEED_POLL = Duration.ofMillis(200);
-    static final int FEED_PAGE = 500;
-
     private final LifecycleRecorder recorder;
     private final LifecycleQueries queries;
     private final RecallService recalls;
     private final ChainVerification verification;
-    private final RobotRepository robots;
     private final SecurityIdentity identity;
     private final Clock clock;
 
     @Inject
     public LifecycleGrpcService(LifecycleRecorder recorder, LifecycleQueries queries, RecallService recalls,
-            ChainVerification verification, RobotRepository robots,
-            SecurityIdentity identity, Clock clock) {
+            ChainVerification verification, SecurityIdentity identity, Clock clock) {
         this.recorder = recorder;
         this.queries = queries;
         this.recalls = recalls;
         this.verification = verification;
-        this.robots = robots;
         this.identity = identity;
         this.clock = clock;
     }
 
     @Override
     public Uni<RecordEventResponse> recordEvent(RecordEventRequest request) {
-        return Uni.createFrom().<RecordEventResponse>deferred(() -> recorder.record(
-                WriteContext.of(CallerIdentity.from(identity), request.getRequestId(), "RecordEvent", clock), request))
-                .onFailure().transform(GrpcErrors::toStatusException);
+        return recorder.record(
+                WriteContext.of(CallerIdentity.from(identity), request.getRequestId(), "RecordEvent", clock), request);
     }
 
     /** Requests per transaction in RecordEvents. */
@@ -120,92 +108,81 @@ public class LifecycleGrpcService implements LifecycleService {
                 })
                 .collect().in(RecordEventsResponse::newBuilder, (total, part) -> total
                         .setRecorded(total.getRecorded() + part.getRecorded()).addAllRefused(part.getRefusedList()))
-                .map(RecordEventsResponse.Builder::build)
-                .onFailure().transform(GrpcErrors::toStatusException);
+                .map(RecordEventsResponse.Builder::build);
     }
 
     @Override
     @RolesAllowed({ Role.Names.MANUFACTURER, Role.Names.REGULATOR })
     public Uni<CreateRecallCampaignResponse> createRecallCampaign(CreateRecallCampaignRequest request) {
-        return Uni.createFrom().<CreateRecallCampaignResponse>deferred(() -> recalls.create(
+        return recalls.create(
                 WriteContext.of(CallerIdentity.from(identity), request.getRequestId(), "CreateRecallCampaign", clock),
                 identity.getCredential(AccessTokenCredential.class).getToken(), request)
-                .map(campaign -> CreateRecallCampaignResponse.newBuilder().setCampaign(campaign).build()))
-                .onFailure().transform(GrpcErrors::toStatusException);
+                .map(campaign -> CreateRecallCampaignResponse.newBuilder().setCampaign(campaign).build());
     }
 
     @Override
     public Uni<GetRecallCampaignResponse> getRecallCampaign(GetRecallCampaignRequest request) {
-        return Uni.createFrom().<GetRecallCampaignResponse>deferred(() -> recalls.get(request.getCampaignId())
-                .map(campaign -> GetRecallCampaignResponse.newBuilder().setCampaign(campaign).build()))
-                .onFailure().transform(GrpcErrors::toStatusException);
+        return recalls.get(request.getCampaignId())
+                .map(campaign -> GetRecallCampaignResponse.newBuilder().setCampaign(campaign).build());
     }
 
     @Override
     public Multi<ListAffectedRobotsResponse> listAffectedRobots(ListAffectedRobotsRequest request) {
-        return Uni.createFrom().<List<ListAffectedRobotsResponse>>deferred(() -> recalls.affected(request.getCampaignId()))
-                .onItem().transformToMulti(list -> Multi.createFrom().iterable(list))
-                .onFailure().transform(GrpcErrors::toStatusException);
+        return recalls.affected(request.getCampaignId())
+                .onItem().transformToMulti(list -> Multi.createFrom().iterable(list));
     }
 
     @Override
     public Uni<GetRobotAtResponse> getRobotAt(GetRobotAtRequest request) {
-        return Uni.createFrom().<GetRobotAtResponse>deferred(() -> queries.stateAt(CallerIdentity.from(identity), request.getRobotId(),
+        return queries.stateAt(CallerIdentity.from(identity), request.getRobotId(),
                 request.hasAt() ? instant(request.getAt()) : null)
-                .map(state -> GetRobotAtResponse.newBuilder().setState(state).build()))
-                .onFailure().transform(GrpcErrors::toStatusException);
+                .map(state -> GetRobotAtResponse.newBuilder().setState(state).build());
     }
 
     @Override
     @RolesAllowed({ Role.Names.REGULATOR, Role.Names.AUDITOR, Role.Names.MANUFACTURER, Role.Names.OPERATOR })
     public Uni<FindRobotsResponse> findRobots(FindRobotsRequest request) {
-        return Uni.createFrom().<FindRobotsResponse>deferred(() -> {
-            String filters = request.toBuilder().clearPageSize().clearPageToken().build().toString();
-            PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
-            RobotStatus status = request.getStatus() == RobotStatus.ROBOT_STATUS_UNSPECIFIED
-                    || request.getStatus() == RobotStatus.UNRECOGNIZED ? null : request.getStatus();
-            return queries.find(CallerIdentity.from(identity), new LifecycleQueries.Find(request.getModelCode(), status,
-                    request.getOperatorOrgId(), request.getFirmwareVersion(), request.getAiModelVersion(),
-                    request.getPartNumber(), request.getLotsList()), page).map(result -> {
-                        FindRobotsResponse.Builder b = FindRobotsResponse.newBuilder().addAllRobots(result.robots());
-                        if (result.nextCursor() != null) {
-                            b.setNextPageToken(PageRequest.tokenAfter(result.nextCursor(), filters));
-                        }
-                        return b.build();
-                    });
-        }).onFailure().transform(GrpcErrors::toStatusException);
+        String filters = request.toBuilder().clearPageSize().clearPageToken().build().toString();
+        PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
+        RobotStatus status = request.getStatus() == RobotStatus.ROBOT_STATUS_UNSPECIFIED
+                || request.getStatus() == RobotStatus.UNRECOGNIZED ? null : request.getStatus();
+        return queries.find(CallerIdentity.from(identity), new LifecycleQueries.Find(request.getModelCode(), status,
+                request.getOperatorOrgId(), request.getFirmwareVersion(), request.getAiModelVersion(),
+                request.getPartNumber(), request.getLotsList()), page).map(result -> {
+                    FindRobotsResponse.Builder b = FindRobotsResponse.newBuilder().addAllRobots(result.robots());
+                    if (result.nextCursor() != null) {
+                        b.setNextPageToken(PageRequest.tokenAfter(result.nextCursor(), filters));
+                    }
+                    return b.build();
+                });
     }
 
     @Override
     public Uni<ListEventsResponse> listEvents(ListEventsRequest request) {
-        return Uni.createFrom().<ListEventsResponse>deferred(() -> {
-            String filters = request.getRobotId().toUpperCase() + "|" + request.getTypesList() + "|"
-                    + request.getFrom() + "|" + request.getTo();
-            PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
-            return queries.events(CallerIdentity.from(identity), request.getRobotId(), request.getTypesList(),
-                    request.hasFrom() ? instant(request.getFrom()) : null, request.hasTo() ? instant(request.getTo()) : null,
-                    page).map(result -> {
-                        ListEventsResponse.Builder b = ListEventsResponse.newBuilder().addAllEvents(result.events())
-                                .setCustodyWithheld(result.custodyWithheld());
-                        if (result.nextCursor() != null) {
-                            b.setNextPageToken(PageRequest.tokenAfter(result.nextCursor(), filters));
-                        }
-                        return b.build();
-                    });
-        }).onFailure().transform(GrpcErrors::toStatusException);
+        String filters = request.getRobotId().toUpperCase() + "|" + request.getTypesList() + "|"
+                + request.getFrom() + "|" + request.getTo();
+        PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
+        return queries.events(CallerIdentity.from(identity), request.getRobotId(), request.getTypesList(),
+                request.hasFrom() ? instant(request.getFrom()) : null, request.hasTo() ? instant(request.getTo()) : null,
+                page).map(result -> {
+                    ListEventsResponse.Builder b = ListEventsResponse.newBuilder().addAllEvents(result.events())
+                            .setCustodyWithheld(result.custodyWithheld());
+                    if (result.nextCursor() != null) {
+                        b.setNextPageToken(PageRequest.tokenAfter(result.nextCursor(), filters));
+                    }
+                    return b.build();
+                });
     }
 
     @Override
     public Uni<GetRobotStatusResponse> getRobotStatus(GetRobotStatusRequest request) {
-        return Uni.createFrom().<GetRobotStatusResponse>deferred(() -> queries.state(CallerIdentity.from(identity), request.getRobotId())
-                .map(state -> GetRobotStatusResponse.newBuilder().setState(state).build()))
-                .onFailure().transform(GrpcErrors::toStatusException);
+        return queries.state(CallerIdentity.from(identity), request.getRobotId())
+                .map(state -> GetRobotStatusResponse.newBuilder().setState(state).build());
     }
 
     @Override
     public Uni<VerifyChainResponse> verifyChain(VerifyChainRequest request) {
-        return Uni.createFrom().<VerifyChainResponse>deferred(() -> verification.verify(request.getRobotId()))
-                .onFailure().transform(GrpcErrors::toStatusException);
+        return verification.verify(request.getRobotId());
     }
 
     /**
@@ -216,21 +193,7 @@ public class LifecycleGrpcService implements LifecycleService {
     @Override
     @RolesAllowed({ Role.Names.REGISTRY_SERVICE, Role.Names.REGULATOR, Role.Names.AUDITOR })
     public Multi<WatchStatusChangesResponse> watchStatusChanges(WatchStatusChangesRequest request) {
-        if (request.getFromSequence() < 0) {
-            return Multi.createFrom().failure(GrpcErrors.toStatusException(
-                    DomainException.invalidArgument("from_sequence", "must be 0 or a feed sequence already received")));
-        }
-        AtomicLong last = new AtomicLong(request.getFromSequence());
-        return Multi.createBy().repeating()
-                .uni(() -> robots.feedAfter(last.get(), FEED_PAGE)
-                        .call(page -> page.size() < FEED_PAGE
-                                ? Uni.createFrom().voidItem().onItem().delayIt().by(FEED_POLL)
-                                : Uni.createFrom().voidItem()))
-                .indefinitely()
-                .onItem().transformToIterable(page -> page)
-                .filter(change -> change.getFeedSequence() > last.get())
-                .invoke(change -> last.set(change.getFeedSequence()))
-                .onFailure().transform(GrpcErrors::toStatusException);
+        return queries.statusChanges(request.getFromSequence());
     }
 
     private static Instant instant(Timestamp t) {

@@ -20,7 +20,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 
 import io.robotid.kit.audit.WriteContext;
+import io.robotid.lifecycle.domain.StateMachine;
 import io.robotid.proto.common.v1.AuditStamp;
+import io.robotid.proto.lifecycle.v1.EventType;
 import io.robotid.proto.lifecycle.v1.ListAffectedRobotsResponse;
 import io.robotid.proto.lifecycle.v1.RecallCampaign;
 import io.robotid.proto.lifecycle.v1.RecallCriteria;
@@ -35,9 +37,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /** Recall campaigns, and the robots each covers, found from the records by its criteria. */
 @ApplicationScoped
 public class RecallRepository {
-    /** Statuses in which a robot can still be notified of a recall. */
-    private static final String[] NOTIFIABLE = { "ROBOT_STATUS_IN_STOCK", "ROBOT_STATUS_IN_SERVICE",
-            "ROBOT_STATUS_OUT_OF_SERVICE", "ROBOT_STATUS_SUSPENDED" };
+    /**
+     * Statuses in which a robot can still be notified of a recall: those in which the state machine
+     * allows RECALL_NOTIFIED (one source), as stored in {@code robot.status}.
+     */
+    static final String[] NOTIFIABLE = StateMachine.statusesAllowing(EventType.EVENT_TYPE_RECALL_NOTIFIED).stream()
+            .map(Enum::name).sorted().toArray(String[]::new);
 
     private final Pool database;
 

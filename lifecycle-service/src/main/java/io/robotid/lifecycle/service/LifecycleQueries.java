@@ -19,6 +19,9 @@ import io.robotid.proto.lifecycle.v1.EventType;
 import io.robotid.proto.lifecycle.v1.LifecycleEvent;
 import io.robotid.proto.lifecycle.v1.RobotState;
 import io.robotid.proto.lifecycle.v1.RobotStatus;
+import io.robotid.kit.feed.FeedPublisher;
+import io.robotid.proto.lifecycle.v1.WatchStatusChangesResponse;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /** Reads robots' states and chains, and verifies chains. */
@@ -38,6 +41,12 @@ public class LifecycleQueries {
         this.robots = robots;
         this.identity = identity;
         this.recorder = recorder;
+    }
+
+    /** The status feed after {@code fromSequence}, then its new entries as they commit (never ending). */
+    public Multi<WatchStatusChangesResponse> statusChanges(long fromSequence) {
+        return new FeedPublisher<>(robots::feedAfter, WatchStatusChangesResponse::getFeedSequence)
+                .from(fromSequence, "from_sequence");
     }
 
     /** The state at a past instant: the chain folded up to it. */

@@ -19,7 +19,7 @@ import io.robotid.proto.lifecycle.v1.LifecycleEvent;
  * Fuzzes event payload validation with arbitrary encoded payloads and times: every payload is
  * refused with named fields or accepted, never an exception; an accepted one seals into a chain
  * link whose hash survives storage (encode, decode, hash again). A plain test run replays
- * {@code EventPayloadFuzzTestInputs/}; see the README, "Fuzzing".
+ * {@code EventPayloadFuzzTestInputs/}; see docs/testing.md, "Fuzzing".
  */
 class EventPayloadFuzzTest {
     private static final Instant NOW = Instant.parse("2026-12-04T12:00:00Z");

@@ -19,9 +19,10 @@ import io.quarkus.security.UnauthorizedException;
 import io.vertx.pgclient.PgException;
 
 /**
- * Turns any failure into the gRPC status a caller may see. gRPC adapters call
- * {@link #toStatusException(Throwable)} on failures, outside the transaction, because a domain
- * exception thrown inside one comes back wrapped.
+ * Turns any failure into the gRPC status a caller may see. Every service does it in one place, the
+ * kit's {@link io.robotid.kit.grpc.RegistryExceptionHandlerProvider}, on whatever a gRPC method fails
+ * with, so adapters neither wrap nor map: a domain exception thrown inside a transaction comes back
+ * wrapped, and {@link #classify} finds it in the cause chain.
  */
 public final class GrpcErrors {
     private static final Logger LOG = Logger.getLogger(GrpcErrors.class);
@@ -29,9 +30,27 @@ public final class GrpcErrors {
     private GrpcErrors() {
     }
 
-    /** Mutiny-friendly: {@code uni.onFailure().transform(GrpcErrors::toStatusException)}. */
+    /**
+     * A status already mapped from a domain error: mapping it again keeps it (a status that came from
+     * another service is classified as a dependency's failure instead).
+     */
+    public static final class MappedStatusException extends StatusRuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient DomainException domain;
+
+        MappedStatusException(StatusRuntimeException status, DomainException domain) {
+            super(status.getStatus(), status.getTrailers());
+            this.domain = domain;
+        }
+
+        public DomainException domain() {
+            return domain;
+        }
+    }
+
+    /** Any failure as the status a caller sees. */
     public static StatusRuntimeException toStatusException(Throwable failure) {
-        return toStatusException(classify(failure));
+        return failure instanceof MappedStatusException mapped ? mapped : toStatusException(classify(failure));
     }
 
     /** The status for a domain error, with its {@code google.rpc} details. */
@@ -60,7 +79,7 @@ public final class GrpcErrors {
                     .build()));
             case ERROR_INFO -> status.addDetails(Any.pack(errorInfo(error)));
         }
-        return StatusProto.toStatusRuntimeException(status.build());
+        return new MappedStatusException(StatusProto.toStatusRuntimeException(status.build()), error);
     }
 
     /**
@@ -72,6 +91,9 @@ public final class GrpcErrors {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof DomainException domain) {
                 return domain;
+            }
+            if (t instanceof MappedStatusException mapped) {
+                return mapped.domain();
             }
             if (t instanceof AuthenticationException || t instanceof UnauthorizedException) {
                 return DomainException.unauthenticated("a valid bearer token is required");

@@ -1,5 +1,7 @@
 package io.robotid.kit.id;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -46,6 +48,11 @@ public final class RobotId {
         }
         String normalized = normalize(input);
         String problem = shapeProblem(normalized);
+        if (ZERO_SEQUENCE.equals(problem)) {
+            // Every other rule holds, so one changed sequence digit may give a valid ID: name it when only one does.
+            List<String> fixes = oneCharacterAway(normalized);
+            return new Malformed(normalized, fixes.size() == 1 ? problem + " (did you mean " + fixes.get(0) + "?)" : problem);
+        }
         if (problem != null) {
             return new Malformed(normalized, problem);
         }
@@ -129,9 +136,40 @@ public final class RobotId {
             }
         }
         if (s.substring(16, 28).chars().allMatch(c -> c == '0')) {
-            return "the sequence starts at 000000000001";
+            return ZERO_SEQUENCE;
         }
         return null;
+    }
+
+    private static final String ZERO_SEQUENCE = "the sequence starts at 000000000001";
+
+    /**
+     * Every valid ID (right shape, right check character) that differs from {@code normalized} in
+     * exactly one character, in position order: the candidates for a single mistyped character.
+     * Empty unless {@code normalized} has 29 characters.
+     */
+    public static List<String> oneCharacterAway(String normalized) {
+        if (normalized == null || normalized.length() != LENGTH) {
+            return List.of();
+        }
+        List<String> candidates = new ArrayList<>();
+        char[] chars = normalized.toCharArray();
+        for (int position = 0; position < LENGTH; position++) {
+            char original = chars[position];
+            for (int k = 0; k < Mod3736.ALPHABET.length(); k++) {
+                char c = Mod3736.ALPHABET.charAt(k);
+                if (c == original) {
+                    continue;
+                }
+                chars[position] = c;
+                String candidate = new String(chars);
+                if (shapeProblem(candidate) == null && Mod3736.isValid(candidate)) {
+                    candidates.add(candidate);
+                }
+            }
+            chars[position] = original;
+        }
+        return candidates;
     }
 
     public String canonical() {

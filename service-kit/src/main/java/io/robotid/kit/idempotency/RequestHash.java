@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Message;
@@ -22,15 +21,13 @@ public final class RequestHash {
             out.useDeterministicSerialization();
             request.writeTo(out);
             out.flush();
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            MessageDigest digest = io.robotid.evidence.codec.Sha256.digest();
             digest.update(operation.getBytes(StandardCharsets.UTF_8));
             digest.update((byte) 0);
             digest.update(bytes.toByteArray());
             return digest.digest();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 }

@@ -140,7 +140,7 @@ class ErrorTableTest {
 
     @Test
     void aDatabaseConnectionLostMidQueryIsUnavailableNotInternal() {
-        // as seen while PostgreSQL shut down under load (PostgresRestartUnderLoadTest)
+        // as seen while PostgreSQL shut down under load (PostgresRestartUnderLoadIT)
         for (Throwable lost : new Throwable[] { new java.net.SocketException("Connection reset"),
                 new java.net.ConnectException("Connection refused"), new java.nio.channels.ClosedChannelException(),
                 new io.vertx.pgclient.PgException("the database system is shutting down", "FATAL", "57P03", null) }) {

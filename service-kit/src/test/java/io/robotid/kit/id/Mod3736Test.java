@@ -31,7 +31,7 @@ class Mod3736Test {
 
     /**
      * MOD 37,36 does not catch every adjacent transposition; this measures how many it catches over
-     * random IDs and prints the figure (stated in the README): 99.86 % over 3,000 IDs.
+     * random IDs and prints the figure (stated in docs/identity.md): 99.86 % over 3,000 IDs.
      */
     @Test
     void adjacentTranspositionsCaughtAreMeasured() {

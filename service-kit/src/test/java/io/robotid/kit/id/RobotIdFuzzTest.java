@@ -8,7 +8,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
  * Fuzzes robot ID parsing and check-character verification. A plain test run replays the inputs in
- * {@code RobotIdFuzzTestInputs/}; {@code JAZZER_FUZZ=1} explores new ones (README, "Fuzzing").
+ * {@code RobotIdFuzzTestInputs/}; {@code JAZZER_FUZZ=1} explores new ones (docs/testing.md, "Fuzzing").
  */
 class RobotIdFuzzTest {
 

@@ -3,6 +3,9 @@ package io.robotid.kit.id;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+import java.util.stream.IntStream;
+
 import org.junit.jupiter.api.Test;
 
 class RobotIdTest {
@@ -55,6 +58,41 @@ class RobotIdTest {
         assertThat(reason("CNA1O2C3D4E526BJ000000000001G")).contains("character 5").contains("did you mean 0");
         assertThat(reason("CNA1B2C3D4E526BJ000000000000G")).contains("starts at 000000000001");
         assertThat(reason("CNA1B2C3D4E526BJ00000000000!G")).contains("character 28");
+    }
+
+    @Test
+    void aZeroSequenceNamesTheOneCharacterFixWhenOnlyOneExists() {
+        // Issued ...SH000000000008N typed with its 8 as 0: no other single change gives a valid ID.
+        assertThat(RobotId.oneCharacterAway("CNA1B2C3D4E526SH000000000000N"))
+                .containsExactly("CNA1B2C3D4E526SH000000000008N");
+        assertThat(reason("CNA1B2C3D4E526SH000000000000N")).startsWith("the sequence starts at 000000000001")
+                .endsWith("(did you mean CNA1B2C3D4E526SH000000000008N?)");
+        assertThat(reason("cn a1b2 c3d4e5 26sh 000000000000 n")).contains("did you mean CNA1B2C3D4E526SH000000000008N?");
+        assertThatThrownBy(() -> RobotId.of("CNA1B2C3D4E526SH000000000000N"))
+                .hasMessageContaining("did you mean CNA1B2C3D4E526SH000000000008N?");
+    }
+
+    @Test
+    void aZeroSequenceWithSeveralPossibleFixesGuessesNone() {
+        // ...BJ000000000001G typed as ...BJ000000000000G: four IDs are one character away, so none is named.
+        assertThat(RobotId.oneCharacterAway("CNA1B2C3D4E526BJ000000000000G")).containsExactly(
+                "CNA1B2C3D4E526BJ030000000000G", "CNA1B2C3D4E526BJ006000000000G", "CNA1B2C3D4E526BJ000000070000G",
+                "CNA1B2C3D4E526BJ000000000001G");
+        assertThat(reason("CNA1B2C3D4E526BJ000000000000G")).isEqualTo("the sequence starts at 000000000001");
+    }
+
+    @Test
+    void oneCharacterAwayListsOnlyValidIdsAtOneSubstitution() {
+        String id = "CNA1B2C3D4E526BJ000000000001G";
+        assertThat(RobotId.oneCharacterAway(id)).isEmpty(); // MOD 37,36 catches every single substitution
+        String typo = id.substring(0, 27) + "2" + id.charAt(28);
+        List<String> fixes = RobotId.oneCharacterAway(typo);
+        assertThat(fixes).contains(id).allSatisfy(fix -> {
+            assertThat(RobotId.parse(fix)).isInstanceOf(RobotId.Valid.class);
+            assertThat(IntStream.range(0, RobotId.LENGTH).filter(i -> fix.charAt(i) != typo.charAt(i)).count()).isOne();
+        });
+        assertThat(RobotId.oneCharacterAway("CNA1B2")).isEmpty();
+        assertThat(RobotId.oneCharacterAway(null)).isEmpty();
     }
 
     @Test

@@ -13,7 +13,7 @@ import io.robotid.kit.error.ErrorKind;
 /**
  * Fuzzes page tokens, which clients can forge (the filter fingerprint is no secret): a token is
  * refused as INVALID_ARGUMENT naming page_token or page_size, or gives a cursor a database text
- * parameter takes. A plain test run replays {@code PageRequestFuzzTestInputs/}; see the README.
+ * parameter takes. A plain test run replays {@code PageRequestFuzzTestInputs/}; see docs/testing.md, "Fuzzing".
  */
 class PageRequestFuzzTest {
 

@@ -11,7 +11,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 /**
  * Fuzzes signature verification, which every ID certificate, receipt and offline bundle relies on:
  * a signed message with any byte changed, any signature changed, or another key, never verifies,
- * and garbage never throws. A plain test run replays {@code Ed25519FuzzTestInputs/}; see the README.
+ * and garbage never throws. A plain test run replays {@code Ed25519FuzzTestInputs/}; see docs/testing.md, "Fuzzing".
  */
 class Ed25519FuzzTest {
     private static final Ed25519.SigningKey SIGNER = Ed25519.generate();

@@ -21,7 +21,7 @@ import io.robotid.system.support.Endpoints;
 
 /**
  * {@code bin/robotid demo}: one robot's whole life ({@link RobotLife}, the same steps as the
- * system test RobotWholeLifeSystemTest) against the local run started by {@code bin/robotid up},
+ * system test RobotWholeLifeSystemIT) against the local run started by {@code bin/robotid up},
  * printed step by step, ending with the URL of the robot's public page. Exit status 0 when every
  * step came out as the design says, 1 when one did not (the message says which), 2 when the local
  * run is not up.

@@ -113,7 +113,7 @@ import io.robotid.system.support.Registrations;
 /**
  * One robot's whole life across the registry (issue 8), through the public APIs only: gRPC with
  * tokens obtained by client credentials, REST where a certification body posts JSON, the public
- * page over HTTP. Used by the system test ({@code RobotWholeLifeSystemTest}, against processes it
+ * page over HTTP. Used by the system test ({@code RobotWholeLifeSystemIT}, against processes it
  * started) and by {@code bin/robotid demo} (against the local run), so both tell the same story.
  *
  * <p>Each step checks its outcomes and throws an {@link AssertionError} saying what was expected

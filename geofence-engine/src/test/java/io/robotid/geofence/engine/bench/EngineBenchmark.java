@@ -127,7 +127,7 @@ public class EngineBenchmark {
         return engine.decide(index, r);
     }
 
-    /** For the README: the share of decisions that matched at least one zone, and of each verdict. */
+    /** For docs/geofence.md: the share of decisions that matched at least one zone, and of each verdict. */
     public String profile() {
         int matched = 0;
         Map<io.robotid.geofence.engine.Verdict, Integer> verdicts = new EnumMap<>(io.robotid.geofence.engine.Verdict.class);
