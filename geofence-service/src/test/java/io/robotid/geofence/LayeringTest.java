@@ -15,7 +15,6 @@ class LayeringTest {
     private static final Set<String> STILL_USING_WIRE_TYPES = Set.of(
                 "io.robotid.geofence.service.Bundles",
                 "io.robotid.geofence.service.DenialLog",
-                "io.robotid.geofence.service.FeedFollowers",
                 "io.robotid.geofence.service.GeofenceViews",
                 "io.robotid.geofence.service.PermissionChecks",
                 "io.robotid.geofence.service.PermissionWatch",

@@ -106,13 +106,14 @@ public final class Layering {
     }
 
     /**
-     * A gRPC request or response message (or its builder) of the registry's protos. A feed's entries
-     * ({@code Watch*ChangesResponse}) are not: they are sealed records (EVIDENCE.md), whose bytes the
+     * A gRPC request or response message (or its builder) of the registry's protos. A feed's messages
+     * ({@code Watch*ChangesRequest} / {@code Watch*ChangesResponse}) are not: they are the feed's protocol,
+     * which the kit's FeedFollower speaks, and its entries are sealed records (EVIDENCE.md) whose bytes the
      * followers' domain checks and applies.
      */
     static final DescribedPredicate<JavaClass> WIRE_MESSAGE = DescribedPredicate.describe("gRPC request / response messages",
             c -> c.getName().matches("io\\.robotid\\.proto\\..*\\.[A-Za-z0-9]+(Request|Response)(\\$.*)?")
-                    && !c.getName().matches("io\\.robotid\\.proto\\..*\\.Watch[A-Za-z]*ChangesResponse(\\$.*)?"));
+                    && !c.getName().matches("io\\.robotid\\.proto\\..*\\.Watch[A-Za-z]*Changes(Request|Response)(\\$.*)?"));
 
     /** A call that runs a SQL statement: the reactive SQL client, or a native query through Hibernate. */
     static final DescribedPredicate<JavaCall<?>> RUNS_SQL = DescribedPredicate.describe("a SQL statement runs",

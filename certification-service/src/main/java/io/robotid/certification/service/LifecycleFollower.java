@@ -1,6 +1,5 @@
 package io.robotid.certification.service;
 
-import io.robotid.certification.repository.RobotLocks;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,14 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientResponseObserver;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.robotid.certification.client.LifecycleFeed;
@@ -27,18 +25,20 @@ import io.robotid.certification.domain.RevalidationMark;
 import io.robotid.certification.domain.RevalidationRules;
 import io.robotid.certification.domain.Tier;
 import io.robotid.certification.repository.FeedRepository;
+import io.robotid.certification.repository.RobotLocks;
 import io.robotid.certification.repository.RevalidationMarkRepository;
+import io.robotid.kit.feed.FeedFollower;
+import io.robotid.kit.feed.FeedPositions;
+import io.robotid.kit.security.ServiceToken;
 import io.robotid.proto.certification.v1.ChangeKind;
 import io.robotid.proto.certification.v1.UnitRevalidation;
 import io.robotid.proto.certification.v1.WatchCertificationChangesResponse;
+import io.robotid.proto.lifecycle.v1.WatchStatusChangesRequest;
 import io.robotid.proto.lifecycle.v1.WatchStatusChangesResponse;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Vertx;
-import io.robotid.kit.feed.FeedPositions;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Follows lifecycle-service's feed in the background and marks the tiers a part or software
@@ -51,11 +51,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * applied entry: nothing is missed, and an entry seen twice (a resumed stream, a second replica)
  * changes nothing the second time. Entries that re-open nothing are not written one by one: the
  * position catches up every {@value #IDLE_CHECKPOINT} of them (re-reading them after a crash is
- * harmless). When the stream fails or ends it reconnects after a delay that doubles from
- * {@code first-retry} up to {@code max-retry}.
+ * harmless). Streaming, batching, reconnecting with backoff and the token are the kit's
+ * {@link FeedFollower}; this class keeps what is its own: where its position is and what an entry does.
  */
-@ApplicationScoped
-public class LifecycleFollower {
+@Singleton // no client proxy: the kit's FeedFollower has no no-args constructor
+public class LifecycleFollower extends FeedFollower<WatchStatusChangesRequest, WatchStatusChangesResponse> {
     private static final Logger LOG = Logger.getLogger(LifecycleFollower.class);
     static final String CONSUMER = "lifecycle";
     /** Entries without effect between two position writes. */
@@ -65,34 +65,22 @@ public class LifecycleFollower {
     private final Pool database;
     private final FeedRepository certificationFeed;
     private final RevalidationMarkRepository marks;
-    private final Vertx vertx;
     private final Clock clock;
     private final boolean enabled;
-    private final Duration firstRetry;
-    private final Duration maxRetry;
-
-    private boolean running;
-    private long generation;
-    private Cancellable subscription;
-    private LifecycleFeed.Watch watch;
-    private long timer = -1;
-    private int failures;
     private volatile long lastStored;
 
-    public LifecycleFollower(LifecycleFeed feed, Pool database, FeedRepository certificationFeed,
+    public LifecycleFollower(LifecycleFeed feed, ServiceToken token, Pool database, FeedRepository certificationFeed,
             RevalidationMarkRepository marks, Vertx vertx, Clock clock,
             @ConfigProperty(name = "robotid.certification.lifecycle-feed.enabled", defaultValue = "true") boolean enabled,
             @ConfigProperty(name = "robotid.certification.lifecycle-feed.first-retry", defaultValue = "500ms") Duration firstRetry,
             @ConfigProperty(name = "robotid.certification.lifecycle-feed.max-retry", defaultValue = "30s") Duration maxRetry) {
+        super(token, vertx, firstRetry, maxRetry);
         this.feed = feed;
         this.database = database;
         this.certificationFeed = certificationFeed;
         this.marks = marks;
-        this.vertx = vertx;
         this.clock = clock;
         this.enabled = enabled;
-        this.firstRetry = firstRetry;
-        this.maxRetry = maxRetry;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -107,89 +95,34 @@ public class LifecycleFollower {
         stop();
     }
 
-    /** Starts following from the stored position (no-op when running). */
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        failures = 0;
-        connect();
+    @Override
+    protected String name() {
+        return "lifecycle";
     }
 
-    /** Stops following: the stream is cancelled; what was applied stays applied. */
-    public synchronized void stop() {
-        running = false;
-        generation++;
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-            timer = -1;
-        }
-        if (subscription != null) {
-            subscription.cancel();
-            subscription = null;
-        }
-        if (watch != null) {
-            watch.cancel();
-            watch = null;
-        }
+    @Override
+    protected Uni<Long> storedPosition() {
+        return position().invoke(from -> lastStored = Math.max(lastStored, from));
     }
 
-    public synchronized boolean isRunning() {
-        return running;
+    @Override
+    protected void open(String token, long from, ClientResponseObserver<WatchStatusChangesRequest, WatchStatusChangesResponse> observer) {
+        feed.open(token, from, observer);
     }
 
-    private synchronized void connect() {
-        timer = -1;
-        if (!running) {
-            return;
-        }
-        long current = ++generation;
-        subscription = position()
-                .chain(from -> feed.token().map(token -> Map.entry(from, token)))
-                .subscribe().with(start -> watch(current, start.getKey(), start.getValue()),
-                        failure -> disconnected(current, failure));
+    @Override
+    protected long sequence(WatchStatusChangesResponse entry) {
+        return entry.getFeedSequence();
     }
 
-    private synchronized void watch(long current, long from, String token) {
-        if (current != generation || !running) {
-            return;
+    /** The entries in order, each with its effect and the position in its own transaction. */
+    @Override
+    protected Uni<Void> store(List<WatchStatusChangesResponse> entries) {
+        Uni<Boolean> chain = Uni.createFrom().item(false);
+        for (WatchStatusChangesResponse entry : entries) {
+            chain = chain.chain(() -> apply(entry));
         }
-        lastStored = from;
-        LOG.infof("following the lifecycle feed after sequence %d", from);
-        LifecycleFeed.Watch started = feed.watch(token, from, entry -> apply(entry).invoke(() -> resetFailures(current)),
-                failure -> disconnected(current, failure));
-        watch = started;
-    }
-
-    private synchronized void resetFailures(long current) {
-        if (current == generation) {
-            failures = 0;
-        }
-    }
-
-    private synchronized void disconnected(long current, Throwable failure) {
-        if (current != generation || !running) {
-            return;
-        }
-        subscription = null;
-        watch = null;
-        if (failure instanceof StatusRuntimeException sre && sre.getStatus().getCode() == Status.Code.UNAUTHENTICATED) {
-            feed.forgetToken();
-        }
-        long delay = Math.min(maxRetry.toMillis(), firstRetry.toMillis() << Math.min(failures, 16));
-        failures++;
-        if (failure == null) {
-            LOG.infof("lifecycle feed ended; reconnecting in %d ms", delay);
-        } else {
-            LOG.warnf("lifecycle feed interrupted (%s); reconnecting in %d ms", describe(failure), delay);
-        }
-        timer = vertx.setTimer(Math.max(1, delay), id -> connect());
-    }
-
-    private static String describe(Throwable failure) {
-        return failure instanceof StatusRuntimeException sre ? sre.getStatus().getCode() + " "
-                + String.valueOf(sre.getStatus().getDescription()) : failure.toString();
+        return chain.replaceWithVoid();
     }
 
     /** The stored position: the last lifecycle feed sequence whose effect is applied. */

@@ -17,6 +17,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.robotid.geofence.client.FeedSeals;
 import io.robotid.geofence.client.Feeds;
 import io.robotid.geofence.client.FilingModels;
+import io.robotid.kit.feed.FeedFollower;
 import io.robotid.kit.security.ServiceToken;
 import io.robotid.geofence.domain.ZoneDefinitions;
 import io.robotid.geofence.engine.IntelligenceLevel;

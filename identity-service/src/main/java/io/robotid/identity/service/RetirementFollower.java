@@ -2,20 +2,16 @@ package io.robotid.identity.service;
 
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.grpc.Channel;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.runtime.ShutdownEvent;
@@ -28,9 +24,9 @@ import io.robotid.proto.lifecycle.v1.RobotStatus;
 import io.robotid.proto.lifecycle.v1.WatchStatusChangesRequest;
 import io.robotid.proto.lifecycle.v1.WatchStatusChangesResponse;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Vertx;
 import io.robotid.identity.repository.IdentityRepository;
+import io.robotid.kit.feed.FeedFollower;
 import io.robotid.kit.feed.FeedPositions;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -45,12 +41,11 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * retirement it causes and only forward ({@code ... where last_sequence < $seq}); after a restart
  * the follower resumes after the last applied entry, and an entry seen twice changes nothing.
  * Entries that retire nothing are not written one by one (the position catches up every
- * {@value #IDLE_CHECKPOINT} of them). The next entry is requested only when the previous one is
- * handled. When the stream fails or ends it reconnects after a delay that doubles from
- * {@code first-retry} up to {@code max-retry} (lifecycle-service starts after this service).
+ * {@value #IDLE_CHECKPOINT} of them). Streaming, batching, reconnecting with backoff (lifecycle-service starts after this
+ * service) and the token are the kit's {@link FeedFollower}; this class keeps what is its own.
  */
-@ApplicationScoped
-public class RetirementFollower {
+@Singleton // no client proxy: the kit's FeedFollower has no no-args constructor
+public class RetirementFollower extends FeedFollower<WatchStatusChangesRequest, WatchStatusChangesResponse> {
     private static final Logger LOG = Logger.getLogger(RetirementFollower.class);
     static final String CONSUMER = "lifecycle";
     static final int IDLE_CHECKPOINT = 200;
@@ -59,32 +54,18 @@ public class RetirementFollower {
             RobotStatus.ROBOT_STATUS_SCRAPPED, RobotStatus.ROBOT_STATUS_RECYCLED);
 
     private final LifecycleServiceGrpc.LifecycleServiceStub lifecycle;
-    private final ServiceToken token;
     private final Pool database;
-    private final Vertx vertx;
     private final boolean enabled;
-    private final Duration firstRetry;
-    private final Duration maxRetry;
-
-    private boolean running;
-    private long generation;
-    private Cancellable subscription;
-    private Runnable cancelWatch;
-    private long timer = -1;
-    private int failures;
     private volatile long lastStored;
 
     public RetirementFollower(@GrpcClient("lifecycle") Channel lifecycle, ServiceToken token, Pool database, Vertx vertx,
             @ConfigProperty(name = "robotid.identity.lifecycle-feed.enabled", defaultValue = "true") boolean enabled,
             @ConfigProperty(name = "robotid.identity.lifecycle-feed.first-retry", defaultValue = "500ms") Duration firstRetry,
             @ConfigProperty(name = "robotid.identity.lifecycle-feed.max-retry", defaultValue = "30s") Duration maxRetry) {
+        super(token, vertx, firstRetry, maxRetry);
         this.lifecycle = LifecycleServiceGrpc.newStub(lifecycle);
-        this.token = token;
         this.database = database;
-        this.vertx = vertx;
         this.enabled = enabled;
-        this.firstRetry = firstRetry;
-        this.maxRetry = maxRetry;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -99,119 +80,35 @@ public class RetirementFollower {
         stop();
     }
 
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        failures = 0;
-        connect();
+    @Override
+    protected String name() {
+        return "lifecycle";
     }
 
-    public synchronized void stop() {
-        running = false;
-        generation++;
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-            timer = -1;
-        }
-        if (subscription != null) {
-            subscription.cancel();
-            subscription = null;
-        }
-        if (cancelWatch != null) {
-            cancelWatch.run();
-            cancelWatch = null;
-        }
+    @Override
+    protected Uni<Long> storedPosition() {
+        return position().invoke(from -> lastStored = Math.max(lastStored, from));
     }
 
-    private synchronized void connect() {
-        timer = -1;
-        if (!running) {
-            return;
-        }
-        long current = ++generation;
-        subscription = position().chain(from -> token.get().map(t -> new Object[] { from, t }))
-                .subscribe().with(start -> watch(current, (Long) start[0], (String) start[1]),
-                        failure -> disconnected(current, failure));
+    @Override
+    protected void open(String token, long from, ClientResponseObserver<WatchStatusChangesRequest, WatchStatusChangesResponse> observer) {
+        ForwardedToken.attach(lifecycle, token).watchStatusChanges(
+                WatchStatusChangesRequest.newBuilder().setFromSequence(from).build(), observer);
     }
 
-    private synchronized void watch(long current, long from, String accessToken) {
-        if (current != generation || !running) {
-            return;
-        }
-        lastStored = from;
-        LOG.infof("following the lifecycle feed after sequence %d (retiring decommissioned robots' IDs)", from);
-        AtomicReference<ClientCallStreamObserver<WatchStatusChangesRequest>> call = new AtomicReference<>();
-        AtomicBoolean cancelled = new AtomicBoolean();
-        ForwardedToken.attach(lifecycle, accessToken).watchStatusChanges(
-                WatchStatusChangesRequest.newBuilder().setFromSequence(from).build(),
-                new ClientResponseObserver<WatchStatusChangesRequest, WatchStatusChangesResponse>() {
-                    @Override
-                    public void beforeStart(ClientCallStreamObserver<WatchStatusChangesRequest> stream) {
-                        call.set(stream);
-                        stream.disableAutoRequestWithInitial(1);
-                    }
-
-                    @Override
-                    public void onNext(WatchStatusChangesResponse entry) {
-                        Uni.createFrom().deferred(() -> apply(entry)).subscribe().with(applied -> {
-                            resetFailures(current);
-                            call.get().request(1);
-                        }, failure -> {
-                            LOG.warnf(failure, "lifecycle feed entry %d could not be applied", entry.getFeedSequence());
-                            call.get().cancel("the feed entry could not be applied", failure);
-                        });
-                    }
-
-                    @Override
-                    public void onError(Throwable failure) {
-                        if (!cancelled.get()) {
-                            disconnected(current, failure);
-                        }
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        if (!cancelled.get()) {
-                            disconnected(current, null);
-                        }
-                    }
-                });
-        cancelWatch = () -> {
-            cancelled.set(true);
-            ClientCallStreamObserver<WatchStatusChangesRequest> stream = call.get();
-            if (stream != null) {
-                stream.cancel("follower stopped", null);
-            }
-        };
+    @Override
+    protected long sequence(WatchStatusChangesResponse entry) {
+        return entry.getFeedSequence();
     }
 
-    private synchronized void resetFailures(long current) {
-        if (current == generation) {
-            failures = 0;
+    /** The entries in order, each with its effect and the position in its own transaction. */
+    @Override
+    protected Uni<Void> store(List<WatchStatusChangesResponse> entries) {
+        Uni<Boolean> chain = Uni.createFrom().item(false);
+        for (WatchStatusChangesResponse entry : entries) {
+            chain = chain.chain(() -> apply(entry));
         }
-    }
-
-    private synchronized void disconnected(long current, Throwable failure) {
-        if (current != generation || !running) {
-            return;
-        }
-        subscription = null;
-        cancelWatch = null;
-        if (failure instanceof StatusRuntimeException sre && sre.getStatus().getCode() == Status.Code.UNAUTHENTICATED) {
-            token.forget();
-        }
-        long delay = Math.min(maxRetry.toMillis(), firstRetry.toMillis() << Math.min(failures, 16));
-        failures++;
-        if (failure == null) {
-            LOG.infof("lifecycle feed ended; reconnecting in %d ms", delay);
-        } else {
-            LOG.warnf("lifecycle feed interrupted (%s); reconnecting in %d ms",
-                    failure instanceof StatusRuntimeException sre ? sre.getStatus().getCode() + " "
-                            + sre.getStatus().getDescription() : failure.toString(), delay);
-        }
-        timer = vertx.setTimer(Math.max(1, delay), id -> connect());
+        return chain.replaceWithVoid();
     }
 
     /** The last lifecycle feed sequence whose effect is applied. */

@@ -1,4 +1,4 @@
-package io.robotid.geofence.service;
+package io.robotid.kit.feed;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,12 +14,16 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
 /**
- * Follows one feed of another service from the position stored here, in batches: up to {@link #WINDOW}
+ * Follows one feed of another service (lifecycle's status changes, certification's changes) from the
+ * position stored here, for every follower in the registry (geofence's projections, identity's
+ * retirements, certification's re-validation marks), in batches: up to {@link #WINDOW}
  * entries are requested ahead (gRPC flow control); whatever has arrived while the previous batch was
  * being stored is stored next, in one transaction together with the new position, and only then applied
  * to memory. After a restart the feed resumes after the last stored entry, so nothing is missed, and an
  * entry seen twice (a resumed stream) is skipped. A failed or ended stream reconnects after a delay that
- * doubles from {@code firstRetry} up to {@code maxRetry}.
+ * doubles from {@code firstRetry} up to {@code maxRetry}; an UNAUTHENTICATED answer first drops the
+ * service's cached token. A follower keeps only what is its own: how it opens the feed, where its position
+ * is stored, and how it stores and applies entries.
  *
  * @param <R> the watch request
  * @param <E> a feed entry
@@ -27,7 +31,7 @@ import io.vertx.core.Vertx;
 public abstract class FeedFollower<R, E> {
     private static final Logger LOG = Logger.getLogger(FeedFollower.class);
     /** Entries requested ahead of what was stored. */
-    static final int WINDOW = 500;
+    public static final int WINDOW = 500;
 
     private final ServiceToken token;
     private final Vertx vertx;
@@ -63,8 +67,9 @@ public abstract class FeedFollower<R, E> {
     /** Stores the entries' effects and the new position in one transaction. */
     protected abstract Uni<Void> store(List<E> entries);
 
-    /** Applies stored entries to memory. */
-    protected abstract void apply(List<E> entries);
+    /** Applies stored entries to memory (nothing, for a follower whose effects are all in the database). */
+    protected void apply(List<E> entries) {
+    }
 
     public synchronized void start() {
         if (running) {
@@ -86,6 +91,10 @@ public abstract class FeedFollower<R, E> {
             call.cancel("follower stopped", null);
             call = null;
         }
+    }
+
+    public synchronized boolean isRunning() {
+        return running;
     }
 
     /** The last sequence applied to memory. */
