@@ -15,6 +15,7 @@ import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.robotid.geofence.domain.AskingRights;
 import io.robotid.geofence.domain.ZoneDefinitions;
 import io.robotid.geofence.service.Bundles;
 import io.robotid.geofence.service.GeofenceEvidence;
@@ -26,6 +27,7 @@ import io.robotid.geofence.service.Projections;
 import io.robotid.geofence.service.ZoneService;
 import io.robotid.kit.audit.WriteContext;
 import io.robotid.kit.error.DomainException;
+import io.robotid.kit.validation.Violations;
 import io.robotid.kit.error.GrpcErrors;
 import io.robotid.kit.security.CallerIdentity;
 import io.robotid.kit.security.Role;
@@ -145,9 +147,9 @@ public class GeofenceGrpcService implements GeofenceService {
     @RolesAllowed({Role.Names.ROBOT, Role.Names.OPERATOR, Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
     public Multi<WatchPermissionsResponse> watchPermissions(WatchPermissionsRequest request) {
         try {
-            String robotId = ZoneService.canonicalRobot(request.getRobotId(), "robot_id");
+            String robotId = Violations.requireRobotId("robot_id", request.getRobotId());
             var robot = projections.get(robotId);
-            PermissionChecks.requireMayAsk(caller(), robotId, robot);
+            AskingRights.requireMayAsk(caller(), robotId, robot);
             WatchPermissionsResponse subscribed = WatchPermissionsResponse.newBuilder()
                     .setKind(PermissionChangeKind.PERMISSION_CHANGE_KIND_SUBSCRIBED).setRobotId(robotId)
                     .setChangedAt(ZoneDefinitions.timestamp(clock.instant())).setDetail("watching the permissions of " + robotId)

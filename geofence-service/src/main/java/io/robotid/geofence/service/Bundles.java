@@ -14,6 +14,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.google.protobuf.ByteString;
 
+import io.robotid.geofence.domain.AskingRights;
 import io.robotid.geofence.domain.ZoneDefinitions;
 import io.robotid.geofence.engine.Grant;
 import io.robotid.geofence.engine.RobotProjection;
@@ -22,6 +23,7 @@ import io.robotid.geofence.engine.ZoneIndex;
 import io.robotid.geofence.offline.BundleCodec;
 import io.robotid.geofence.offline.PermissionBundle;
 import io.robotid.kit.error.DomainException;
+import io.robotid.kit.validation.Violations;
 import io.robotid.kit.security.CallerIdentity;
 import io.robotid.proto.geofence.v1.BoundingBox;
 import io.robotid.proto.geofence.v1.GetPermissionBundleRequest;
@@ -61,9 +63,9 @@ public class Bundles {
     }
 
     public Uni<GetPermissionBundleResponse> bundle(CallerIdentity caller, GetPermissionBundleRequest request) {
-        String robotId = ZoneService.canonicalRobot(request.getRobotId(), "robot_id");
+        String robotId = Violations.requireRobotId("robot_id", request.getRobotId());
         RobotProjection robot = projections.get(robotId);
-        PermissionChecks.requireMayAsk(caller, robotId, robot);
+        AskingRights.requireMayAsk(caller, robotId, robot);
         Duration validity = defaultValidity;
         if (request.hasValidity()) {
             validity = Duration.ofSeconds(request.getValidity().getSeconds(), request.getValidity().getNanos());

@@ -142,8 +142,8 @@ public class DenialLog {
         PageRequest page = v.gather(() -> PageRequest.of(request.getPageSize(), request.getPageToken(), filters));
         Long before = page == null ? null : v.gather(page::longCursor);
         String robotId = request.getRobotId().isEmpty() ? null
-                : v.gather(() -> ZoneService.canonicalRobot(request.getRobotId(), "robot_id"));
-        UUID zone = request.getZoneId().isEmpty() ? null : v.gather(() -> ZoneService.uuid(request.getZoneId(), "zone_id"));
+                : v.gather(() -> Violations.requireRobotId("robot_id", request.getRobotId()));
+        UUID zone = request.getZoneId().isEmpty() ? null : v.gather(() -> Violations.requireUuid("zone_id", request.getZoneId()));
         String zoneId = zone == null ? null : zone.toString();
         v.throwIfAny();
         Uni<List<String>> scope;

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.robotid.geofence.domain.AskingRights;
 import io.robotid.geofence.domain.ZoneDefinitions;
 import io.robotid.geofence.engine.CheckRequest;
 import io.robotid.geofence.engine.Decision;
@@ -21,6 +22,7 @@ import io.robotid.evidence.format.Receipts.Place;
 import io.robotid.evidence.format.Receipts.ReceiptV2;
 import io.robotid.geofence.offline.Receipts;
 import io.robotid.kit.error.DomainException;
+import io.robotid.kit.validation.Violations;
 import io.robotid.kit.error.TraceIds;
 import io.robotid.kit.security.CallerIdentity;
 import io.robotid.kit.security.Role;
@@ -52,38 +54,11 @@ public class PermissionChecks {
         this.engine = new GeofenceEngine(maxCacheFor);
     }
 
-    /**
-     * Who may ask about a robot: the robot itself (robot_id claim), its operator (org_id claim equal to the
-     * projected operator), zone authorities and regulators. Everyone else is refused, and so is an
-     * operator asking about a robot it does not run (or one the registry does not know).
-     */
-    public static void requireMayAsk(CallerIdentity caller, String robotId, RobotProjection robot) {
-        if (caller.hasAny(Role.REGULATOR, Role.ZONE_AUTHORITY)) {
-            return;
-        }
-        if (caller.has(Role.ROBOT) && robotId.equals(caller.robotId().map(PermissionChecks::canonicalOrSame).orElse(null))) {
-            return;
-        }
-        if (caller.has(Role.OPERATOR) && robot.operatorOrg() != null && robot.operatorOrg().equals(caller.orgId().orElse(null))) {
-            return;
-        }
-        throw DomainException.permissionDenied("NOT_YOUR_ROBOT", "a robot may ask only about itself and an operator only about"
-                + " the robots it runs; zone authorities and regulators may ask about any robot");
-    }
-
-    private static String canonicalOrSame(String id) {
-        try {
-            return io.robotid.kit.id.RobotId.of(id).canonical();
-        } catch (IllegalArgumentException e) {
-            return id;
-        }
-    }
-
     public Uni<CheckPermissionResponse> check(CallerIdentity caller, CheckPermissionRequest request) {
-        String robotId = ZoneService.canonicalRobot(request.getRobotId(), "robot_id");
+        String robotId = Violations.requireRobotId("robot_id", request.getRobotId());
         Projections.Projected projected = projections.projected(robotId);
         RobotProjection robot = projected.projection();
-        requireMayAsk(caller, robotId, robot);
+        AskingRights.requireMayAsk(caller, robotId, robot);
         // kept to the microsecond, as every recorded instant (EVIDENCE.md section 1)
         Instant at = (request.hasAt() ? ZoneDefinitions.instant(true, request.getAt()) : clock.instant())
                 .truncatedTo(ChronoUnit.MICROS);

@@ -79,7 +79,7 @@ public class ZoneService {
     }
 
     public Uni<UpdateZoneResponse> update(WriteContext context, UpdateZoneRequest request) {
-        UUID zoneId = uuid(request.getZoneId(), "zone_id");
+        UUID zoneId = Violations.requireUuid("zone_id", request.getZoneId());
         return transaction(context, request, UpdateZoneResponse.parser(), c -> policy.lockZone(c, zoneId).chain(found -> {
             io.robotid.proto.geofence.v1.Zone current = live(found, request.getZoneId());
             requireOwner(context.caller(), current);
@@ -98,7 +98,7 @@ public class ZoneService {
     }
 
     public Uni<DeleteZoneResponse> delete(WriteContext context, DeleteZoneRequest request) {
-        UUID zoneId = uuid(request.getZoneId(), "zone_id");
+        UUID zoneId = Violations.requireUuid("zone_id", request.getZoneId());
         reason(request.getReason());
         return transaction(context, request, DeleteZoneResponse.parser(), c -> policy.lockZone(c, zoneId).chain(found -> {
             io.robotid.proto.geofence.v1.Zone current = live(found, request.getZoneId());
@@ -126,13 +126,13 @@ public class ZoneService {
     }
 
     public Uni<GrantPermissionResponse> grant(WriteContext context, GrantPermissionRequest request) {
-        UUID zoneId = uuid(request.getZoneId(), "zone_id");
+        UUID zoneId = Violations.requireUuid("zone_id", request.getZoneId());
         String grantId = UUID.randomUUID().toString();
         io.robotid.proto.geofence.v1.Grant.Builder b = io.robotid.proto.geofence.v1.Grant.newBuilder().setGrantId(grantId)
                 .setZoneId(request.getZoneId()).addAllTaskCategories(request.getTaskCategoriesList().stream()
                         .map(t -> t.toLowerCase(java.util.Locale.ROOT)).toList());
         switch (request.getGranteeCase()) {
-            case ROBOT_ID -> b.setRobotId(canonicalRobot(request.getRobotId(), "robot_id"));
+            case ROBOT_ID -> b.setRobotId(Violations.requireRobotId("robot_id", request.getRobotId()));
             case OPERATOR_ORG_ID -> {
                 if (request.getOperatorOrgId().isBlank() || request.getOperatorOrgId().length() > 128) {
                     throw DomainException.invalidArgument("operator_org_id", "must be 1..128 characters");
@@ -165,7 +165,7 @@ public class ZoneService {
     }
 
     public Uni<RevokePermissionResponse> revoke(WriteContext context, RevokePermissionRequest request) {
-        UUID grantId = uuid(request.getGrantId(), "grant_id");
+        UUID grantId = Violations.requireUuid("grant_id", request.getGrantId());
         reason(request.getReason());
         return transaction(context, request, RevokePermissionResponse.parser(), c -> policy.lockGrant(c, grantId).chain(found -> {
             io.robotid.proto.geofence.v1.Grant current = found.orElseThrow(() -> DomainException.notFound("grant", request.getGrantId()));
@@ -185,7 +185,7 @@ public class ZoneService {
     }
 
     public Uni<GetZoneResponse> get(GetZoneRequest request) {
-        UUID zoneId = uuid(request.getZoneId(), "zone_id");
+        UUID zoneId = Violations.requireUuid("zone_id", request.getZoneId());
         return policy.findZone(zoneId).map(found -> GetZoneResponse.newBuilder()
                 .setZone(found.orElseThrow(() -> DomainException.notFound("zone", request.getZoneId()))).build());
     }
@@ -221,9 +221,9 @@ public class ZoneService {
         if (request.getZoneId().isEmpty() && request.getRobotId().isEmpty()) {
             v.add("zone_id", "zone_id or robot_id is required");
         }
-        UUID zoneId = request.getZoneId().isEmpty() ? null : v.gather(() -> uuid(request.getZoneId(), "zone_id"));
+        UUID zoneId = request.getZoneId().isEmpty() ? null : v.gather(() -> Violations.requireUuid("zone_id", request.getZoneId()));
         String robotId = request.getRobotId().isEmpty() ? null
-                : v.gather(() -> canonicalRobot(request.getRobotId(), "robot_id"));
+                : v.gather(() -> Violations.requireRobotId("robot_id", request.getRobotId()));
         String filters = "zone=" + zoneId + "&robot=" + robotId + "&revoked=" + request.getIncludeRevoked();
         PageRequest page = v.gather(() -> PageRequest.of(request.getPageSize(), request.getPageToken(), filters));
         v.throwIfAny();
@@ -282,28 +282,9 @@ public class ZoneService {
                 .setRequestId(context.requestId().toString()).setTraceId(context.traceId()).build();
     }
 
-    static UUID uuid(String value, String field) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw DomainException.invalidArgument(field, value.isEmpty() ? "is required (a UUID)" : "is not a UUID: '" + value + "'");
-        }
-    }
-
     static void reason(String reason) {
         if (reason.isBlank() || reason.length() > 500) {
             throw DomainException.invalidArgument("reason", "is required: 1..500 characters");
-        }
-    }
-
-    public static String canonicalRobot(String robotId, String field) {
-        if (robotId.isBlank()) {
-            throw DomainException.invalidArgument(field, "is required: a 29-character robot ID");
-        }
-        try {
-            return RobotId.of(robotId).canonical();
-        } catch (IllegalArgumentException e) {
-            throw DomainException.invalidArgument(field, e.getMessage());
         }
     }
 

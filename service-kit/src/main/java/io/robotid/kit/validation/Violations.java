@@ -85,6 +85,37 @@ public final class Violations {
         return null;
     }
 
+    /** A required UUID; returns it, or null after naming the rule. */
+    public java.util.UUID uuid(String field, String value) {
+        String text = value == null ? "" : value;
+        if (text.isEmpty()) {
+            add(field, "is required (a UUID)");
+            return null;
+        }
+        try {
+            return java.util.UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            add(field, "is not a UUID: '" + text + "'");
+            return null;
+        }
+    }
+
+    /** A required robot ID, canonical, or INVALID_ARGUMENT naming the field and the broken rule at once. */
+    public static String requireRobotId(String field, String value) {
+        Violations v = new Violations();
+        RobotId id = v.robotId(field, value);
+        v.throwIfAny();
+        return id.canonical();
+    }
+
+    /** A required UUID, or INVALID_ARGUMENT naming the field at once. */
+    public static java.util.UUID requireUuid(String field, String value) {
+        Violations v = new Violations();
+        java.util.UUID id = v.uuid(field, value);
+        v.throwIfAny();
+        return id;
+    }
+
     /** {@code min < value <= max}, and a finite number. */
     public void positiveAtMost(String field, double value, double max, String unit) {
         if (!Double.isFinite(value)) {

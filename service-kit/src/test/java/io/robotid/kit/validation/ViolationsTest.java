@@ -25,6 +25,28 @@ class ViolationsTest {
     }
 
     @Test
+    void uuidsAreRequiredAndNamed() {
+        Violations v = new Violations();
+        assertThat(v.uuid("zone_id", "0b7e8a52-5b8b-4c2f-9d3e-4a1f2c3d4e5f")).hasToString("0b7e8a52-5b8b-4c2f-9d3e-4a1f2c3d4e5f");
+        assertThat(v.uuid("zone_id", "")).isNull();
+        assertThat(v.uuid("grant_id", "zone-7")).isNull();
+        assertThat(v.list()).containsExactly(new FieldViolation("zone_id", "is required (a UUID)"),
+                new FieldViolation("grant_id", "is not a UUID: 'zone-7'"));
+    }
+
+    @Test
+    void theRequireFormsRefuseAtOnceNamingTheField() {
+        assertThat(Violations.requireRobotId("robot_id", "cn a1b2 c3d4e5 26bj 000000000001 g"))
+                .isEqualTo("CNA1B2C3D4E526BJ000000000001G");
+        io.robotid.kit.error.DomainException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                io.robotid.kit.error.DomainException.class, () -> Violations.requireRobotId("robot_id", ""));
+        assertThat(refused.violations()).containsExactly(new FieldViolation("robot_id", "is not a robot ID: is empty"));
+        refused = org.assertj.core.api.Assertions.catchThrowableOfType(io.robotid.kit.error.DomainException.class,
+                () -> Violations.requireUuid("zone_id", "x"));
+        assertThat(refused.violations()).containsExactly(new FieldViolation("zone_id", "is not a UUID: 'x'"));
+    }
+
+    @Test
     void textRulesTrimCountAndRefuseControlCharacters() {
         Violations v = new Violations();
         assertThat(v.requiredText("name", "  Walker  ", 10)).isEqualTo("Walker");
