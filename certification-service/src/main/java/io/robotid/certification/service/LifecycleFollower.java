@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
@@ -27,8 +28,7 @@ import io.robotid.certification.domain.Tier;
 import io.robotid.certification.repository.FeedRepository;
 import io.robotid.certification.repository.RobotLocks;
 import io.robotid.certification.repository.RevalidationMarkRepository;
-import io.robotid.kit.feed.FeedFollower;
-import io.robotid.kit.feed.FeedPositions;
+import io.robotid.kit.feed.PositionedFeedFollower;
 import io.robotid.kit.security.ServiceToken;
 import io.robotid.proto.certification.v1.ChangeKind;
 import io.robotid.proto.certification.v1.UnitRevalidation;
@@ -50,33 +50,28 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * causes ({@code ... where last_sequence < $seq}), so after a restart it resumes after the last
  * applied entry: nothing is missed, and an entry seen twice (a resumed stream, a second replica)
  * changes nothing the second time. Entries that re-open nothing are not written one by one: the
- * position catches up every {@value #IDLE_CHECKPOINT} of them (re-reading them after a crash is
+ * position catches up every {@value PositionedFeedFollower#IDLE_CHECKPOINT} of them (re-reading them after a crash is
  * harmless). Streaming, batching, reconnecting with backoff and the token are the kit's
- * {@link FeedFollower}; this class keeps what is its own: where its position is and what an entry does.
+ * {@link PositionedFeedFollower}; this class keeps what is its own: where its position is and what an entry does.
  */
 @Singleton // no client proxy: the kit's FeedFollower has no no-args constructor
-public class LifecycleFollower extends FeedFollower<WatchStatusChangesRequest, WatchStatusChangesResponse> {
+public class LifecycleFollower extends PositionedFeedFollower<WatchStatusChangesRequest, WatchStatusChangesResponse> {
     private static final Logger LOG = Logger.getLogger(LifecycleFollower.class);
     static final String CONSUMER = "lifecycle";
-    /** Entries without effect between two position writes. */
-    static final int IDLE_CHECKPOINT = 200;
 
     private final LifecycleFeed feed;
-    private final Pool database;
     private final FeedRepository certificationFeed;
     private final RevalidationMarkRepository marks;
     private final Clock clock;
     private final boolean enabled;
-    private volatile long lastStored;
 
     public LifecycleFollower(LifecycleFeed feed, ServiceToken token, Pool database, FeedRepository certificationFeed,
             RevalidationMarkRepository marks, Vertx vertx, Clock clock,
             @ConfigProperty(name = "robotid.certification.lifecycle-feed.enabled", defaultValue = "true") boolean enabled,
             @ConfigProperty(name = "robotid.certification.lifecycle-feed.first-retry", defaultValue = "500ms") Duration firstRetry,
             @ConfigProperty(name = "robotid.certification.lifecycle-feed.max-retry", defaultValue = "30s") Duration maxRetry) {
-        super(token, vertx, firstRetry, maxRetry);
+        super(token, vertx, firstRetry, maxRetry, database, CONSUMER);
         this.feed = feed;
-        this.database = database;
         this.certificationFeed = certificationFeed;
         this.marks = marks;
         this.clock = clock;
@@ -101,11 +96,6 @@ public class LifecycleFollower extends FeedFollower<WatchStatusChangesRequest, W
     }
 
     @Override
-    protected Uni<Long> storedPosition() {
-        return position().invoke(from -> lastStored = Math.max(lastStored, from));
-    }
-
-    @Override
     protected void open(String token, long from, ClientResponseObserver<WatchStatusChangesRequest, WatchStatusChangesResponse> observer) {
         feed.open(token, from, observer);
     }
@@ -115,47 +105,21 @@ public class LifecycleFollower extends FeedFollower<WatchStatusChangesRequest, W
         return entry.getFeedSequence();
     }
 
-    /** The entries in order, each with its effect and the position in its own transaction. */
-    @Override
-    protected Uni<Void> store(List<WatchStatusChangesResponse> entries) {
-        Uni<Boolean> chain = Uni.createFrom().item(false);
-        for (WatchStatusChangesResponse entry : entries) {
-            chain = chain.chain(() -> apply(entry));
-        }
-        return chain.replaceWithVoid();
-    }
-
-    /** The stored position: the last lifecycle feed sequence whose effect is applied. */
-    public Uni<Long> position() {
-        return FeedPositions.read(database, CONSUMER);
-    }
-
     /**
-     * Applies one entry: the position moves to it, with the marks it causes, in one transaction;
-     * nothing happens if the position is there already. An entry that does not match its seal
-     * (EVIDENCE.md section 5) is refused with DATA_LOSS before anything is applied: the watch ends,
-     * says why in the log, and resumes from the stored position after the backoff.
-     *
-     * @return true when this call applied it
+     * An entry that does not match its seal (EVIDENCE.md section 5) is refused with DATA_LOSS before
+     * anything is applied: the watch ends, says why in the log, and resumes from the stored position
+     * after the backoff.
      */
-    Uni<Boolean> apply(WatchStatusChangesResponse entry) {
+    @Override
+    protected void verify(WatchStatusChangesResponse entry) {
         LifecycleFeedSeal.require(entry);
-        Map<Tier, String> reopened = RevalidationRules.reopened(entry);
-        long sequence = entry.getFeedSequence();
-        if (reopened.isEmpty()) {
-            if (sequence - lastStored < IDLE_CHECKPOINT) {
-                return Uni.createFrom().item(false);
-            }
-            return database.withTransaction(connection -> advance(connection, sequence))
-                    .invoke(advanced -> lastStored = Math.max(lastStored, sequence));
-        }
-        return database.withTransaction(connection -> advance(connection, sequence)
-                .call(advanced -> advanced ? mark(connection, entry, reopened) : Uni.createFrom().voidItem()))
-                .invoke(advanced -> lastStored = Math.max(lastStored, sequence));
     }
 
-    private static Uni<Boolean> advance(SqlConnection connection, long sequence) {
-        return FeedPositions.advance(connection, CONSUMER, sequence);
+    /** The marks of the tiers the entry re-opens, if any. */
+    @Override
+    protected Function<SqlConnection, Uni<Void>> effect(WatchStatusChangesResponse entry) {
+        Map<Tier, String> reopened = RevalidationRules.reopened(entry);
+        return reopened.isEmpty() ? null : connection -> mark(connection, entry, reopened);
     }
 
     /**

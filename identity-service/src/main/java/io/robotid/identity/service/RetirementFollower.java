@@ -2,7 +2,7 @@ package io.robotid.identity.service;
 
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.List;
+import java.util.function.Function;
 import java.util.Set;
 
 import jakarta.inject.Singleton;
@@ -26,8 +26,7 @@ import io.robotid.proto.lifecycle.v1.WatchStatusChangesResponse;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.robotid.identity.repository.IdentityRepository;
-import io.robotid.kit.feed.FeedFollower;
-import io.robotid.kit.feed.FeedPositions;
+import io.robotid.kit.feed.PositionedFeedFollower;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
@@ -41,30 +40,26 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * retirement it causes and only forward ({@code ... where last_sequence < $seq}); after a restart
  * the follower resumes after the last applied entry, and an entry seen twice changes nothing.
  * Entries that retire nothing are not written one by one (the position catches up every
- * {@value #IDLE_CHECKPOINT} of them). Streaming, batching, reconnecting with backoff (lifecycle-service starts after this
- * service) and the token are the kit's {@link FeedFollower}; this class keeps what is its own.
+ * {@value PositionedFeedFollower#IDLE_CHECKPOINT} of them). Streaming, batching, reconnecting with backoff (lifecycle-service starts after this
+ * service) and the token are the kit's {@link PositionedFeedFollower}; this class keeps what is its own.
  */
 @Singleton // no client proxy: the kit's FeedFollower has no no-args constructor
-public class RetirementFollower extends FeedFollower<WatchStatusChangesRequest, WatchStatusChangesResponse> {
+public class RetirementFollower extends PositionedFeedFollower<WatchStatusChangesRequest, WatchStatusChangesResponse> {
     private static final Logger LOG = Logger.getLogger(RetirementFollower.class);
     static final String CONSUMER = "lifecycle";
-    static final int IDLE_CHECKPOINT = 200;
     /** Statuses after which a robot never operates again (lifecycle's state machine has no way back). */
     public static final Set<RobotStatus> RETIRING = EnumSet.of(RobotStatus.ROBOT_STATUS_DECOMMISSIONED,
             RobotStatus.ROBOT_STATUS_SCRAPPED, RobotStatus.ROBOT_STATUS_RECYCLED);
 
     private final LifecycleServiceGrpc.LifecycleServiceStub lifecycle;
-    private final Pool database;
     private final boolean enabled;
-    private volatile long lastStored;
 
     public RetirementFollower(@GrpcClient("lifecycle") Channel lifecycle, ServiceToken token, Pool database, Vertx vertx,
             @ConfigProperty(name = "robotid.identity.lifecycle-feed.enabled", defaultValue = "true") boolean enabled,
             @ConfigProperty(name = "robotid.identity.lifecycle-feed.first-retry", defaultValue = "500ms") Duration firstRetry,
             @ConfigProperty(name = "robotid.identity.lifecycle-feed.max-retry", defaultValue = "30s") Duration maxRetry) {
-        super(token, vertx, firstRetry, maxRetry);
+        super(token, vertx, firstRetry, maxRetry, database, CONSUMER);
         this.lifecycle = LifecycleServiceGrpc.newStub(lifecycle);
-        this.database = database;
         this.enabled = enabled;
     }
 
@@ -86,11 +81,6 @@ public class RetirementFollower extends FeedFollower<WatchStatusChangesRequest, 
     }
 
     @Override
-    protected Uni<Long> storedPosition() {
-        return position().invoke(from -> lastStored = Math.max(lastStored, from));
-    }
-
-    @Override
     protected void open(String token, long from, ClientResponseObserver<WatchStatusChangesRequest, WatchStatusChangesResponse> observer) {
         ForwardedToken.attach(lifecycle, token).watchStatusChanges(
                 WatchStatusChangesRequest.newBuilder().setFromSequence(from).build(), observer);
@@ -101,45 +91,15 @@ public class RetirementFollower extends FeedFollower<WatchStatusChangesRequest, 
         return entry.getFeedSequence();
     }
 
-    /** The entries in order, each with its effect and the position in its own transaction. */
     @Override
-    protected Uni<Void> store(List<WatchStatusChangesResponse> entries) {
-        Uni<Boolean> chain = Uni.createFrom().item(false);
-        for (WatchStatusChangesResponse entry : entries) {
-            chain = chain.chain(() -> apply(entry));
-        }
-        return chain.replaceWithVoid();
-    }
-
-    /** The last lifecycle feed sequence whose effect is applied. */
-    public Uni<Long> position() {
-        return FeedPositions.read(database, CONSUMER);
-    }
-
-    /**
-     * Applies one entry: a robot whose status is one of {@link #RETIRING} has its ID retired, and
-     * the position moves to the entry, in one transaction; nothing happens if the position is
-     * there already.
-     *
-     * @return true when this call moved the position
-     */
-    public Uni<Boolean> apply(WatchStatusChangesResponse entry) {
+    protected void verify(WatchStatusChangesResponse entry) {
         LifecycleFeedSeal.require(entry);
-        long sequence = entry.getFeedSequence();
-        if (!RETIRING.contains(entry.getStatus())) {
-            if (sequence - lastStored < IDLE_CHECKPOINT) {
-                return Uni.createFrom().item(false);
-            }
-            return database.withTransaction(connection -> advance(connection, sequence))
-                    .invoke(advanced -> lastStored = Math.max(lastStored, sequence));
-        }
-        return database.withTransaction(connection -> advance(connection, sequence)
-                .call(advanced -> advanced ? retire(connection, entry) : Uni.createFrom().voidItem()))
-                .invoke(advanced -> lastStored = Math.max(lastStored, sequence));
     }
 
-    private static Uni<Boolean> advance(SqlConnection connection, long sequence) {
-        return FeedPositions.advance(connection, CONSUMER, sequence);
+    /** A robot whose status is one of {@link #RETIRING} has its ID retired. */
+    @Override
+    protected Function<SqlConnection, Uni<Void>> effect(WatchStatusChangesResponse entry) {
+        return RETIRING.contains(entry.getStatus()) ? connection -> retire(connection, entry) : null;
     }
 
     private static Uni<Void> retire(SqlConnection connection, WatchStatusChangesResponse entry) {
