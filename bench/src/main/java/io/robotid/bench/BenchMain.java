@@ -26,6 +26,7 @@ public class BenchMain implements QuarkusApplication {
         return switch (args[0]) {
             case "issuance" -> new IssuanceBenchmark().run(options);
             case "lifecycle" -> new LifecycleBenchmark().run(options);
+            case "tlog" -> new TlogBenchmark().run(options);
             case "geofence" -> new GeofenceBenchmark(options).run();
             case "hotpaths" -> new HotPathsBenchmark(options).run();
             case "hotpaths-summary" -> HotPathsBenchmark.summary(options);

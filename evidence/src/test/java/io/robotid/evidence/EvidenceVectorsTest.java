@@ -201,6 +201,38 @@ class EvidenceVectorsTest {
                         Instant.parse(in.get("signed_at").asText()));
                 yield new Outputs(header, Sha256.of(header), TEST_KEY.sign(header), null);
             }
+            case "tlog-commitment-v1" -> {
+                byte[] bytes = RecordWriter.tagged(io.robotid.evidence.format.LogEntries.COMMITMENT_TAG).bytes(hex(in, "salt"))
+                        .digest(hex(in, "record_hash")).toByteArray();
+                yield committed(bytes, io.robotid.evidence.format.LogEntries.commitment(hex(in, "salt"), hex(in, "record_hash")));
+            }
+            case "tlog-entry-v1" -> Outputs.of(io.robotid.evidence.format.LogEntries.entry(in.get("kind").asText(),
+                    hex(in, "salt"), hex(in, "record_hash")));
+            case "tlog-leaf" -> {
+                byte[] entry = before.get(in.get("entry_of").asText()).bytes();
+                byte[] bytes = new byte[entry.length + 1];
+                System.arraycopy(entry, 0, bytes, 1, entry.length);
+                yield committed(bytes, io.robotid.evidence.format.LogEntries.leafHash(entry));
+            }
+            case "tlog-checkpoint" -> {
+                io.robotid.evidence.tlog.NoteSigner log = new io.robotid.evidence.tlog.NoteSigner(in.get("origin").asText(),
+                        io.robotid.evidence.tlog.NoteKey.ED25519, TEST_KEY);
+                String text = new io.robotid.evidence.tlog.Checkpoint(in.get("origin").asText(), in.get("size").asLong(),
+                        before.get(in.get("root_is_leaf_of").asText()).sha256()).text();
+                io.robotid.evidence.tlog.SignedNote note = new io.robotid.evidence.tlog.SignedNote(text, List.of(log.sign(text)));
+                byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+                yield new Outputs(bytes, Sha256.of(bytes), note.signatures().get(0).signature(),
+                        log.verifierKey().vkey() + " | " + note.format().replace("\n", "\\n"));
+            }
+            case "tlog-cosignature-v1" -> {
+                String text = new String(before.get(in.get("checkpoint_of").asText()).bytes(), StandardCharsets.UTF_8);
+                byte[] bytes = io.robotid.evidence.tlog.Cosignatures.message(in.get("timestamp").asLong(), text);
+                io.robotid.evidence.tlog.NoteSigner witness = new io.robotid.evidence.tlog.NoteSigner(
+                        in.get("witness").asText(), io.robotid.evidence.tlog.NoteKey.COSIGNATURE_V1, TEST_KEY);
+                io.robotid.evidence.tlog.SignedNote.Signature line = witness.cosign(text, in.get("timestamp").asLong());
+                yield new Outputs(bytes, Sha256.of(bytes), TEST_KEY.sign(bytes),
+                        witness.verifierKey().vkey() + " | " + line.line().strip());
+            }
             default -> throw new IllegalArgumentException("EVIDENCE.md has a vector this test does not know: " + name);
         };
     }

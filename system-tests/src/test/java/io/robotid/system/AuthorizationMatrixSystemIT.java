@@ -176,6 +176,17 @@ class AuthorizationMatrixSystemIT {
         POLICY.put(l + "GetRobotStatus", authenticated());
         POLICY.put(l + "GetRobotAt", authenticated());
         POLICY.put(l + "VerifyChain", authenticated());
+        // the transparency log (docs/evidence.md): its description and consistency proofs are public, a
+        // record's evidence is for whoever may read the records (any authenticated caller, as events are)
+        String t = "robotid.tlog.v1.TransparencyLogService/";
+        POLICY.put(t + "GetLogInfo", open());
+        POLICY.put(t + "GetConsistencyProof", open());
+        POLICY.put(t + "GetRecordEvidence", authenticated());
+        for (String service : List.of("filing-service", "identity-service", "lifecycle-service", "certification-service",
+                "geofence-service")) {
+            POLICY.put("GET " + service + " /tlog/checkpoint", open());
+            POLICY.put("GET " + service + " /tlog/tile/0/000.p/1", open());
+        }
         POLICY.put(l + "FindRobots", only(REG, AUD, MAN, OP));
         POLICY.put(l + "CreateRecallCampaign", only(MAN, REG));
         POLICY.put(l + "GetRecallCampaign", authenticated());
@@ -248,7 +259,8 @@ class AuthorizationMatrixSystemIT {
     static {
         DESCRIPTORS.put("filing-service", List.of(FilingServiceGrpc.getServiceDescriptor()));
         DESCRIPTORS.put("identity-service", List.of(IdentityServiceGrpc.getServiceDescriptor()));
-        DESCRIPTORS.put("lifecycle-service", List.of(LifecycleServiceGrpc.getServiceDescriptor()));
+        DESCRIPTORS.put("lifecycle-service", List.of(LifecycleServiceGrpc.getServiceDescriptor(),
+                io.robotid.proto.tlog.v1.TransparencyLogServiceGrpc.getServiceDescriptor()));
         DESCRIPTORS.put("certification-service", List.of(CertificationServiceGrpc.getServiceDescriptor()));
         DESCRIPTORS.put("geofence-service", List.of(GeofenceServiceGrpc.getServiceDescriptor()));
     }

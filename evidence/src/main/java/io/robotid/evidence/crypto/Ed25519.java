@@ -62,6 +62,11 @@ public final class Ed25519 {
             return publicKey.clone();
         }
 
+        /** The 32-byte private seed (for writing the key out). */
+        public byte[] seed() {
+            return seed.clone();
+        }
+
         public String keyId() {
             return Ed25519.keyId(publicKey);
         }

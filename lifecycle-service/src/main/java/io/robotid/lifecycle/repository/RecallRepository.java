@@ -75,13 +75,15 @@ public class RecallRepository {
         return iso.isEmpty() ? null : java.time.LocalDate.parse(iso);
     }
 
-    public Uni<Void> insert(SqlConnection connection, UUID id, WriteContext context, String title, String description,
+    /** Stores a campaign and its robots; returns the campaign's record hash (EVIDENCE.md section 4.3). */
+    public Uni<byte[]> insert(SqlConnection connection, UUID id, WriteContext context, String title, String description,
             RecallSeverity severity, RecallCriteria criteria, List<String> robots) {
         byte[] criteriaBytes = criteria.toByteArray();
-        String recordHash = Hex.of(Sha256.of(RecallCampaigns.encode(new RecallCampaigns.Campaign(id.toString(), title,
+        byte[] hash = Sha256.of(RecallCampaigns.encode(new RecallCampaigns.Campaign(id.toString(), title,
                 description, severity.name(), criteriaBytes, new Stamp(context.caller().subject(), context.caller().auditRole(),
                         context.caller().auditOrganisation(), context.at(), context.requestId().toString(),
-                        context.traceId())))));
+                        context.traceId()))));
+        String recordHash = Hex.of(hash);
         Uni<Void> campaign = connection.preparedQuery("""
                 insert into recall_campaign (campaign_id, title, description, severity, criteria, created_at, subject, role,
                     organisation, request_id, trace_id, record_hash) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)""")
@@ -90,11 +92,11 @@ public class RecallRepository {
                         context.caller().auditOrganisation(), context.requestId(), context.traceId(), recordHash)))
                 .replaceWithVoid();
         if (robots.isEmpty()) {
-            return campaign;
+            return campaign.replaceWith(hash);
         }
         List<Tuple> rows = robots.stream().map(robot -> Tuple.of(id, robot)).toList();
         return campaign.chain(() -> connection.preparedQuery(
-                "insert into recall_robot (campaign_id, robot_id) values ($1, $2)").executeBatch(rows).replaceWithVoid());
+                "insert into recall_robot (campaign_id, robot_id) values ($1, $2)").executeBatch(rows)).replaceWith(hash);
     }
 
     /** The open (not remedied) recalls of these robots, as {@link #openKey} strings. */

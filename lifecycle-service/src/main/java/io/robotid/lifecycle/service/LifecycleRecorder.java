@@ -41,6 +41,8 @@ import io.robotid.proto.lifecycle.v1.RecordEventResponse;
 import io.robotid.proto.lifecycle.v1.RobotState;
 import io.robotid.proto.lifecycle.v1.RobotStatus;
 import io.smallrye.mutiny.Multi;
+import io.robotid.kit.tlog.TransparencyLog;
+import io.robotid.lifecycle.domain.LogKeys;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
@@ -56,13 +58,15 @@ public class LifecycleRecorder {
     private final RecallRepository recalls;
     private final IdentityGateway identity;
     private final MaintenanceThresholds thresholds;
+    private final TransparencyLog log;
 
-    public LifecycleRecorder(RobotRepository robots, RecallRepository recalls, IdentityGateway identity,
+    public LifecycleRecorder(RobotRepository robots, RecallRepository recalls, IdentityGateway identity, TransparencyLog log,
             @ConfigProperty(name = "robotid.lifecycle.maintenance.battery-health-below", defaultValue = "70") double batteryBelow,
             @ConfigProperty(name = "robotid.lifecycle.maintenance.joint-wear-above", defaultValue = "80") double wearAbove) {
         this.robots = robots;
         this.recalls = recalls;
         this.identity = identity;
+        this.log = log;
         this.thresholds = new MaintenanceThresholds(batteryBelow, wearAbove);
     }
 
@@ -236,6 +240,9 @@ public class LifecycleRecorder {
                 }
             }
             return robots.appendAll(connection, appended, now)
+                    .chain(() -> log.appendAll(connection, appended.stream().map(a -> new TransparencyLog.Leaf(
+                            LogKeys.LIFECYCLE_EVENT, LogKeys.event(a.event().getRobotId(), a.event().getSequence()),
+                            io.robotid.evidence.codec.Hex.parse(a.event().getHash()))).toList()))
                     .chain(() -> IdempotentSqlWrites.completeAll(connection, responses, refused));
         }));
     }

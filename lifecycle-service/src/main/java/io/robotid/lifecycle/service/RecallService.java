@@ -29,6 +29,8 @@ import io.robotid.proto.lifecycle.v1.RecallNotified;
 import io.robotid.proto.lifecycle.v1.RecallSeverity;
 import io.robotid.proto.lifecycle.v1.RecordEventRequest;
 import io.smallrye.mutiny.Multi;
+import io.robotid.kit.tlog.TransparencyLog;
+import io.robotid.lifecycle.domain.LogKeys;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -43,13 +45,15 @@ public class RecallService {
     private final RecallRepository recalls;
     private final FilingGateway filing;
     private final LifecycleRecorder recorder;
+    private final TransparencyLog log;
 
     public RecallService(RobotRepository robots, RecallRepository recalls, FilingGateway filing,
-            LifecycleRecorder recorder) {
+            LifecycleRecorder recorder, TransparencyLog log) {
         this.robots = robots;
         this.recalls = recalls;
         this.filing = filing;
         this.recorder = recorder;
+        this.log = log;
     }
 
     public Uni<RecallCampaign> create(WriteContext context, String bearerToken, CreateRecallCampaignRequest request) {
@@ -70,6 +74,8 @@ public class RecallService {
                         () -> recalls.affected(connection, criteria).chain(affected -> recalls.insert(connection,
                                 campaignId, context, request.getTitle().trim(), request.getDescription().trim(),
                                 request.getSeverity(), criteria, affected))
+                                .chain(hash -> log.append(connection, new TransparencyLog.Leaf(LogKeys.RECALL_CAMPAIGN,
+                                        LogKeys.recallCampaign(campaignId.toString()), hash)))
                                 .replaceWith(CreateRecallCampaignResponse.newBuilder().setCampaign(RecallCampaign.newBuilder()
                                         .setCampaignId(campaignId.toString())).build()))))
                 .chain(created -> get(created.getCampaign().getCampaignId()))

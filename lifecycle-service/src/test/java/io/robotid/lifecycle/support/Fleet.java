@@ -47,6 +47,13 @@ public final class Fleet implements AutoCloseable {
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)));
     }
 
+    /** The transparency log's gRPC face on lifecycle-service (robotid.tlog.v1). */
+    public io.robotid.proto.tlog.v1.TransparencyLogServiceGrpc.TransparencyLogServiceBlockingStub log(String token) {
+        var stub = io.robotid.proto.tlog.v1.TransparencyLogServiceGrpc.newBlockingStub(lifecycle)
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+        return token == null ? stub : stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)));
+    }
+
     public LifecycleServiceGrpc.LifecycleServiceStub async(String token) {
         return LifecycleServiceGrpc.newStub(lifecycle)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)));

@@ -1,0 +1,68 @@
+package io.robotid.kit.tlog;
+
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import io.robotid.evidence.tlog.Checkpoint;
+import io.robotid.evidence.tlog.SignedNote;
+import io.robotid.kit.error.DomainException;
+import io.robotid.kit.validation.Violations;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * What the {@code robotid.tlog.v1.TransparencyLogService} adapters of every service ask, with the
+ * input checked: the served checkpoint, consistency proofs between served sizes, a record's evidence.
+ * Who may ask for a record is the service's business (its adapter checks it before asking here).
+ */
+@Singleton
+public class TlogQueries {
+    /** Longest record key accepted. */
+    static final int MAX_RECORD_KEY = 200;
+
+    @Inject
+    TransparencyLog log;
+
+    /** The log's description: origin, vkey, served checkpoint and its size. */
+    public record Info(String origin, String vkey, Optional<String> checkpoint, long size) {
+    }
+
+    public Uni<Info> info() {
+        requireEnabled();
+        return log.servedCheckpoint().map(note -> new Info(log.origin(), log.verifierKey().vkey(), note,
+                note.map(TlogQueries::size).orElse(0L)));
+    }
+
+    public Uni<List<byte[]>> consistencyProof(long oldSize, long newSize) {
+        requireEnabled();
+        return log.servedCheckpoint().chain(note -> {
+            long served = note.map(TlogQueries::size).orElse(0L);
+            Violations v = new Violations();
+            v.between("old_size", oldSize, 0, Math.max(0, newSize));
+            v.between("new_size", newSize, 0, served);
+            v.throwIfAny();
+            return log.consistencyProof(oldSize, newSize);
+        });
+    }
+
+    public Uni<TransparencyLog.RecordEvidence> evidence(String recordKey) {
+        requireEnabled();
+        Violations v = new Violations();
+        String key = v.requiredText("record_key", recordKey, MAX_RECORD_KEY);
+        v.throwIfAny();
+        return log.evidence(key).map(found -> found.orElseThrow(() -> DomainException.notFound("log record", key)));
+    }
+
+    private void requireEnabled() {
+        if (!log.enabled()) {
+            throw DomainException.failedPrecondition("LOG_DISABLED", "this service's transparency log is off "
+                    + "(robotid.tlog.enabled=false)", java.util.Map.of());
+        }
+    }
+
+    static long size(String note) {
+        return Checkpoint.parse(SignedNote.parse(note).text()).size();
+    }
+}

@@ -1,0 +1,540 @@
+package io.robotid.kit.tlog;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.robotid.evidence.format.LogEntries;
+import io.robotid.evidence.tlog.AddCheckpoint;
+import io.robotid.evidence.tlog.Checkpoint;
+import io.robotid.evidence.tlog.NoteKey;
+import io.robotid.evidence.tlog.NoteSigner;
+import io.robotid.evidence.tlog.Proofs;
+import io.robotid.evidence.tlog.SignedNote;
+import io.robotid.evidence.tlog.Tiles;
+import io.robotid.evidence.tlog.TlogProof;
+import io.robotid.evidence.tlog.WitnessPolicy;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * A service's transparency log (EVIDENCE.md section 11; c2sp.org/tlog-tiles, tlog-checkpoint,
+ * tlog-witness): every record the service keeps is committed by a leaf written in the record's own
+ * transaction ({@link #appendAll}); an integrator gives pending leaves their indexes in batches under
+ * an advisory lock (one integrator across replicas), grows the tiles, signs a checkpoint, asks the
+ * witnesses of the policy to cosign it, and serves it once the quorum has. When the quorum cannot be
+ * reached, writes go on and the last cosigned checkpoint keeps being served.
+ */
+@Singleton
+public class TransparencyLog {
+    private static final Logger LOG = Logger.getLogger(TransparencyLog.class);
+    /** pg advisory lock key of the integrator: "tlog" in ASCII. */
+    private static final long INTEGRATOR_LOCK = 0x746c6f67L;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A record to commit: its kind, a key to find its leaf again, and its hash per EVIDENCE.md. */
+    public record Leaf(String kind, String recordKey, byte[] recordHash) {
+    }
+
+    /** A record's evidence: its entry, salt, index and a c2sp.org/tlog-proof under the served checkpoint. */
+    public record RecordEvidence(String kind, String recordKey, byte[] salt, byte[] recordHash, byte[] entry,
+            long leafIndex, String tlogProof) {
+    }
+
+    /** What the readiness check reports. */
+    public record Status(String origin, long size, long cosignedSize, Map<String, String> witnesses) {
+    }
+
+    private final TlogConfig config;
+    private final Pool database;
+    private final Vertx vertx;
+    private final String origin;
+    private final HttpClient http;
+    private final Map<String, String> witnessErrors = new ConcurrentHashMap<>();
+    private final AtomicBoolean running = new AtomicBoolean();
+    /** The size of the first checkpoint that missed the quorum since the last one that met it; 0 when met. */
+    private final java.util.concurrent.atomic.AtomicLong quorumMissedAt = new java.util.concurrent.atomic.AtomicLong();
+    private NoteSigner signer;
+    private WitnessPolicy policy;
+    private long timer = -1;
+    /** Leaves in the last batch integrated (a full one means a backlog: integrate again at once). */
+    private volatile int lastBatch;
+
+    @Inject
+    public TransparencyLog(TlogConfig config, Pool database, Vertx vertx,
+            @ConfigProperty(name = "quarkus.application.name", defaultValue = "robotid") String application) {
+        this.config = config;
+        this.database = database;
+        this.vertx = vertx;
+        this.origin = config.origin().orElse("robotid.local/" + application);
+        this.http = HttpClient.newBuilder().connectTimeout(config.witnessTimeout()).build();
+    }
+
+    public boolean enabled() {
+        return config.enabled();
+    }
+
+    public String origin() {
+        return origin;
+    }
+
+    /** The log's verifier key (vkey), as published with the service's public keys. */
+    public NoteKey verifierKey() {
+        return signer().verifierKey();
+    }
+
+    void start(@Observes StartupEvent start) {
+        if (!config.enabled()) {
+            return;
+        }
+        signer();
+        policy = config.policyFile().map(f -> {
+            try {
+                return WitnessPolicy.parse(Files.readString(Path.of(f)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("robotid.tlog.policy-file " + f + " cannot be read", e);
+            }
+        }).orElse(null);
+        if (policy != null && policy.logs().stream().noneMatch(l -> l.key().equals(signer.verifierKey()))) {
+            throw new IllegalStateException("robotid.tlog.policy-file does not list this log's key " + signer.verifierKey().vkey());
+        }
+        LOG.infof("transparency log %s (%s), %d witness(es)", origin, signer.verifierKey().vkey(),
+                policy == null ? 0 : policy.witnesses().size());
+        timer = vertx.setPeriodic(config.integrateInterval().toMillis(), id -> tick());
+    }
+
+    void stop(@Observes ShutdownEvent stop) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    private synchronized NoteSigner signer() {
+        if (signer == null) {
+            Path file = Path.of(config.keyFile());
+            try {
+                if (Files.exists(file)) {
+                    signer = NoteSigner.parse(Files.readString(file));
+                    if (!signer.name().equals(origin)) {
+                        throw new IllegalStateException("the log key in " + file + " is named " + signer.name()
+                                + ", not the log's origin " + origin);
+                    }
+                } else if (config.generateKey()) {
+                    signer = NoteSigner.generate(origin, NoteKey.ED25519);
+                    Files.createDirectories(file.toAbsolutePath().getParent());
+                    Files.writeString(file, signer.privateKey() + "\n");
+                    try {
+                        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                    } catch (UnsupportedOperationException ignored) {
+                        // not a POSIX file system
+                    }
+                    LOG.infof("wrote a new transparency log key for %s to %s", origin, file);
+                } else {
+                    throw new IllegalStateException("robotid.tlog.key-file " + file + " is missing");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return signer;
+    }
+
+    // ---- writing ----------------------------------------------------------------------------------
+
+    /** Writes the leaves of records in the records' own transaction. */
+    public Uni<Void> appendAll(SqlClient transaction, List<Leaf> leaves) {
+        if (!config.enabled() || leaves.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int n = leaves.size();
+        String[] kinds = new String[n];
+        String[] keys = new String[n];
+        Buffer[] salts = new Buffer[n];
+        Buffer[] hashes = new Buffer[n];
+        Buffer[] entries = new Buffer[n];
+        for (int i = 0; i < n; i++) {
+            Leaf leaf = leaves.get(i);
+            byte[] salt = new byte[LogEntries.SALT_BYTES];
+            RANDOM.nextBytes(salt);
+            kinds[i] = leaf.kind();
+            keys[i] = leaf.recordKey();
+            salts[i] = Buffer.buffer(salt);
+            hashes[i] = Buffer.buffer(leaf.recordHash());
+            entries[i] = Buffer.buffer(LogEntries.entry(leaf.kind(), salt, leaf.recordHash()));
+        }
+        // one statement however many leaves (set-based, like the records they commit)
+        return transaction.preparedQuery("""
+                insert into tlog_leaf (kind, record_key, salt, record_hash, entry)
+                select * from unnest($1::text[], $2::text[], $3::bytea[], $4::bytea[], $5::bytea[])""")
+                .execute(Tuple.of(kinds, keys, salts, hashes, entries)).replaceWithVoid();
+    }
+
+    public Uni<Void> append(SqlClient transaction, Leaf leaf) {
+        return appendAll(transaction, List.of(leaf));
+    }
+
+    // ---- integrating ------------------------------------------------------------------------------
+
+    private void tick() {
+        if (!running.compareAndSet(false, true)) {
+            return;
+        }
+        integrateBacklog().chain(this::cosign).eventually(() -> running.set(false))
+                .subscribe().with(ignored -> {
+                }, failure -> LOG.warnf("transparency log %s: %s", origin, failure.toString()));
+    }
+
+    /** Integrates batch after batch while batches come full (a backlog), then returns. */
+    private Uni<Optional<Long>> integrateBacklog() {
+        return integrate().chain(size -> lastBatch == config.integrateBatch() ? integrateBacklog()
+                : Uni.createFrom().item(size));
+    }
+
+    /** Integrates pending leaves (if this replica holds the integrator lock); the new size or empty. */
+    public Uni<Optional<Long>> integrate() {
+        return database.withTransaction(c -> c.query("select pg_try_advisory_xact_lock(" + INTEGRATOR_LOCK + ") as locked")
+                .execute().chain(rows -> {
+                    if (rows.iterator().next().getBoolean("locked")) {
+                        return integrateOn(c);
+                    }
+                    lastBatch = 0;
+                    return Uni.createFrom().item(Optional.<Long>empty());
+                }));
+    }
+
+    private Uni<Optional<Long>> integrateOn(SqlConnection c) {
+        return latestSize(c).chain(size -> c.preparedQuery("""
+                select seq, entry from tlog_leaf where leaf_index is null order by seq limit $1""")
+                .execute(Tuple.of((long) config.integrateBatch())).chain(pending -> {
+                    lastBatch = pending.size();
+                    if (pending.size() == 0) {
+                        return Uni.createFrom().item(Optional.<Long>empty());
+                    }
+                    List<Long> seqs = new ArrayList<>(pending.size());
+                    List<byte[]> leafHashes = new ArrayList<>(pending.size());
+                    for (Row r : pending) {
+                        seqs.add(r.getLong("seq"));
+                        leafHashes.add(LogEntries.leafHash(r.getBuffer("entry").getBytes()));
+                    }
+                    return rightEdge(c, size).chain(tiles -> {
+                        TileAppender appender = new TileAppender(tiles, size);
+                        leafHashes.forEach(appender::append);
+                        List<TileAppender.Changed> changed = appender.changed();
+                        long newSize = appender.size();
+                        byte[] root = Proofs.rootHash(tiles, newSize);
+                        String text = new Checkpoint(origin, newSize, root).text();
+                        String note = new SignedNote(text, List.of(signer().sign(text))).format();
+                        Long[] indexes = new Long[seqs.size()];
+                        for (int i = 0; i < indexes.length; i++) {
+                            indexes[i] = size + i;
+                        }
+                        List<Tuple> tileRows = changed.stream()
+                                .map(t -> Tuple.of(t.level(), t.index(), Buffer.buffer(t.hashes()))).toList();
+                        return c.preparedQuery("""
+                                update tlog_leaf set leaf_index = v.idx
+                                from unnest($1::bigint[], $2::bigint[]) as v(seq, idx) where tlog_leaf.seq = v.seq""")
+                                .execute(Tuple.of(seqs.toArray(new Long[0]), indexes))
+                                .chain(() -> c.preparedQuery("""
+                                        insert into tlog_tile (level, idx, hashes) values ($1, $2, $3)
+                                        on conflict (level, idx) do update set hashes = excluded.hashes""")
+                                        .executeBatch(tileRows))
+                                .chain(() -> c.preparedQuery("""
+                                        insert into tlog_checkpoint (size, root, note, cosigned_note, cosigned_at)
+                                        values ($1, $2, $3, $4, case when $4::text is null then null else now() end)""")
+                                        .execute(Tuple.of(newSize, Buffer.buffer(root), note, policy == null ? note : null)))
+                                .replaceWith(Optional.of(newSize));
+                    });
+                }));
+    }
+
+    private static Uni<Long> latestSize(SqlClient c) {
+        return c.query("select coalesce(max(size), 0) as size from tlog_checkpoint").execute()
+                .map(rows -> rows.iterator().next().getLong("size"));
+    }
+
+    private static Uni<TileHashes> rightEdge(SqlClient c, long size) {
+        TileHashes tiles = new TileHashes();
+        List<long[]> edge = TileAppender.rightEdge(size);
+        if (edge.isEmpty()) {
+            return Uni.createFrom().item(tiles);
+        }
+        Integer[] levels = edge.stream().map(e -> (int) e[0]).toArray(Integer[]::new);
+        Long[] indexes = edge.stream().map(e -> e[1]).toArray(Long[]::new);
+        return c.preparedQuery("""
+                select t.level, t.idx, t.hashes from tlog_tile t
+                join unnest($1::int[], $2::bigint[]) as e(level, idx) on t.level = e.level and t.idx = e.idx""")
+                .execute(Tuple.of(levels, indexes)).map(rows -> {
+                    for (Row r : rows) {
+                        tiles.put(r.getInteger("level"), r.getLong("idx"), r.getBuffer("hashes").getBytes());
+                    }
+                    return tiles;
+                });
+    }
+
+    /** Computes with tiles read from the database as the computation asks for them. */
+    private <T> Uni<T> withTiles(TileHashes tiles, Function<TileHashes, T> compute) {
+        try {
+            return Uni.createFrom().item(compute.apply(tiles));
+        } catch (TileHashes.Missing missing) {
+            return database.preparedQuery("select hashes from tlog_tile where level = $1 and idx = $2")
+                    .execute(Tuple.of(missing.level, missing.index)).chain(rows -> {
+                        if (rows.size() == 0) {
+                            return Uni.createFrom().failure(new IllegalStateException(
+                                    "tile " + missing.level + "/" + missing.index + " is missing"));
+                        }
+                        tiles.put(missing.level, missing.index, rows.iterator().next().getBuffer("hashes").getBytes());
+                        return withTiles(tiles, compute);
+                    });
+        }
+    }
+
+    // ---- witnesses --------------------------------------------------------------------------------
+
+    /** Asks every witness to cosign the newest checkpoint, and serves it once the quorum has. */
+    public Uni<Void> cosign(Object ignored) {
+        if (policy == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return database.query("""
+                select size, root, note, cosigned_note from tlog_checkpoint order by size desc limit 1""").execute()
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    Row latest = rows.iterator().next();
+                    if (latest.getString("cosigned_note") != null) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    long size = latest.getLong("size");
+                    String note = latest.getString("note");
+                    return database.query("select witness, cosigned_size from tlog_witness").execute().chain(state -> {
+                        Map<String, Long> cosignedSizes = new ConcurrentHashMap<>();
+                        state.forEach(r -> cosignedSizes.put(r.getString("witness"), r.getLong("cosigned_size")));
+                        List<Uni<Optional<SignedNote.Signature>>> asks = policy.witnesses().stream()
+                                .filter(w -> w.url().isPresent())
+                                .map(w -> ask(w, cosignedSizes.getOrDefault(w.name(), 0L), size, note, true))
+                                .toList();
+                        if (asks.isEmpty()) {
+                            return Uni.createFrom().voidItem();
+                        }
+                        return Uni.join().all(asks).andCollectFailures().chain(signatures -> {
+                            SignedNote cosigned = SignedNote.parse(note);
+                            for (Optional<SignedNote.Signature> s : signatures) {
+                                if (s.isPresent()) {
+                                    cosigned = cosigned.withSignature(s.get());
+                                }
+                            }
+                            String full = cosigned.format();
+                            try {
+                                policy.verify(full);
+                            } catch (WitnessPolicy.Rejected notYet) {
+                                if (quorumMissedAt.getAndSet(size) == 0) {
+                                    LOG.warnf("transparency log %s: checkpoints are not served while %s; the last cosigned one is",
+                                            origin, notYet.getMessage());
+                                }
+                                return Uni.createFrom().voidItem();
+                            }
+                            if (quorumMissedAt.getAndSet(0) != 0) {
+                                LOG.infof("transparency log %s: the witness quorum cosigned checkpoint %d", origin, size);
+                            }
+                            return database.preparedQuery("""
+                                    update tlog_checkpoint set cosigned_note = $2, cosigned_at = now() where size = $1""")
+                                    .execute(Tuple.of(size, full))
+                                    .replaceWithVoid();
+                        });
+                    });
+                });
+    }
+
+    private Uni<Optional<SignedNote.Signature>> ask(WitnessPolicy.Witness witness, long oldSize, long size, String note,
+            boolean mayRetry) {
+        if (oldSize > size) {
+            return failed(witness, "it cosigned size " + oldSize + ", above this log's " + size + ": a fork or a lost database");
+        }
+        return withTiles(new TileHashes(), tiles -> Proofs.consistencyProof(tiles, oldSize, size)).chain(proof -> {
+            String body = new AddCheckpoint(oldSize, proof, note).format();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(witness.url().get().replaceAll("/$", "") + "/add-checkpoint"))
+                    .timeout(config.witnessTimeout()).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                    .chain(response -> switch (response.statusCode()) {
+                        case 200 -> accepted(witness, size, note, response.body());
+                        case 409 -> {
+                            String known = response.body().strip();
+                            if (mayRetry && known.matches("0|[1-9][0-9]{0,18}")) {
+                                yield remember(witness, Long.parseLong(known), null)
+                                        .chain(() -> ask(witness, Long.parseLong(known), size, note, false));
+                            }
+                            yield failed(witness, "409 " + known);
+                        }
+                        default -> failed(witness, response.statusCode() + " " + response.body().strip());
+                    });
+        }).onFailure().recoverWithUni(f -> failed(witness, f.toString()));
+    }
+
+    private Uni<Optional<SignedNote.Signature>> accepted(WitnessPolicy.Witness witness, long size, String note, String body) {
+        String text = SignedNote.parse(note).text();
+        for (String line : body.split("\n")) {
+            try {
+                SignedNote.Signature s = SignedNote.parseSignatureLine(line);
+                if (witness.key().matches(s)) {
+                    witness.key().verify(text, s);
+                    if (witnessErrors.remove(witness.name()) != null) {
+                        LOG.infof("transparency log %s: witness %s cosigns again", origin, witness.name());
+                    }
+                    return remember(witness, size, null).replaceWith(Optional.of(s));
+                }
+            } catch (RuntimeException e) {
+                return failed(witness, "its answer is not a valid cosignature: " + e.getMessage());
+            }
+        }
+        return failed(witness, "its answer holds no cosignature of its key");
+    }
+
+    private Uni<Optional<SignedNote.Signature>> failed(WitnessPolicy.Witness witness, String why) {
+        // said once per change, not at every checkpoint while a witness stays down
+        if (!why.equals(witnessErrors.put(witness.name(), why))) {
+            LOG.warnf("transparency log %s: witness %s did not cosign: %s", origin, witness.name(), why);
+        }
+        return remember(witness, -1, why).replaceWith(Optional.empty());
+    }
+
+    private Uni<Void> remember(WitnessPolicy.Witness witness, long cosignedSize, String error) {
+        return database.preparedQuery("""
+                insert into tlog_witness (witness, cosigned_size, last_error, updated_at)
+                values ($1, greatest($2, 0), $3, now())
+                on conflict (witness) do update set
+                    cosigned_size = case when $2 >= 0 then $2 else tlog_witness.cosigned_size end,
+                    last_error = $3, updated_at = now()""")
+                .execute(Tuple.of(witness.name(), cosignedSize, error)).replaceWithVoid()
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    // ---- reading ----------------------------------------------------------------------------------
+
+    /** The newest checkpoint the quorum cosigned (or, without witnesses, the log signed); empty before the first. */
+    public Uni<Optional<String>> servedCheckpoint() {
+        return database.query("""
+                select cosigned_note from tlog_checkpoint where cosigned_note is not null order by size desc limit 1""")
+                .execute().map(rows -> rows.size() == 0 ? Optional.empty()
+                        : Optional.of(rows.iterator().next().getString("cosigned_note")));
+    }
+
+    /** A tile's bytes as tlog-tiles serves them, or empty when the log has no such tile. */
+    public Uni<Optional<byte[]>> tile(Tiles.Tile tile) {
+        if (tile.entries()) {
+            long first = tile.index() * Tiles.WIDTH;
+            return database.preparedQuery("""
+                    select entry from tlog_leaf where leaf_index >= $1 and leaf_index < $2 order by leaf_index""")
+                    .execute(Tuple.of(first, first + tile.width())).map(rows -> {
+                        if (rows.size() != tile.width()) {
+                            return Optional.empty();
+                        }
+                        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                        for (Row r : rows) {
+                            byte[] entry = r.getBuffer("entry").getBytes();
+                            out.write(entry.length >>> 8);
+                            out.write(entry.length & 0xff);
+                            out.writeBytes(entry);
+                        }
+                        return Optional.of(out.toByteArray());
+                    });
+        }
+        return database.preparedQuery("select hashes from tlog_tile where level = $1 and idx = $2")
+                .execute(Tuple.of(tile.level(), tile.index())).map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    byte[] hashes = rows.iterator().next().getBuffer("hashes").getBytes();
+                    if (hashes.length < tile.width() * 32) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(java.util.Arrays.copyOf(hashes, tile.width() * 32));
+                });
+    }
+
+    /**
+     * The evidence of one record (by the key its service gave it): its entry and salt, and a tlog-proof
+     * of its inclusion under the served checkpoint; empty when the record has no leaf or its leaf is not
+     * yet under a served checkpoint.
+     */
+    public Uni<Optional<RecordEvidence>> evidence(String recordKey) {
+        return database.preparedQuery("""
+                select kind, record_key, salt, record_hash, entry, leaf_index from tlog_leaf
+                where record_key = $1 and leaf_index is not null order by seq desc limit 1""")
+                .execute(Tuple.of(recordKey)).chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item(Optional.<RecordEvidence>empty());
+                    }
+                    Row leaf = rows.iterator().next();
+                    long index = leaf.getLong("leaf_index");
+                    return servedCheckpoint().chain(served -> {
+                        if (served.isEmpty()) {
+                            return Uni.createFrom().item(Optional.<RecordEvidence>empty());
+                        }
+                        long size = Checkpoint.parse(SignedNote.parse(served.get()).text()).size();
+                        if (index >= size) {
+                            return Uni.createFrom().item(Optional.<RecordEvidence>empty());
+                        }
+                        byte[] entry = leaf.getBuffer("entry").getBytes();
+                        return withTiles(new TileHashes(), tiles -> Proofs.inclusionProof(tiles, index, size))
+                                .map(proof -> Optional.of(new RecordEvidence(leaf.getString("kind"), recordKey,
+                                        leaf.getBuffer("salt").getBytes(), leaf.getBuffer("record_hash").getBytes(), entry,
+                                        index, new TlogProof(entry, index, proof, served.get()).format())));
+                    });
+                });
+    }
+
+    /** A consistency proof between two sizes of the log, both at most the served size. */
+    public Uni<List<byte[]>> consistencyProof(long oldSize, long newSize) {
+        return withTiles(new TileHashes(), tiles -> Proofs.consistencyProof(tiles, oldSize, newSize));
+    }
+
+    public Uni<Status> status() {
+        return database.query("""
+                select coalesce(max(size), 0) as size,
+                       coalesce(max(size) filter (where cosigned_note is not null), 0) as cosigned from tlog_checkpoint""")
+                .execute().map(rows -> {
+                    Row r = rows.iterator().next();
+                    return new Status(origin, r.getLong("size"), r.getLong("cosigned"), Map.copyOf(witnessErrors));
+                });
+    }
+
+    static String base64(byte[] b) {
+        return Base64.getEncoder().encodeToString(b);
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
