@@ -61,3 +61,14 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- define "robotid.databasePasswordKey" -}}
 {{- if eq .Values.database.mode "cloudnativepg" -}}password{{- else -}}{{ .Values.database.external.passwordKey }}{{- end -}}
 {{- end -}}
+
+{{/* Selector labels of one witness (component "witness", robotid.io/witness its name). Args: root, name. */}}
+{{- define "robotid.witnessSelectorLabels" -}}
+{{ include "robotid.selectorLabels" (dict "root" .root "key" "witness") }}
+robotid.io/witness: {{ .name }}
+{{- end -}}
+
+{{- define "robotid.witnessLabels" -}}
+{{ include "robotid.labels" (dict "root" .root "key" "witness") }}
+robotid.io/witness: {{ .name }}
+{{- end -}}

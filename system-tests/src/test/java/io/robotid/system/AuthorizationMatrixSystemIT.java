@@ -258,11 +258,14 @@ class AuthorizationMatrixSystemIT {
     static final Map<String, List<ServiceDescriptor>> DESCRIPTORS = new LinkedHashMap<>();
     static {
         DESCRIPTORS.put("filing-service", List.of(FilingServiceGrpc.getServiceDescriptor()));
-        DESCRIPTORS.put("identity-service", List.of(IdentityServiceGrpc.getServiceDescriptor()));
+        DESCRIPTORS.put("identity-service", List.of(IdentityServiceGrpc.getServiceDescriptor(),
+                io.robotid.proto.tlog.v1.TransparencyLogServiceGrpc.getServiceDescriptor()));
         DESCRIPTORS.put("lifecycle-service", List.of(LifecycleServiceGrpc.getServiceDescriptor(),
                 io.robotid.proto.tlog.v1.TransparencyLogServiceGrpc.getServiceDescriptor()));
-        DESCRIPTORS.put("certification-service", List.of(CertificationServiceGrpc.getServiceDescriptor()));
-        DESCRIPTORS.put("geofence-service", List.of(GeofenceServiceGrpc.getServiceDescriptor()));
+        DESCRIPTORS.put("certification-service", List.of(CertificationServiceGrpc.getServiceDescriptor(),
+                io.robotid.proto.tlog.v1.TransparencyLogServiceGrpc.getServiceDescriptor()));
+        DESCRIPTORS.put("geofence-service", List.of(GeofenceServiceGrpc.getServiceDescriptor(),
+                io.robotid.proto.tlog.v1.TransparencyLogServiceGrpc.getServiceDescriptor()));
     }
 
     static final Duration UNARY_DEADLINE = Duration.ofSeconds(10);

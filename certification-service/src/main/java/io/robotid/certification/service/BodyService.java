@@ -24,6 +24,8 @@ import io.robotid.kit.validation.Violations;
 import io.robotid.proto.certification.v1.AccreditBodyRequest;
 import io.robotid.proto.certification.v1.AccreditBodyResponse;
 import io.robotid.proto.certification.v1.GetBodyResponse;
+import io.robotid.certification.domain.LogKeys;
+import io.robotid.kit.tlog.TransparencyLog;
 import io.smallrye.mutiny.Uni;
 
 /** Accreditation of certification bodies (regulators), and the scope a body may certify in. */
@@ -36,7 +38,10 @@ public class BodyService {
 
     private final BodyRepository bodies;
 
-    public BodyService(BodyRepository bodies) {
+    private final TransparencyLog log;
+
+    public BodyService(BodyRepository bodies, TransparencyLog log) {
+        this.log = log;
         this.bodies = bodies;
     }
 
@@ -71,6 +76,7 @@ public class BodyService {
             body.accredited = context.stamp();
             CertificationSeals.seal(body);
             return (existing == null ? bodies.persist(body) : Uni.createFrom().item(body))
+                    .call(saved -> log.appendInSession(LogKeys.leaf(saved)))
                     .map(saved -> AccreditBodyResponse.newBuilder().setBody(CertificationProtos.body(saved)).build());
         });
     }

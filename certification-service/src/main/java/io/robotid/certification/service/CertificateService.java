@@ -32,6 +32,8 @@ import io.robotid.proto.certification.v1.ChangeKind;
 import io.robotid.proto.certification.v1.ListCertificatesRequest;
 import io.robotid.proto.certification.v1.ListCertificatesResponse;
 import io.robotid.proto.certification.v1.WatchCertificationChangesResponse;
+import io.robotid.certification.domain.LogKeys;
+import io.robotid.kit.tlog.TransparencyLog;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -47,8 +49,11 @@ public class CertificateService {
     private final FeedRepository feed;
     private final Clock clock;
 
+    private final TransparencyLog log;
+
     public CertificateService(CertificateRepository certificates, CertificateActionRepository actions,
-            FeedRepository feed, Clock clock) {
+            FeedRepository feed, Clock clock, TransparencyLog log) {
+        this.log = log;
         this.certificates = certificates;
         this.actions = actions;
         this.feed = feed;
@@ -147,6 +152,7 @@ public class CertificateService {
                     c.lastChanged = context.stamp();
                     Certificate changed = CertificationProtos.certificate(c, context.at());
                     return actions.persist(row)
+                            .call(() -> log.appendInSession(LogKeys.leaf(row)))
                             .chain(() -> Panache.getSession().chain(session -> feed.append(session,
                                     WatchCertificationChangesResponse.newBuilder()
                                             .setChangedAt(CertificationProtos.timestamp(context.at()))

@@ -35,6 +35,8 @@ import io.robotid.proto.certification.v1.UnitRevalidation;
 import io.robotid.proto.certification.v1.WatchCertificationChangesResponse;
 import io.robotid.proto.lifecycle.v1.WatchStatusChangesRequest;
 import io.robotid.proto.lifecycle.v1.WatchStatusChangesResponse;
+import io.robotid.certification.domain.LogKeys;
+import io.robotid.kit.tlog.TransparencyLog;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -63,10 +65,11 @@ public class LifecycleFollower extends PositionedFeedFollower<WatchStatusChanges
     private final FeedRepository certificationFeed;
     private final RevalidationMarkRepository marks;
     private final Clock clock;
+    private final TransparencyLog log;
     private final boolean enabled;
 
     public LifecycleFollower(LifecycleFeed feed, ServiceToken token, Pool database, FeedRepository certificationFeed,
-            RevalidationMarkRepository marks, Vertx vertx, Clock clock,
+            RevalidationMarkRepository marks, Vertx vertx, Clock clock, TransparencyLog log,
             @ConfigProperty(name = "robotid.certification.lifecycle-feed.enabled", defaultValue = "true") boolean enabled,
             @ConfigProperty(name = "robotid.certification.lifecycle-feed.first-retry", defaultValue = "500ms") Duration firstRetry,
             @ConfigProperty(name = "robotid.certification.lifecycle-feed.max-retry", defaultValue = "30s") Duration maxRetry) {
@@ -75,6 +78,7 @@ public class LifecycleFollower extends PositionedFeedFollower<WatchStatusChanges
         this.certificationFeed = certificationFeed;
         this.marks = marks;
         this.clock = clock;
+        this.log = log;
         this.enabled = enabled;
     }
 
@@ -153,7 +157,8 @@ public class LifecycleFollower extends PositionedFeedFollower<WatchStatusChanges
                         }
                         sealed.add(m);
                     });
-                    return marks.insert(connection, sealed);
+                    return marks.insert(connection, sealed).chain(() -> log.appendAll(connection, sealed.stream()
+                            .flatMap(m -> LogKeys.leaves(m).stream()).toList()));
                 })
                 .chain(() -> marks.open(connection, robot))
                 .chain(open -> certificationFeed.append(connection, WatchCertificationChangesResponse.newBuilder()

@@ -26,6 +26,8 @@ import io.robotid.proto.certification.v1.RevalidationNeed;
 import io.robotid.proto.certification.v1.SubmitTestResultResponse;
 import io.robotid.proto.certification.v1.UnitRevalidation;
 import io.robotid.proto.certification.v1.WatchCertificationChangesResponse;
+import io.robotid.certification.domain.LogKeys;
+import io.robotid.kit.tlog.TransparencyLog;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -41,8 +43,11 @@ public class TestResultRecorder {
     private final RevalidationMarkRepository marks;
     private final FeedRepository feed;
 
+    private final TransparencyLog log;
+
     public TestResultRecorder(TestResultRepository results, CertificateRepository certificates,
-            RevalidationMarkRepository marks, FeedRepository feed) {
+            RevalidationMarkRepository marks, FeedRepository feed, TransparencyLog log) {
+        this.log = log;
         this.results = results;
         this.certificates = certificates;
         this.marks = marks;
@@ -71,7 +76,8 @@ public class TestResultRecorder {
         result.submitted = context.stamp();
         if (!s.outcome().passed()) {
             CertificationSeals.seal(result);
-            return results.persist(result).map(saved -> SubmitTestResultResponse.newBuilder()
+            return results.persist(result).call(saved -> log.appendInSession(LogKeys.leaf(saved)))
+                    .map(saved -> SubmitTestResultResponse.newBuilder()
                     .setResult(CertificationProtos.result(saved)).build());
         }
         CertificateRecord certificate = new CertificateRecord();
@@ -100,6 +106,7 @@ public class TestResultRecorder {
         Certificate issued = CertificationProtos.certificate(certificate, context.at());
         return results.persist(result)
                 .chain(() -> certificates.persist(certificate))
+                .call(() -> log.appendInSession(LogKeys.leaf(result), LogKeys.leaf(certificate)))
                 .chain(() -> certificate.subjectKind == SubjectKind.UNIT ? revalidate(context, certificate)
                         : Uni.createFrom().voidItem())
                 .chain(() -> Panache.getSession().chain(session -> feed.append(session,
@@ -129,9 +136,11 @@ public class TestResultRecorder {
                         }
                         CertificationSeals.clear(mark, context.at(), certificate.id);
                     }
+                    Uni<Void> logged = log.appendInSession(cleared.stream().map(LogKeys::clearingLeaf)
+                            .toArray(TransparencyLog.Leaf[]::new));
                     List<RevalidationNeed> open = all.stream().filter(m -> m.clearedAt == null)
                             .map(CertificationProtos::need).toList();
-                    return Panache.getSession().chain(session -> feed.append(session,
+                    return logged.chain(() -> Panache.getSession()).chain(session -> feed.append(session,
                             WatchCertificationChangesResponse.newBuilder()
                                     .setChangedAt(CertificationProtos.timestamp(context.at()))
                                     .setKind(ChangeKind.CHANGE_KIND_REVALIDATION_CHANGED)

@@ -116,6 +116,62 @@ class RecordTamperingIT {
         assertThat(changed).isGreaterThan(300);
     }
 
+    /**
+     * Every sealed record is committed to certification-service's transparency log in its own
+     * transaction; a FAIL test result deleted from PostgreSQL stays provable from the log (EVIDENCE.md
+     * section 11), so its disappearance is seen.
+     */
+    @Test
+    void everySealedRecordIsInTheLogAndADeletedFailStaysProvable() throws Exception {
+        Registry.Maker m = registry.maker(1);
+        String b = registry.accredit(Tier.TIER_BASE_SAFETY);
+        TestResult fail = registry.as(body(b)).submitTestResult(pass(m.modelCode(), Tier.TIER_BASE_SAFETY)
+                .setOutcome(Outcome.OUTCOME_FAIL).clearValidity().build()).getResult();
+        String id = fail.getResultId();
+        String storedHash = one("select record_hash from test_result where id::text = $1", id).getString("record_hash");
+        var log = io.robotid.proto.tlog.v1.TransparencyLogServiceGrpc.newBlockingStub(registry.channel())
+                .withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS);
+        io.robotid.evidence.tlog.WitnessPolicy logOnly = io.robotid.evidence.tlog.WitnessPolicy.parse("log "
+                + log.getLogInfo(io.robotid.proto.tlog.v1.GetLogInfoRequest.getDefaultInstance()).getVkey() + "\nquorum none\n");
+        var regulator = log.withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(bearer(Tokens.regulator())));
+        var request = io.robotid.proto.tlog.v1.GetRecordEvidenceRequest.newBuilder().setRecordKey("result/" + id).build();
+        io.robotid.proto.tlog.v1.GetRecordEvidenceResponse evidence = null;
+        for (int i = 0; i < 200 && evidence == null; i++) {
+            try {
+                evidence = regulator.getRecordEvidence(request);
+            } catch (io.grpc.StatusRuntimeException e) {
+                assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND);
+                Thread.sleep(25);
+            }
+        }
+        assertThat(evidence).as("the FAIL result's evidence").isNotNull();
+        assertThat(io.robotid.evidence.codec.Hex.of(evidence.getRecordHash().toByteArray())).isEqualTo(storedHash);
+        io.robotid.evidence.tlog.RecordProofs.verify(logOnly, evidence.getTlogProof(), "test-result",
+                evidence.getSalt().toByteArray(), io.robotid.evidence.codec.Hex.parse(storedHash));
+
+        // every sealed row of every table has its leaf, committing to its seal
+        for (String table : List.of("certification_body", "test_result", "certificate", "certificate_action")) {
+            assertThat(one("select count(*) as n from " + table + " t where t.record_hash is not null and not exists"
+                    + " (select 1 from tlog_leaf l where l.record_hash = decode(t.record_hash, 'hex'))").getLong("n"))
+                    .as(table + " rows without their leaf").isZero();
+        }
+        // the FAIL result deleted: the log still proves it was recorded
+        database.query("create table if not exists kept_result_it (like test_result)").execute().await().indefinitely();
+        one("with gone as (delete from test_result where id::text = $1 returning *) insert into kept_result_it select * from gone"
+                + " returning id", id);
+        try {
+            assertThat(registry.anonymous().verifyRecords(VerifyRecordsRequest.newBuilder().setSubject(m.modelCode()).build())
+                    .getIntact())
+                    .as("without the log, the deletion leaves no trace in the records").isTrue();
+            io.robotid.evidence.tlog.RecordProofs.verify(logOnly, regulator.getRecordEvidence(request).getTlogProof(),
+                    "test-result", evidence.getSalt().toByteArray(), io.robotid.evidence.codec.Hex.parse(storedHash));
+        } finally {
+            one("with back as (delete from kept_result_it returning *) insert into test_result overriding system value select * from back"
+                    + " returning id");
+            database.query("drop table kept_result_it").execute().await().indefinitely();
+        }
+    }
+
     /** Changes one column of one row, expects it named, restores it, expects all intact. */
     void tamper(Column column, String key) {
         String keyColumn = KEYS.get(column.table());

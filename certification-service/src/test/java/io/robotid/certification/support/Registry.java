@@ -41,10 +41,15 @@ public final class Registry implements AutoCloseable {
         return ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     }
 
-    static Metadata bearer(String token) {
+    public static Metadata bearer(String token) {
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, "Bearer " + token);
         return headers;
+    }
+
+    /** certification-service's channel (for its other gRPC services, e.g. robotid.tlog.v1). */
+    public ManagedChannel channel() {
+        return certification;
     }
 
     public CertificationServiceGrpc.CertificationServiceBlockingStub as(String token) {

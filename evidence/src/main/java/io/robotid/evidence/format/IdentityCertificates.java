@@ -28,6 +28,17 @@ public final class IdentityCertificates {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * What an issued ID's transparency-log entry commits to (EVIDENCE.md section 11): SHA-256 of the signed
+     * message followed by the 64-byte signature, so the leaf binds the ID and its exact certificate.
+     */
+    public static byte[] logHash(String robotId, String manufacturerCode, String modelCode, Instant issuedAt,
+            byte[] signature) {
+        java.security.MessageDigest sha = io.robotid.evidence.codec.Sha256.digest();
+        sha.update(signedBytes(robotId, manufacturerCode, modelCode, issuedAt));
+        return sha.digest(signature);
+    }
+
     public static String text(String keyId, Instant issuedAt, byte[] signature) {
         return keyId + "." + issuedAt.toEpochMilli() + "." + B64URL.encodeToString(signature);
     }

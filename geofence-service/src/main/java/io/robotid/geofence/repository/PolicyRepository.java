@@ -17,6 +17,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.robotid.kit.paging.PageRequest;
 import io.robotid.proto.geofence.v1.Grant;
 import io.robotid.proto.geofence.v1.Zone;
+import io.robotid.kit.tlog.TransparencyLog;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -41,8 +42,11 @@ public class PolicyRepository {
 
     private final Pool database;
 
-    public PolicyRepository(Pool database) {
+    private final TransparencyLog log;
+
+    public PolicyRepository(Pool database, TransparencyLog log) {
         this.database = database;
+        this.log = log;
     }
 
     /** Locks the policy for this transaction and takes the next version. */
@@ -128,11 +132,14 @@ public class PolicyRepository {
                     values ($1, $2, $3, $4, $5, $6, $7)""")
                     .execute(Tuple.from(List.of(seq, version, kind, UUID.fromString(entityId), Buffer.buffer(body), previous,
                             hash)))
-                    .replaceWithVoid();
+                    // and into the transparency log, in the same transaction
+                    .chain(() -> log.append(c, new TransparencyLog.Leaf(LOG_KIND, "policy/" + seq, Hex.parse(hash))));
         });
     }
 
     static final String ZERO = "0".repeat(64);
+    /** The kind of a policy change's leaf in geofence-service's transparency log (EVIDENCE.md section 11). */
+    public static final String LOG_KIND = "zone-policy";
 
     /** A page of the policy log after {@code afterSeq}, in order. */
     public Uni<List<StoredChange>> changesAfter(long afterSeq, int limit) {

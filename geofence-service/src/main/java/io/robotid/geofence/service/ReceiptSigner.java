@@ -46,12 +46,14 @@ public class ReceiptSigner {
 
     private final SigningKeyRing keys;
     private final Clock clock;
+    private final ReceiptBatchLog batchLog;
     private final LongAdder batches = new LongAdder();
     private final LongAdder receipts = new LongAdder();
 
-    public ReceiptSigner(GeofenceKeys keys, Clock clock) {
+    public ReceiptSigner(GeofenceKeys keys, Clock clock, ReceiptBatchLog batchLog) {
         this.keys = keys;
         this.clock = clock;
+        this.batchLog = batchLog;
     }
 
     /** The receipt of a decision whose canonical record is {@code payload}. */
@@ -107,6 +109,7 @@ public class ReceiptSigner {
             MerkleTree.Built tree = MerkleTree.build(leaves);
             byte[] header = Receipts.batchHeader(tree.root(), leaves.size(), clock.instant());
             ByteString signature = ByteString.copyFrom(key.sign(header));
+            batchLog.add(header);
             ByteString signedBatch = ByteString.copyFrom(header);
             for (int i = 0; i < batch.size(); i++) {
                 Pending r = batch.get(i);

@@ -139,6 +139,47 @@ class PermissionCheckIT {
         return registry.as(token).checkPermission(request(robotId, place, task).build());
     }
 
+    /**
+     * geofence-service's transparency log (EVIDENCE.md section 11): every policy change, and the header of
+     * the batch a receipt was signed in, verify under the log's checkpoint: a receipt's holder proves
+     * that its batch was logged.
+     */
+    @Test
+    @Order(90)
+    void policyChangesAndReceiptBatchesAreInTheLog() throws Exception {
+        var info = registry.log(null).getLogInfo(io.robotid.proto.tlog.v1.GetLogInfoRequest.getDefaultInstance());
+        io.robotid.evidence.tlog.WitnessPolicy logOnly = io.robotid.evidence.tlog.WitnessPolicy.parse("log " + info.getVkey()
+                + "\nquorum none\n");
+        Receipt receipt = check(robot(robotA), robotA, NOWHERE, "logistics").getReceipt();
+        byte[] header = receipt.getSignedBatch().toByteArray();
+        String batchKey = "receipt-batch/" + io.robotid.evidence.codec.Hex.of(io.robotid.evidence.codec.Sha256.of(header));
+        io.robotid.evidence.tlog.RecordProofs.verify(logOnly, evidence(batchKey).getTlogProof(), "receipt-batch",
+                evidence(batchKey).getSalt().toByteArray(), io.robotid.evidence.codec.Sha256.of(header));
+
+        List<PolicyChange> changes = registry.as(Tokens.regulator()).listPolicyChanges(ListPolicyChangesRequest.newBuilder()
+                .setPageSize(500).build()).getChangesList();
+        assertThat(changes).isNotEmpty();
+        for (PolicyChange change : changes) {
+            var e = evidence("policy/" + change.getSeq());
+            io.robotid.evidence.tlog.RecordProofs.verify(logOnly, e.getTlogProof(), "zone-policy", e.getSalt().toByteArray(),
+                    io.robotid.evidence.codec.Hex.parse(change.getHash()));
+        }
+    }
+
+    static io.robotid.proto.tlog.v1.GetRecordEvidenceResponse evidence(String key) throws InterruptedException {
+        var request = io.robotid.proto.tlog.v1.GetRecordEvidenceRequest.newBuilder().setRecordKey(key).build();
+        for (int i = 0; ; i++) {
+            try {
+                return registry.log(Tokens.regulator()).getRecordEvidence(request);
+            } catch (io.grpc.StatusRuntimeException e) {
+                if (e.getStatus().getCode() != io.grpc.Status.Code.NOT_FOUND || i > 200) {
+                    throw e;
+                }
+                Thread.sleep(25);
+            }
+        }
+    }
+
     @Test
     @Order(1)
     void decisionsFollowTheZonesGrantsAndDesignSection6() {

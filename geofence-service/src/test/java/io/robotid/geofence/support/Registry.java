@@ -57,6 +57,12 @@ public final class Registry implements AutoCloseable {
         return anonymous().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)));
     }
 
+    /** geofence-service's transparency log (robotid.tlog.v1); with a token when given one. */
+    public io.robotid.proto.tlog.v1.TransparencyLogServiceGrpc.TransparencyLogServiceBlockingStub log(String token) {
+        var stub = io.robotid.proto.tlog.v1.TransparencyLogServiceGrpc.newBlockingStub(geofence).withDeadlineAfter(30, TimeUnit.SECONDS);
+        return token == null ? stub : stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)));
+    }
+
     public GeofenceServiceGrpc.GeofenceServiceBlockingStub anonymous() {
         return GeofenceServiceGrpc.newBlockingStub(geofence).withDeadlineAfter(30, TimeUnit.SECONDS);
     }

@@ -16,6 +16,8 @@ import io.robotid.kit.audit.WriteContext;
 import io.robotid.kit.error.DomainException;
 import io.robotid.kit.id.RobotId;
 import io.robotid.kit.idempotency.IdempotentWrites;
+import io.robotid.evidence.format.IdentityCertificates;
+import io.robotid.kit.tlog.TransparencyLog;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -31,6 +33,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class IssuanceRepository {
     /** Rows per INSERT statement. */
     private static final int ROWS_PER_STATEMENT = 20_000;
+    /** The kind of an issued ID's leaf in identity-service's transparency log (EVIDENCE.md section 11). */
+    public static final String LOG_KIND = "identity";
 
     private static final String BUMP_COUNTER = """
             insert into sequence_counter (model_code, production_year, site_code, last_sequence)
@@ -58,8 +62,11 @@ public class IssuanceRepository {
 
     private final Pool database;
 
-    public IssuanceRepository(Pool database) {
+    private final TransparencyLog log;
+
+    public IssuanceRepository(Pool database, TransparencyLog log) {
         this.database = database;
+        this.log = log;
     }
 
     public Uni<Optional<IssuanceBatch>> findBatch(UUID requestId) {
@@ -138,6 +145,8 @@ public class IssuanceRepository {
     }
 
     private Uni<Void> insert(SqlConnection connection, IssuanceBatch batch, List<IssuedIdentity> slice) {
+        // every issued ID and its certificate in the identity log, in the transaction that stores them
+        List<TransparencyLog.Leaf> leaves = new ArrayList<>(slice.size());
         String[] ids = new String[slice.size()];
         Long[] sequences = new Long[slice.size()];
         String[] serials = new String[slice.size()];
@@ -148,11 +157,13 @@ public class IssuanceRepository {
             sequences[i] = identity.robotId().sequence();
             serials[i] = identity.hardwareSerial();
             signatures[i] = Buffer.buffer(identity.signature());
+            leaves.add(new TransparencyLog.Leaf(LOG_KIND, "identity/" + ids[i], IdentityCertificates.logHash(ids[i],
+                    batch.manufacturerCode(), batch.modelCode(), batch.issuedAt(), identity.signature())));
         }
         return connection.preparedQuery(INSERT_IDENTITIES).execute(Tuple.from(List.of(ids, batch.manufacturerCode(),
                 batch.modelCode(), batch.siteCode(), (short) batch.productionYear(), batch.requestId(), batch.keyId(),
                 batch.issuedAt().atOffset(ZoneOffset.UTC), sequences, serials, signatures)))
-                .replaceWithVoid();
+                .chain(() -> log.appendAll(connection, leaves));
     }
 
     /** The identities of a completed batch, in sequence order. */

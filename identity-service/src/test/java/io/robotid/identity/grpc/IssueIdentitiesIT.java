@@ -3,6 +3,7 @@ package io.robotid.identity.grpc;
 import static io.robotid.testkit.GrpcAssertions.invalid;
 import static io.robotid.testkit.GrpcAssertions.reason;
 import static io.robotid.testkit.GrpcAssertions.refused;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -59,6 +60,45 @@ class IssueIdentitiesIT {
         Iterator<IssueIdentitiesResponse> stream = clients.identity(who.token()).issueIdentities(request);
         stream.forEachRemaining(chunk -> out.addAll(chunk.getIdentitiesList()));
         return out;
+    }
+
+    /**
+     * Every issued ID and its certificate is committed to identity-service's transparency log in the
+     * transaction that stores it (EVIDENCE.md section 11): each one's evidence verifies under the log's
+     * checkpoint, against the hash of the certificate as issued.
+     */
+    @Test
+    void everyIssuedIdAndCertificateIsInTheLog() throws Exception {
+        List<Identity> batch = issue(maker, Clients.issue(maker, 3).build());
+        var info = clients.log(null).getLogInfo(io.robotid.proto.tlog.v1.GetLogInfoRequest.getDefaultInstance());
+        io.robotid.evidence.tlog.WitnessPolicy logOnly = io.robotid.evidence.tlog.WitnessPolicy.parse("log " + info.getVkey()
+                + "\nquorum none\n");
+        for (Identity identity : batch) {
+            var request = io.robotid.proto.tlog.v1.GetRecordEvidenceRequest.newBuilder()
+                    .setRecordKey("identity/" + identity.getRobotId()).build();
+            io.robotid.proto.tlog.v1.GetRecordEvidenceResponse evidence = null;
+            for (int i = 0; i < 200 && evidence == null; i++) {
+                try {
+                    evidence = clients.log(Tokens.regulator()).getRecordEvidence(request);
+                } catch (io.grpc.StatusRuntimeException e) {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+                    Thread.sleep(25);
+                }
+            }
+            assertThat(evidence).as("evidence of " + identity.getRobotId()).isNotNull();
+            IdentityCertificate c = identity.getCertificate();
+            byte[] hash = io.robotid.evidence.format.IdentityCertificates.logHash(identity.getRobotId(),
+                    identity.getManufacturerCode(), identity.getModelCode(),
+                    java.time.Instant.ofEpochSecond(c.getIssuedAt().getSeconds(), c.getIssuedAt().getNanos()),
+                    c.getSignature().toByteArray());
+            io.robotid.evidence.tlog.RecordProofs.verify(logOnly, evidence.getTlogProof(), "identity",
+                    evidence.getSalt().toByteArray(), hash);
+        }
+        // without a token, a record's evidence is refused; the log's description is public
+        assertThatThrownBy(() -> clients.log(null).getRecordEvidence(io.robotid.proto.tlog.v1.GetRecordEvidenceRequest
+                .newBuilder().setRecordKey("identity/" + batch.get(0).getRobotId()).build()))
+                .extracting(t -> ((io.grpc.StatusRuntimeException) t).getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(info.getOrigin()).isEqualTo("robotid.local/identity-service");
     }
 
     @Test

@@ -30,6 +30,18 @@ public final class Clients implements AutoCloseable {
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)));
     }
 
+    /** identity-service's transparency log (robotid.tlog.v1); with a token when given one. */
+    public io.robotid.proto.tlog.v1.TransparencyLogServiceGrpc.TransparencyLogServiceBlockingStub log(String token) {
+        var stub = io.robotid.proto.tlog.v1.TransparencyLogServiceGrpc.newBlockingStub(identity)
+                .withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS);
+        if (token == null) {
+            return stub;
+        }
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return stub.withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
     public IdentityServiceGrpc.IdentityServiceBlockingStub identityAnonymous() {
         return IdentityServiceGrpc.newBlockingStub(identity).withDeadlineAfter(60, TimeUnit.SECONDS);
     }

@@ -204,6 +204,36 @@ public class TransparencyLog {
         return appendAll(transaction, List.of(leaf));
     }
 
+    /**
+     * Writes the leaves of records in a Hibernate Reactive session's transaction (the Panache services),
+     * one statement after the other (a session runs one operation at a time).
+     */
+    public Uni<Void> appendAll(org.hibernate.reactive.mutiny.Mutiny.Session session, List<Leaf> leaves) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        if (!config.enabled()) {
+            return chain;
+        }
+        for (Leaf leaf : leaves) {
+            byte[] salt = new byte[LogEntries.SALT_BYTES];
+            RANDOM.nextBytes(salt);
+            byte[] entry = LogEntries.entry(leaf.kind(), salt, leaf.recordHash());
+            chain = chain.chain(() -> session.createNativeQuery(
+                    "insert into tlog_leaf (kind, record_key, salt, record_hash, entry) values (?1, ?2, ?3, ?4, ?5)")
+                    .setParameter(1, leaf.kind()).setParameter(2, leaf.recordKey()).setParameter(3, salt)
+                    .setParameter(4, leaf.recordHash()).setParameter(5, entry).executeUpdate().replaceWithVoid());
+        }
+        return chain;
+    }
+
+    /** {@link #appendAll(org.hibernate.reactive.mutiny.Mutiny.Session, List)} in the current Panache session. */
+    public Uni<Void> appendInSession(Leaf... leaves) {
+        if (!config.enabled() || leaves.length == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        return io.quarkus.hibernate.reactive.panache.Panache.getSession()
+                .chain(session -> appendAll(session, List.of(leaves)));
+    }
+
     // ---- integrating ------------------------------------------------------------------------------
 
     private void tick() {

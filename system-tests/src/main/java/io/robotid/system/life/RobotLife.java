@@ -1,5 +1,11 @@
 package io.robotid.system.life;
 
+import io.robotid.evidence.tlog.RecordProofs;
+import io.robotid.evidence.tlog.WitnessPolicy;
+import io.robotid.proto.tlog.v1.GetLogInfoRequest;
+import io.robotid.proto.tlog.v1.GetRecordEvidenceRequest;
+import io.robotid.proto.tlog.v1.GetRecordEvidenceResponse;
+import io.robotid.proto.tlog.v1.TransparencyLogServiceGrpc;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -70,6 +76,7 @@ import io.robotid.proto.filing.v1.Manufacturer;
 import io.robotid.proto.filing.v1.ModelFiling;
 import io.robotid.proto.identity.v1.CertificateCheck;
 import io.robotid.proto.identity.v1.Identity;
+import io.robotid.proto.identity.v1.IdentityCertificate;
 import io.robotid.proto.identity.v1.IdentityServiceGrpc;
 import io.robotid.proto.identity.v1.Verdict;
 import io.robotid.proto.identity.v1.VerifyIdentityRequest;
@@ -599,7 +606,79 @@ public final class RobotLife {
         say("the public page now says \"%s\"", retiredPage.path("headline").asText());
         // geofence: step 10 - the robot can no longer get permissions (every check DENY, offline too)
         geofence.step10AfterRecycled(this);
+        verifyOffline();
         say("the robot's public page: %s", pageUrl);
+    }
+
+    /**
+     * The robot's ID and every event of its chain, checked offline (io.robotid.evidence, no service
+     * trusted) in identity-service's and lifecycle-service's transparency logs: each record's tlog-proof
+     * against the witness policy of the local run ({@code robotid.demo.tlog-policy}, which bin/robotid demo
+     * passes), or, without one (the system test), against the logs' own keys.
+     */
+    void verifyOffline() {
+        String regulator = token("REGULATOR");
+        String policyFile = System.getProperty("robotid.demo.tlog-policy", "");
+        WitnessPolicy policy;
+        String under;
+        try {
+            if (!policyFile.isEmpty() && java.nio.file.Files.exists(java.nio.file.Path.of(policyFile))) {
+                policy = WitnessPolicy.parse(java.nio.file.Files.readString(java.nio.file.Path.of(policyFile)));
+                under = "the witness policy " + policyFile;
+            } else {
+                policy = WitnessPolicy.parse("log " + log("identity-service", null).getLogInfo(GetLogInfoRequest.getDefaultInstance())
+                        .getVkey() + "\nlog " + log("lifecycle-service", null).getLogInfo(GetLogInfoRequest.getDefaultInstance())
+                        .getVkey() + "\nquorum none\n");
+                under = "the logs' own keys (no witness policy given)";
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(policyFile + " cannot be read", e);
+        }
+        WitnessPolicy checking = policy;
+        IdentityCertificate c = robot.getCertificate();
+        byte[] idHash = io.robotid.evidence.format.IdentityCertificates.logHash(robot.getRobotId(), robot.getManufacturerCode(),
+                robot.getModelCode(), Instant.ofEpochSecond(c.getIssuedAt().getSeconds(), c.getIssuedAt().getNanos()),
+                c.getSignature().toByteArray());
+        GetRecordEvidenceResponse idEvidence = evidence("identity-service", regulator, "identity/" + robot.getRobotId());
+        RecordProofs.Proven id = RecordProofs.verify(checking, idEvidence.getTlogProof(), "identity",
+                idEvidence.getSalt().toByteArray(), idHash);
+        long cosigners = 0;
+        for (LifecycleEvent e : events) {
+            GetRecordEvidenceResponse ev = evidence("lifecycle-service", regulator, "event/" + robot.getRobotId() + "/"
+                    + e.getSequence());
+            RecordProofs.Proven proven = RecordProofs.verify(checking, ev.getTlogProof(), "lifecycle-event",
+                    ev.getSalt().toByteArray(), io.robotid.evidence.codec.Hex.parse(e.getHash()));
+            cosigners = proven.checkpoint().cosignedAt().size();
+        }
+        say("offline check under %s: the ID (entry %d of %s) and all %d events (lifecycle log at size >= %d) are in"
+                + " their transparency logs%s", under, id.index(), id.origin(), events.size(), events.size(),
+                cosigners > 0 ? ", each under a checkpoint cosigned by " + cosigners + " witnesses" : "");
+    }
+
+    /** A record's evidence, once its leaf is under a served checkpoint (within a second or two of the write). */
+    GetRecordEvidenceResponse evidence(String service, String token, String key) {
+        GetRecordEvidenceRequest request = GetRecordEvidenceRequest.newBuilder().setRecordKey(key).build();
+        Instant until = Instant.now().plus(FEED_WAIT);
+        while (true) {
+            try {
+                return log(service, token).getRecordEvidence(request);
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.NOT_FOUND || Instant.now().isAfter(until)) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    public TransparencyLogServiceGrpc.TransparencyLogServiceBlockingStub log(String service, String token) {
+        var stub = TransparencyLogServiceGrpc.newBlockingStub(traced.channel(service));
+        return (token == null ? stub : Endpoints.as(stub, token)).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     // ------------------------------------------------------------------------------------------ calls
