@@ -61,8 +61,8 @@ public final class TlogCommand {
                             v.cosignedAt().isEmpty() ? "no witness (quorum none)" : String.join(", ", v.cosignedAt().keySet()));
                 }
                 case "consistency" -> {
-                    WitnessPolicy policy = policy(rest);
                     String url = option(rest, "--log").orElseThrow(() -> new Usage("--log URL (the log's /tlog prefix) is required"));
+                    WitnessPolicy policy = policy(rest);
                     if (rest.size() != 2) {
                         throw new Usage("consistency needs OLDER and NEWER checkpoints");
                     }
@@ -117,6 +117,9 @@ public final class TlogCommand {
         } catch (WitnessPolicy.Rejected | MalformedEvidence | TileClient.InvalidLog | NoteKey.BadSignature e) {
             out.println("FAILED: " + e.getMessage());
             return 1;
+        } catch (java.nio.file.NoSuchFileException e) {
+            err.println("cannot read " + e.getMessage() + ": no such file");
+            return 2;
         } catch (IOException e) {
             err.println("cannot read: " + e.getMessage());
             return 2;

@@ -16,9 +16,11 @@ public interface TlogConfig {
     /** The log's origin line and key name, e.g. {@code registry.example/robotid/lifecycle}. */
     Optional<String> origin();
 
-    /** The log's note key, {@code PRIVATE+KEY+<origin>+<id>+<key>} (Go's sumdb/note format). */
-    @WithDefault("target/tlog/log.key")
-    String keyFile();
+    /**
+     * The log's note key, {@code PRIVATE+KEY+<origin>+<id>+<key>} (Go's sumdb/note format); by default
+     * {@code target/tlog/<application name>-log.key} (local runs and tests only: a cluster mounts a Secret).
+     */
+    Optional<String> keyFile();
 
     /** Writes a new key when the file is missing (local runs and tests; a cluster mounts a Secret). */
     @WithDefault("true")

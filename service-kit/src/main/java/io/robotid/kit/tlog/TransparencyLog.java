@@ -80,6 +80,7 @@ public class TransparencyLog {
     private final Pool database;
     private final Vertx vertx;
     private final String origin;
+    private final String application;
     private final HttpClient http;
     private final Map<String, String> witnessErrors = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -98,6 +99,7 @@ public class TransparencyLog {
         this.database = database;
         this.vertx = vertx;
         this.origin = config.origin().orElse("robotid.local/" + application);
+        this.application = application;
         this.http = HttpClient.newBuilder().connectTimeout(config.witnessTimeout()).build();
     }
 
@@ -142,7 +144,7 @@ public class TransparencyLog {
 
     private synchronized NoteSigner signer() {
         if (signer == null) {
-            Path file = Path.of(config.keyFile());
+            Path file = Path.of(config.keyFile().orElse("target/tlog/" + application + "-log.key"));
             try {
                 if (Files.exists(file)) {
                     signer = NoteSigner.parse(Files.readString(file));
