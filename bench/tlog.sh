@@ -20,10 +20,10 @@ restart() { bin/robotid down >/dev/null; ROBOTID_JAVA_OPTS="${1:-}" bin/robotid 
 
 echo "[tlog] 1/3 RecordEvents with the log off"
 restart "-Drobotid.tlog.enabled=false"
-off="$(bench lifecycle "${args[@]}" | tee /dev/stderr | rate)"
+off="$(bench lifecycle "${args[@]}" | tee -a /dev/stderr | rate)"
 echo "[tlog] 1/3 RecordEvents with the log on"
 restart
-on="$(bench lifecycle "${args[@]}" | tee /dev/stderr | rate)"
+on="$(bench lifecycle "${args[@]}" | tee -a /dev/stderr | rate)"
 
 echo "[tlog] 2/3 a backlog appended with the integrators paused, then integrated"
 restart "-Drobotid.tlog.integrate-interval=3600s"
