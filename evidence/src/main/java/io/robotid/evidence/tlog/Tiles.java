@@ -81,7 +81,11 @@ public final class Tiles {
             if (!(lastElement ? p.matches("[0-9]{3}") : p.matches("x[0-9]{3}"))) {
                 throw new MalformedEvidence("tile path: index elements are 3 digits, all but the last prefixed with 'x'");
             }
-            index = Math.multiplyExact(index, 1000) + Integer.parseInt(lastElement ? p : p.substring(1));
+            try {
+                index = Math.addExact(Math.multiplyExact(index, 1000), Integer.parseInt(lastElement ? p : p.substring(1)));
+            } catch (ArithmeticException e) {
+                throw new MalformedEvidence("tile path: the index is out of range");
+            }
         }
         if (!canonical(parts, end, index)) {
             throw new MalformedEvidence("tile path: the index has leading zero elements");

@@ -203,11 +203,9 @@ public final class WitnessPolicy {
         for (SignedNote.Signature s : note.signatures()) {
             for (Log l : logs) {
                 if (l.key().matches(s)) {
-                    if (!l.key().name().equals(checkpoint.origin())) {
-                        continue;
-                    }
+                    // a known key's signature is always checked (signed-note); it counts only for its own origin
                     verifyOrReject(l.key(), note, s);
-                    logSigned = true;
+                    logSigned |= l.key().name().equals(checkpoint.origin());
                 }
             }
             for (Member m : members.values()) {

@@ -101,7 +101,8 @@ class TlogFormatsTest {
         assertThat(new Tiles.Tile(-1, 5, 12).path()).isEqualTo("tile/entries/005.p/12");
         assertThat(Tiles.parse("3/x001/x234/067.p/8")).isEqualTo(new Tiles.Tile(3, 1234067, 8));
         assertThat(Tiles.parse("entries/000")).isEqualTo(new Tiles.Tile(-1, 0, 256));
-        for (String bad : List.of("64/000", "01/000", "0/1", "0/x000/001", "0/000.p/0", "0/000.p/256", "0/x1/000", "a/000", "0/", "0")) {
+        for (String bad : List.of("64/000", "01/000", "0/1", "0/x000/001", "0/000.p/0", "0/000.p/256", "0/x1/000", "a/000", "0/", "0",
+                "0/x999/x999/x999/x999/x999/x999/999")) {
             assertThatThrownBy(() -> Tiles.parse(bad)).as(bad).isInstanceOf(MalformedEvidence.class);
         }
         // tlog-tiles: a tree of 70,000 leaves

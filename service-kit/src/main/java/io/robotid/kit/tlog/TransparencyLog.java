@@ -91,6 +91,8 @@ public class TransparencyLog {
     private long timer = -1;
     /** Leaves in the last batch integrated (a full one means a backlog: integrate again at once). */
     private volatile int lastBatch;
+    /** Whether this replica held the integrator lock in its last round. */
+    private volatile boolean heldLock;
 
     @Inject
     public TransparencyLog(TlogConfig config, Pool database, Vertx vertx,
@@ -193,7 +195,12 @@ public class TransparencyLog {
             keys[i] = leaf.recordKey();
             salts[i] = Buffer.buffer(salt);
             hashes[i] = Buffer.buffer(leaf.recordHash());
-            entries[i] = Buffer.buffer(LogEntries.entry(leaf.kind(), salt, leaf.recordHash()));
+            byte[] entry = LogEntries.entry(leaf.kind(), salt, leaf.recordHash());
+            if (entry.length > 0xffff) {
+                // entry bundles prefix each entry with a uint16 length (tlog-tiles)
+                throw new IllegalArgumentException("a log entry is at most 65535 bytes; kind " + leaf.kind() + " is too long");
+            }
+            entries[i] = Buffer.buffer(entry);
         }
         // one statement however many leaves (set-based, like the records they commit)
         return transaction.preparedQuery("""
@@ -242,7 +249,9 @@ public class TransparencyLog {
         if (!running.compareAndSet(false, true)) {
             return;
         }
-        integrateBacklog().chain(this::cosign).eventually(() -> running.set(false))
+        // only the replica that holds the integrator lock asks the witnesses (the others would only be told 409)
+        integrateBacklog().chain(size -> heldLock ? cosign(size) : Uni.createFrom().voidItem())
+                .eventually(() -> running.set(false))
                 .subscribe().with(ignored -> {
                 }, failure -> LOG.warnf("transparency log %s: %s", origin, failure.toString()));
     }
@@ -257,7 +266,8 @@ public class TransparencyLog {
     public Uni<Optional<Long>> integrate() {
         return database.withTransaction(c -> c.query("select pg_try_advisory_xact_lock(" + INTEGRATOR_LOCK + ") as locked")
                 .execute().chain(rows -> {
-                    if (rows.iterator().next().getBoolean("locked")) {
+                    heldLock = rows.iterator().next().getBoolean("locked");
+                    if (heldLock) {
                         return integrateOn(c);
                     }
                     lastBatch = 0;
@@ -271,7 +281,11 @@ public class TransparencyLog {
                 .execute(Tuple.of((long) config.integrateBatch())).chain(pending -> {
                     lastBatch = pending.size();
                     if (pending.size() == 0) {
-                        return Uni.createFrom().item(Optional.<Long>empty());
+                        // an empty log still publishes its checkpoint (size 0, the empty tree's root), once
+                        return size > 0 ? Uni.createFrom().item(Optional.<Long>empty())
+                                : c.query("select count(*) as n from tlog_checkpoint").execute().chain(n ->
+                                        n.iterator().next().getLong("n") > 0 ? Uni.createFrom().item(Optional.<Long>empty())
+                                                : storeCheckpoint(c, 0, Proofs.emptyRoot()).replaceWith(Optional.of(0L)));
                     }
                     List<Long> seqs = new ArrayList<>(pending.size());
                     List<byte[]> leafHashes = new ArrayList<>(pending.size());
@@ -285,8 +299,6 @@ public class TransparencyLog {
                         List<TileAppender.Changed> changed = appender.changed();
                         long newSize = appender.size();
                         byte[] root = Proofs.rootHash(tiles, newSize);
-                        String text = new Checkpoint(origin, newSize, root).text();
-                        String note = new SignedNote(text, List.of(signer().sign(text))).format();
                         Long[] indexes = new Long[seqs.size()];
                         for (int i = 0; i < indexes.length; i++) {
                             indexes[i] = size + i;
@@ -301,13 +313,20 @@ public class TransparencyLog {
                                         insert into tlog_tile (level, idx, hashes) values ($1, $2, $3)
                                         on conflict (level, idx) do update set hashes = excluded.hashes""")
                                         .executeBatch(tileRows))
-                                .chain(() -> c.preparedQuery("""
-                                        insert into tlog_checkpoint (size, root, note, cosigned_note, cosigned_at)
-                                        values ($1, $2, $3, $4, case when $4::text is null then null else now() end)""")
-                                        .execute(Tuple.of(newSize, Buffer.buffer(root), note, policy == null ? note : null)))
+                                .chain(() -> storeCheckpoint(c, newSize, root))
                                 .replaceWith(Optional.of(newSize));
                     });
                 }));
+    }
+
+    /** Signs the checkpoint of a size and stores it; served at once when there is no witness policy. */
+    private Uni<Void> storeCheckpoint(SqlClient c, long size, byte[] root) {
+        String text = new Checkpoint(origin, size, root).text();
+        String note = new SignedNote(text, List.of(signer().sign(text))).format();
+        return c.preparedQuery("""
+                insert into tlog_checkpoint (size, root, note, cosigned_note, cosigned_at)
+                values ($1, $2, $3, $4, case when $4::text is null then null else now() end)""")
+                .execute(Tuple.of(size, Buffer.buffer(root), note, policy == null ? note : null)).replaceWithVoid();
     }
 
     private static Uni<Long> latestSize(SqlClient c) {
@@ -377,10 +396,10 @@ public class TransparencyLog {
                                 .filter(w -> w.url().isPresent())
                                 .map(w -> ask(w, cosignedSizes.getOrDefault(w.name(), 0L), size, note, true))
                                 .toList();
-                        if (asks.isEmpty()) {
-                            return Uni.createFrom().voidItem();
-                        }
-                        return Uni.join().all(asks).andCollectFailures().chain(signatures -> {
+                        Uni<List<Optional<SignedNote.Signature>>> answers = asks.isEmpty()
+                                ? Uni.createFrom().item(List.of()) // a policy with no witness to ask (quorum none)
+                                : Uni.join().all(asks).andCollectFailures();
+                        return answers.chain(signatures -> {
                             SignedNote cosigned = SignedNote.parse(note);
                             for (Optional<SignedNote.Signature> s : signatures) {
                                 if (s.isPresent()) {
@@ -464,9 +483,9 @@ public class TransparencyLog {
     private Uni<Void> remember(WitnessPolicy.Witness witness, long cosignedSize, String error) {
         return database.preparedQuery("""
                 insert into tlog_witness (witness, cosigned_size, last_error, updated_at)
-                values ($1, greatest($2, 0), $3, now())
+                values ($1, greatest($2::bigint, 0), $3, now())
                 on conflict (witness) do update set
-                    cosigned_size = case when $2 >= 0 then $2 else tlog_witness.cosigned_size end,
+                    cosigned_size = case when $2::bigint >= 0 then $2::bigint else tlog_witness.cosigned_size end,
                     last_error = $3, updated_at = now()""")
                 .execute(Tuple.of(witness.name(), cosignedSize, error)).replaceWithVoid()
                 .onFailure().recoverWithNull().replaceWithVoid();
