@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.robotid.evidence.merkle.MerkleTree;
 
 /**
  * Reads a log's tiles over HTTP (c2sp.org/tlog-tiles) for a tree of a given size, as any monitor or
@@ -48,11 +47,7 @@ public final class TileClient implements Proofs.SubtreeHashes {
             throw new InvalidLog(new Tiles.Tile(tileLevel, tile, width).path() + " is " + hashes.length
                     + " bytes, not " + width * 32);
         }
-        List<byte[]> leaves = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            leaves.add(Arrays.copyOfRange(hashes, (offset + i) * 32, (offset + i) * 32 + 32));
-        }
-        return count == 1 ? leaves.get(0) : MerkleTree.root(leaves);
+        return Tiles.subtreeHash(hashes, offset, count);
     }
 
     /** The log entries of a bundle (tile/entries/N), each as stored. */

@@ -97,6 +97,21 @@ public final class Tiles {
         return indexPath(index).equals(String.join("/", java.util.Arrays.asList(parts).subList(1, end)));
     }
 
+    /**
+     * The root of {@code count} (a power of two, at most 256) consecutive hashes of a tile's bytes from
+     * position {@code offset}: the hash of a perfect subtree between two tile levels.
+     */
+    public static byte[] subtreeHash(byte[] tileHashes, int offset, int count) {
+        if (count == 1) {
+            return java.util.Arrays.copyOfRange(tileHashes, offset * 32, offset * 32 + 32);
+        }
+        java.util.List<byte[]> leaves = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            leaves.add(java.util.Arrays.copyOfRange(tileHashes, (offset + i) * 32, (offset + i) * 32 + 32));
+        }
+        return io.robotid.evidence.merkle.MerkleTree.root(leaves);
+    }
+
     /** The width of tile {@code index} at {@code level} in a tree of {@code size} leaves (0: no such tile). */
     public static int widthAt(int level, long index, long size) {
         long levelSize = size;

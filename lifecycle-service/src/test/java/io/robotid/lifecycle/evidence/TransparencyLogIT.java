@@ -44,7 +44,7 @@ import io.robotid.evidence.tlog.TlogCommand;
 import io.robotid.evidence.tlog.TlogProof;
 import io.robotid.evidence.tlog.WitnessPolicy;
 import io.robotid.lifecycle.support.Fleet;
-import io.robotid.lifecycle.support.WitnessedRegistryProcesses;
+import io.robotid.lifecycle.support.Witnesses;
 import io.robotid.proto.lifecycle.v1.RecordEventResponse;
 import io.robotid.proto.tlog.v1.GetConsistencyProofRequest;
 import io.robotid.proto.tlog.v1.GetLogInfoRequest;
@@ -61,7 +61,7 @@ import io.robotid.testkit.WitnessProcess;
  * verifier.
  */
 @QuarkusTest
-@QuarkusTestResource(value = WitnessedRegistryProcesses.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = Witnesses.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TransparencyLogIT {
     static final String LOG_URL = "http://127.0.0.1:" + Fleet.LIFECYCLE_PORT + "/tlog";
@@ -84,7 +84,7 @@ class TransparencyLogIT {
     }
 
     static WitnessPolicy policy() {
-        return WitnessedRegistryProcesses.policy;
+        return Witnesses.policy;
     }
 
     static RecordEventResponse record(String robot, io.robotid.proto.lifecycle.v1.EventPayload payload) {
@@ -143,7 +143,7 @@ class TransparencyLogIT {
                 byte[] hash = Hex.parse(written.getEvent().getHash());
                 assertThat(evidence.getRecordHash().toByteArray()).isEqualTo(hash);
                 RecordProofs.Proven proven = verify(evidence, hash);
-                assertThat(proven.origin()).isEqualTo(WitnessedRegistryProcesses.ORIGIN);
+                assertThat(proven.origin()).isEqualTo(Witnesses.ORIGIN);
                 assertThat(proven.checkpoint().cosignedAt()).hasSizeGreaterThanOrEqualTo(2);
             }
         }
@@ -185,8 +185,8 @@ class TransparencyLogIT {
         }
         // the gRPC face: info and a consistency proof between two served sizes
         var info = fleet.log(null).getLogInfo(GetLogInfoRequest.getDefaultInstance());
-        assertThat(info.getOrigin()).isEqualTo(WitnessedRegistryProcesses.ORIGIN);
-        assertThat(info.getVkey()).isEqualTo(WitnessedRegistryProcesses.logKey.verifierKey().vkey());
+        assertThat(info.getOrigin()).isEqualTo(Witnesses.ORIGIN);
+        assertThat(info.getVkey()).isEqualTo(Witnesses.logKey.verifierKey().vkey());
         var proof = fleet.log(null).getConsistencyProof(GetConsistencyProofRequest.newBuilder().setOldSize(5).setNewSize(size).build());
         Proofs.verifyConsistency(5, MerkleTree.root(hashes(tiles, 5)), size, v.checkpoint().rootHash(),
                 proof.getProofList().stream().map(b -> b.toByteArray()).toList());
@@ -203,10 +203,10 @@ class TransparencyLogIT {
                 .setRecordKey("event/none/1").build())).extracting(e -> ((StatusRuntimeException) e).getStatus().getCode())
                 .isEqualTo(Status.Code.UNAUTHENTICATED);
         // the offline command on the same checkpoint, and on a proof
-        java.nio.file.Path dir = WitnessedRegistryProcesses.DIRECTORY;
+        java.nio.file.Path dir = Witnesses.DIRECTORY;
         java.nio.file.Files.writeString(dir.resolve("checkpoint"), checkpoint);
         assertThat(command("checkpoint", "--policy", dir.resolve("tlog-policy").toString(), dir.resolve("checkpoint").toString()))
-                .startsWith("OK: " + WitnessedRegistryProcesses.ORIGIN);
+                .startsWith("OK: " + Witnesses.ORIGIN);
     }
 
     static List<byte[]> hashes(TileClient tiles, int n) {
@@ -308,7 +308,7 @@ class TransparencyLogIT {
     @Test
     @Order(4)
     void writesGoOnWithoutTheQuorumAndNothingIsLostWhenTheWitnessesReturn() throws Exception {
-        List<WitnessProcess> w = WitnessedRegistryProcesses.WITNESSES;
+        List<WitnessProcess> w = Witnesses.WITNESSES;
         w.get(2).kill();
         RecordEventResponse one = deploy(fleet.robots.get(1));
         GetRecordEvidenceResponse e1 = awaitEvidence(key(one), Duration.ofSeconds(5));
@@ -340,7 +340,7 @@ class TransparencyLogIT {
         Checkpoint c = served.checkpoint();
         // the same size with another root, signed with the log's own key
         String forged = signed(new Checkpoint(c.origin(), c.size(), MerkleTree.leafHash("fork".getBytes())));
-        for (WitnessProcess w : WitnessedRegistryProcesses.WITNESSES) {
+        for (WitnessProcess w : Witnesses.WITNESSES) {
             HttpResponse<String> r = addCheckpoint(w, new AddCheckpoint(c.size(), List.of(), forged));
             assertThat(r.statusCode()).as(w.name() + ": " + r.body()).isIn(409, 422);
             if (r.statusCode() == 409) {
@@ -352,7 +352,7 @@ class TransparencyLogIT {
     }
 
     static String signed(Checkpoint c) {
-        return new SignedNote(c.text(), List.of(WitnessedRegistryProcesses.logKey.sign(c.text()))).format();
+        return new SignedNote(c.text(), List.of(Witnesses.logKey.sign(c.text()))).format();
     }
 
     static HttpResponse<String> addCheckpoint(WitnessProcess w, AddCheckpoint body) throws Exception {
@@ -405,16 +405,16 @@ class TransparencyLogIT {
             String rewritten = rebuilt;
             assertThatThrownBy(() -> policy().verify(rewritten)).hasMessageContaining("quorum is not met");
             // and even trusting the log's signature alone, it is not an extension of what the witnesses cosigned
-            WitnessPolicy logOnly = WitnessPolicy.parse("log " + WitnessedRegistryProcesses.logKey.verifierKey().vkey()
+            WitnessPolicy logOnly = WitnessPolicy.parse("log " + Witnesses.logKey.verifierKey().vkey()
                     + "\nquorum none\n");
             long newSize = logOnly.verify(rewritten).checkpoint().size();
             assertThatThrownBy(() -> RecordProofs.verifyConsistency(logOnly, before, rewritten, new TileClient(LOG_URL, newSize)))
                     .hasMessageContaining("not append-only");
-            java.nio.file.Path dir = WitnessedRegistryProcesses.DIRECTORY;
+            java.nio.file.Path dir = Witnesses.DIRECTORY;
             java.nio.file.Files.writeString(dir.resolve("before"), before);
             java.nio.file.Files.writeString(dir.resolve("rewritten"), rewritten);
             java.nio.file.Files.writeString(dir.resolve("log-only-policy"), "log "
-                    + WitnessedRegistryProcesses.logKey.verifierKey().vkey() + "\nquorum none\n");
+                    + Witnesses.logKey.verifierKey().vkey() + "\nquorum none\n");
             assertThat(command("consistency", "--policy", dir.resolve("log-only-policy").toString(), "--log", LOG_URL,
                     dir.resolve("before").toString(), dir.resolve("rewritten").toString())).startsWith("FAILED: ")
                     .contains("not append-only between sizes " + beforeSize);
@@ -434,12 +434,12 @@ class TransparencyLogIT {
             assertThat(RecordProofs.verify(logOnly, proof, "lifecycle-event", null, null).index()).isEqualTo(index);
         }
         // every witness still holds the checkpoint it cosigned before the rewrite, or a later honest one
-        for (WitnessProcess w : WitnessedRegistryProcesses.WITNESSES) {
-            String origin = Hex.of(io.robotid.evidence.codec.Sha256.of(WitnessedRegistryProcesses.ORIGIN.getBytes()));
+        for (WitnessProcess w : Witnesses.WITNESSES) {
+            String origin = Hex.of(io.robotid.evidence.codec.Sha256.of(Witnesses.ORIGIN.getBytes()));
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(w.url() + "/" + origin + "/checkpoint")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
-            WitnessPolicy thisWitness = WitnessPolicy.parse("log " + WitnessedRegistryProcesses.logKey.verifierKey().vkey()
+            WitnessPolicy thisWitness = WitnessPolicy.parse("log " + Witnesses.logKey.verifierKey().vkey()
                     + "\nwitness w " + w.key().vkey() + "\nquorum w\n");
             assertThat(thisWitness.verify(r.body()).checkpoint().size()).isGreaterThanOrEqualTo(beforeSize);
         }

@@ -1,12 +1,8 @@
 package io.robotid.kit.tlog;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
-import io.robotid.evidence.merkle.MerkleTree;
 import io.robotid.evidence.tlog.Proofs;
 import io.robotid.evidence.tlog.Tiles;
 
@@ -50,14 +46,7 @@ final class TileHashes implements Proofs.SubtreeHashes {
             throw new IllegalStateException("tile " + tileLevel + "/" + tile + " holds " + hashes.length / 32
                     + " hashes, a subtree needs " + (offset + count));
         }
-        if (count == 1) {
-            return Arrays.copyOfRange(hashes, offset * 32, offset * 32 + 32);
-        }
-        List<byte[]> leaves = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            leaves.add(Arrays.copyOfRange(hashes, (offset + i) * 32, (offset + i) * 32 + 32));
-        }
-        return MerkleTree.root(leaves);
+        return Tiles.subtreeHash(hashes, offset, count);
     }
 
     /** A tile the computation needs and memory does not hold. */

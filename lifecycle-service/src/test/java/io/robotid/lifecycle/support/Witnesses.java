@@ -16,11 +16,12 @@ import io.robotid.evidence.tlog.WitnessPolicy;
 import io.robotid.testkit.WitnessProcess;
 
 /**
- * The registry processes of {@link RegistryProcesses}, plus three real witness processes that trust
- * lifecycle-service's log, and a c2sp.org/tlog-policy of that log and those witnesses with a quorum of
- * two, which lifecycle-service (under test, in-process) submits its checkpoints by.
+ * Three real witness processes that trust lifecycle-service's log, and a c2sp.org/tlog-policy of that log
+ * and those witnesses with a quorum of two, which lifecycle-service (under test, in-process) submits its
+ * checkpoints by. The registry processes come from {@link RegistryProcesses}, which every test class of
+ * this module has (a second copy of them would share their ports and databases).
  */
-public class WitnessedRegistryProcesses extends RegistryProcesses {
+public class Witnesses implements io.quarkus.test.common.QuarkusTestResourceLifecycleManager {
     public static final String ORIGIN = "robotid.test/lifecycle";
     public static final int FIRST_WITNESS_PORT = 18121;
     public static final Path DIRECTORY = Path.of("target", "tlog-it").toAbsolutePath();
@@ -30,7 +31,7 @@ public class WitnessedRegistryProcesses extends RegistryProcesses {
 
     @Override
     public Map<String, String> start() {
-        Map<String, String> config = new HashMap<>(super.start());
+        Map<String, String> config = new HashMap<>();
         try {
             if (Files.exists(DIRECTORY)) {
                 try (var files = Files.walk(DIRECTORY)) {
@@ -66,6 +67,5 @@ public class WitnessedRegistryProcesses extends RegistryProcesses {
     public synchronized void stop() {
         WITNESSES.forEach(WitnessProcess::close);
         WITNESSES.clear();
-        super.stop();
     }
 }
