@@ -28,7 +28,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.robotid.evidence.codec.Hex;
 import io.robotid.evidence.format.LogEntries;
@@ -61,9 +62,17 @@ import io.robotid.testkit.WitnessProcess;
  * verifier.
  */
 @QuarkusTest
-@QuarkusTestResource(value = Witnesses.class, restrictToAnnotatedClass = true)
+@TestProfile(TransparencyLogIT.WithWitnesses.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TransparencyLogIT {
+    /** The module's registry processes, and the witnesses with the log's policy (a restart of its own). */
+    public static class WithWitnesses implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(Witnesses.class));
+        }
+    }
+
     static final String LOG_URL = "http://127.0.0.1:" + Fleet.LIFECYCLE_PORT + "/tlog";
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static Fleet fleet;
