@@ -1,14 +1,10 @@
 package io.robotid.witness;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -40,7 +36,11 @@ public final class KeyFile {
             }
             NoteSigner created = NoteSigner.generate(name, NoteKey.COSIGNATURE_V1);
             try {
-                write(file, created.privateKey() + "\n");
+                created.writeNew(file);
+                Path dir = file.toAbsolutePath().getParent();
+                if (dir != null) {
+                    StateStore.syncDirectory(dir);
+                }
                 LOG.info("generated witness key " + file + ": " + created.verifierKey().vkey());
                 return created;
             } catch (FileAlreadyExistsException raced) {
@@ -62,32 +62,6 @@ public final class KeyFile {
         }
         warnIfReadableByOthers(file);
         return signer;
-    }
-
-    private static void write(Path file, String content) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        boolean posix = Files.getFileStore(dir == null ? file.toAbsolutePath() : dir)
-                .supportsFileAttributeView("posix");
-        FileAttribute<?>[] attrs = posix
-                ? new FileAttribute<?>[] { PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")) }
-                : new FileAttribute<?>[0];
-        try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attrs)) {
-            if (posix) {
-                // the umask may have narrowed the mode further, never widened it; set it exactly
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            }
-            ByteBuffer b = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.force(true);
-        }
-        if (dir != null) {
-            StateStore.syncDirectory(dir);
-        }
     }
 
     private static void warnIfReadableByOthers(Path file) {

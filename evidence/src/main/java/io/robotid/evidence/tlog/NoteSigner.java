@@ -62,6 +62,36 @@ public final class NoteSigner {
                 + Base64.getEncoder().encodeToString(k);
     }
 
+    /**
+     * Writes this key to a new file, readable by its owner alone from the moment it exists (mode 0600
+     * where the file system has POSIX modes), and forces it to disk; fails if the file exists.
+     */
+    public void writeNew(java.nio.file.Path file) throws java.io.IOException {
+        java.nio.file.Path dir = file.toAbsolutePath().getParent();
+        if (dir != null) {
+            java.nio.file.Files.createDirectories(dir);
+        }
+        boolean posix = java.nio.file.Files.getFileStore(dir == null ? file.toAbsolutePath() : dir)
+                .supportsFileAttributeView("posix");
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> ownerOnly = java.nio.file.attribute.PosixFilePermissions
+                .fromString("rw-------");
+        java.nio.file.attribute.FileAttribute<?>[] attributes = posix
+                ? new java.nio.file.attribute.FileAttribute<?>[] { java.nio.file.attribute.PosixFilePermissions.asFileAttribute(ownerOnly) }
+                : new java.nio.file.attribute.FileAttribute<?>[0];
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file, java.util.Set.of(
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE), attributes)) {
+            if (posix) {
+                // the umask may have narrowed the mode, never widened it: set it exactly
+                java.nio.file.Files.setPosixFilePermissions(file, ownerOnly);
+            }
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap((privateKey() + "\n").getBytes(StandardCharsets.UTF_8));
+            while (b.hasRemaining()) {
+                channel.write(b);
+            }
+            channel.force(true);
+        }
+    }
+
     public static NoteSigner parse(String skey) {
         String s = skey == null ? "" : skey.strip();
         if (!s.startsWith(PREFIX)) {

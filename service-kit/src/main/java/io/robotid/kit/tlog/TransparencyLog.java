@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -156,13 +155,7 @@ public class TransparencyLog {
                     }
                 } else if (config.generateKey()) {
                     signer = NoteSigner.generate(origin, NoteKey.ED25519);
-                    Files.createDirectories(file.toAbsolutePath().getParent());
-                    Files.writeString(file, signer.privateKey() + "\n");
-                    try {
-                        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-                    } catch (UnsupportedOperationException ignored) {
-                        // not a POSIX file system
-                    }
+                    signer.writeNew(file);
                     LOG.infof("wrote a new transparency log key for %s to %s", origin, file);
                 } else {
                     throw new IllegalStateException("robotid.tlog.key-file " + file + " is missing");
