@@ -233,6 +233,21 @@ class EvidenceVectorsTest {
                 yield new Outputs(bytes, Sha256.of(bytes), TEST_KEY.sign(bytes),
                         witness.verifierKey().vkey() + " | " + line.line().strip());
             }
+            case "history-identity-record" -> {
+                String id = in.get("robot_id").asText();
+                Instant at = Instant.ofEpochMilli(in.get("issued_at_millis").asLong());
+                byte[] signature = before.get(in.get("signature_of").asText()).signature();
+                byte[] record = io.robotid.evidence.tlog.HistoryReports.identityRecord(id, id.substring(2, 6),
+                        id.substring(6, 12), at, signature);
+                Outputs hashed = committed(record, IdentityCertificates.logHash(id, id.substring(2, 6), id.substring(6, 12),
+                        at, signature));
+                try {
+                    yield new Outputs(hashed.bytes(), hashed.sha256(), null,
+                            io.robotid.evidence.tlog.HistoryReports.summary("identity", record, false));
+                } catch (io.robotid.evidence.codec.RecordReader.MalformedRecord e) {
+                    throw new IllegalStateException(e);
+                }
+            }
             default -> throw new IllegalArgumentException("EVIDENCE.md has a vector this test does not know: " + name);
         };
     }

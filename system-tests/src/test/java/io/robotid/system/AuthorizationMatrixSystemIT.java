@@ -167,6 +167,9 @@ class AuthorizationMatrixSystemIT {
         POLICY.put(i + "ListIdentities", authenticated());
         POLICY.put(i + "VerifyIdentity", open());
         POLICY.put(i + "ListSigningKeys", open());
+        // a robot's history report is public (what each reader sees is decided inside); only its owner shares it
+        POLICY.put(i + "GetHistoryReport", open());
+        POLICY.put(i + "CreateHistoryShare", only(OP));
 
         String l = "robotid.lifecycle.v1.LifecycleService/";
         // who may record which event is decided per event type, after the request is read
@@ -243,6 +246,8 @@ class AuthorizationMatrixSystemIT {
                 authenticated());
         POLICY.put("GET identity-service /r/XX0000000000000000000000000000", open());
         POLICY.put("GET identity-service /r/XX0000000000000000000000000000/qr.png", open());
+        POLICY.put("GET identity-service /r/XX0000000000000000000000000000/history", open());
+        POLICY.put("POST identity-service /r/XX0000000000000000000000000000/history/shares", only(OP));
         POLICY.put("GET identity-service /api/v1/signing-keys/jwks.json", open());
         // anyone who scans a robot's label may report about it (rate-limited per client address)
         POLICY.put("POST identity-service /r/XX0000000000000000000000000000/report", open());

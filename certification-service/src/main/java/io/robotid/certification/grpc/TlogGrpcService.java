@@ -7,20 +7,23 @@ import com.google.protobuf.ByteString;
 
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.Authenticated;
+import io.robotid.certification.service.RecordVerification;
 import io.robotid.kit.tlog.TlogQueries;
 import io.robotid.proto.tlog.v1.*;
 import io.smallrye.mutiny.Uni;
 
 /**
  * certification-service's transparency log over gRPC (robotid.tlog.v1). The log's info and consistency
- * proofs are public; a record's evidence is for any authenticated caller (it reveals only the record's
- * seal, which VerifyRecords already checks in public).
+ * proofs are public; a record's evidence is for any authenticated caller, with the sealed test result or
+ * certificate itself (both are public through GetCertificate and VerifyRecords).
  */
 @GrpcService
 @Authenticated
 public class TlogGrpcService implements TransparencyLogService {
     @Inject
     TlogQueries log;
+    @Inject
+    RecordVerification records;
 
     @Override
     @PermitAll
@@ -38,9 +41,11 @@ public class TlogGrpcService implements TransparencyLogService {
 
     @Override
     public Uni<GetRecordEvidenceResponse> getRecordEvidence(GetRecordEvidenceRequest request) {
-        return log.evidence(request.getRecordKey()).map(e -> GetRecordEvidenceResponse.newBuilder().setKind(e.kind())
-                .setRecordKey(e.recordKey()).setSalt(ByteString.copyFrom(e.salt()))
-                .setRecordHash(ByteString.copyFrom(e.recordHash())).setEntry(ByteString.copyFrom(e.entry()))
-                .setLeafIndex(e.leafIndex()).setTlogProof(e.tlogProof()).build());
+        return log.evidence(request.getRecordKey()).chain(e -> records.sealed(e.recordKey())
+                .map(sealed -> GetRecordEvidenceResponse.newBuilder().setKind(e.kind())
+                        .setRecordKey(e.recordKey()).setSalt(ByteString.copyFrom(e.salt()))
+                        .setRecordHash(ByteString.copyFrom(e.recordHash())).setEntry(ByteString.copyFrom(e.entry()))
+                        .setLeafIndex(e.leafIndex()).setTlogProof(e.tlogProof())
+                        .setRecord(sealed.map(ByteString::copyFrom).orElse(ByteString.EMPTY)).build()));
     }
 }

@@ -46,6 +46,37 @@ public class StoredRecords {
         return database;
     }
 
+    /**
+     * The sealed bytes of a test result or certificate, by its log key ({@code result/<id>},
+     * {@code certificate/<id>}); empty for other keys, unknown records, and rows sealed before seals.
+     */
+    public Uni<Optional<byte[]>> sealedByLogKey(String key) {
+        String sql;
+        String id;
+        if (key.startsWith("result/")) {
+            sql = "select sealed from test_result where id = $1";
+            id = key.substring("result/".length());
+        } else if (key.startsWith("certificate/") && key.indexOf('/', "certificate/".length()) < 0) {
+            sql = "select sealed from certificate where id = $1";
+            id = key.substring("certificate/".length());
+        } else {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return database.preparedQuery(sql).execute(Tuple.of(uuid)).map(rows -> {
+            if (rows.size() == 0) {
+                return Optional.empty();
+            }
+            io.vertx.mutiny.core.buffer.Buffer sealed = rows.iterator().next().getBuffer("sealed");
+            return Optional.ofNullable(sealed == null ? null : sealed.getBytes());
+        });
+    }
+
     // ------------------------------------------------------------------------------------------ rows
 
     /** An audit stamp's six columns; every one may be null in {@code changed_*}. */

@@ -105,6 +105,14 @@ public class RecordVerification {
         this.stored = stored;
     }
 
+    /**
+     * A logged record's sealed bytes as stored (a history report shows them; a row changed since it was
+     * logged is shown as it is, so the report's verifier names it), for test results and certificates.
+     */
+    public Uni<java.util.Optional<byte[]>> sealed(String logKey) {
+        return stored.sealedByLogKey(logKey);
+    }
+
     /** Exactly one of {@code subject} (model code or robot ID, any accepted form) and {@code bodyId}. */
     public Uni<VerifyRecordsResponse> verify(String subject, String bodyId) {
         boolean bySubject = subject != null && !subject.isBlank();

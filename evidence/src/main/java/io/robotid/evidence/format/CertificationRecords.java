@@ -67,6 +67,35 @@ public final class CertificationRecords {
         return w.toByteArray();
     }
 
+    /** Reads a {@code robotid-test-result-v1} record back (a history report's verifier shows what it proves). */
+    public static TestResult decodeTestResult(byte[] bytes) throws io.robotid.evidence.codec.RecordReader.MalformedRecord {
+        io.robotid.evidence.codec.RecordReader r = io.robotid.evidence.codec.RecordReader.of(bytes, RESULT_TAG);
+        String resultId = r.text("result_id");
+        String subject = r.text("subject");
+        String subjectKind = r.text("subject_kind");
+        String modelCode = r.text("model_code");
+        String manufacturerCode = r.text("manufacturer_code");
+        String bodyId = r.text("body_id");
+        String tier = r.text("tier");
+        List<String> standards = r.textList("standards");
+        Instant testDate = r.instant("test_date");
+        String outcome = r.text("outcome");
+        boolean present = r.bool("has_conditions");
+        Double speed = r.optionalNumber("max_speed_m_per_s");
+        Double payload = r.optionalNumber("max_payload_kg");
+        String environment = r.text("environment");
+        Boolean people = r.optionalBool("people_nearby_allowed");
+        boolean hasTasks = r.bool("has_task_categories");
+        List<String> tasks = r.textList("task_categories");
+        Conditions conditions = new Conditions(present, speed, payload, environment, people, hasTasks ? tasks : null);
+        TestResult result = new TestResult(resultId, subject, subjectKind, modelCode, manufacturerCode, bodyId, tier,
+                standards, testDate, outcome, conditions, r.text("report_uri"), r.text("report_sha256"),
+                r.optionalInstant("valid_from"), r.optionalInstant("valid_until"), r.text("certificate_id"),
+                Stamp.read(r, "submitted."));
+        r.end();
+        return result;
+    }
+
     /** A certificate as issued: the rest of its content is its test result's, which it names by hash. */
     public record Certificate(String certificateId, String resultId, byte[] resultHash, Instant validFrom,
             Instant validUntil, Stamp issued) {
@@ -77,6 +106,15 @@ public final class CertificationRecords {
                 .digest(c.resultHash()).instant(c.validFrom()).instant(c.validUntil());
         c.issued().writeTo(w);
         return w.toByteArray();
+    }
+
+    /** Reads a {@code robotid-certificate-v1} record back. */
+    public static Certificate decodeCertificate(byte[] bytes) throws io.robotid.evidence.codec.RecordReader.MalformedRecord {
+        io.robotid.evidence.codec.RecordReader r = io.robotid.evidence.codec.RecordReader.of(bytes, CERTIFICATE_TAG);
+        Certificate c = new Certificate(r.text("certificate_id"), r.text("result_id"), r.digest("result_hash"),
+                r.instant("valid_from"), r.instant("valid_until"), Stamp.read(r, "issued."));
+        r.end();
+        return c;
     }
 
     /**

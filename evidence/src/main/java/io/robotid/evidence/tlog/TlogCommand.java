@@ -22,6 +22,7 @@ import java.util.Optional;
  * proof       --policy FILE PROOF [--kind K] [--salt HEX --record-hash HEX]
  * checkpoint  --policy FILE CHECKPOINT
  * consistency --policy FILE OLDER NEWER --log URL
+ * report      --policy FILE REPORT        (a robot history report, EVIDENCE.md section 12)
  * key         FILE NAME [--cosigner]     (creates the key file if missing; prints its vkey)
  * policy      OUT QUORUM [--log FILE|VKEY]... [--witness NAME VKEY URL]...
  * </pre>
@@ -70,6 +71,17 @@ public final class TlogCommand {
                     long size = policy.verify(newer).checkpoint().size();
                     RecordProofs.verifyConsistency(policy, older, newer, new TileClient(url, size));
                     out.printf("OK: the log grew append-only from %d to %d%n", policy.verify(older).checkpoint().size(), size);
+                }
+                case "report" -> {
+                    WitnessPolicy policy = policy(rest);
+                    HistoryReport report = HistoryReport.parse(read(single(rest, "REPORT")));
+                    HistoryReports.Verified v = HistoryReports.verify(policy, report);
+                    v.lines().forEach(line -> out.println("  " + line));
+                    out.printf("OK: the history report of %s: the identity, %d event%s and %d certification record%s,"
+                            + " every one in its log under a checkpoint the policy accepts; %d shown, %d withheld"
+                            + " (only their commitments)%s%n", v.robotId(), v.events(), v.events() == 1 ? "" : "s",
+                            v.certificationRecords(), v.certificationRecords() == 1 ? "" : "s", v.shown(), v.withheld(),
+                            v.eventsComplete() ? "; the events are complete from #1" : "; the events listed are not all of them");
                 }
                 case "key" -> {
                     boolean cosigner = rest.remove("--cosigner");
@@ -198,6 +210,7 @@ public final class TlogCommand {
                 usage: tlog proof       --policy FILE PROOF [--kind K] [--salt HEX --record-hash HEX]
                        tlog checkpoint  --policy FILE CHECKPOINT
                        tlog consistency --policy FILE OLDER NEWER --log URL
+                       tlog report      --policy FILE REPORT
                        tlog key         FILE NAME [--cosigner]
                        tlog policy      OUT QUORUM [--log FILE|VKEY]... [--witness NAME VKEY URL]...
                 PROOF, CHECKPOINT, OLDER and NEWER are files or http(s) URLs.""");

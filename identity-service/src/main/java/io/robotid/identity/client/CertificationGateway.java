@@ -11,12 +11,15 @@ import io.quarkus.grpc.GrpcClient;
 import io.robotid.kit.grpc.ForwardedToken;
 import io.robotid.proto.certification.v1.GetEffectiveCertificationsRequest;
 import io.robotid.proto.certification.v1.GetEffectiveCertificationsResponse;
+import io.robotid.proto.certification.v1.ListCertificatesRequest;
+import io.robotid.proto.certification.v1.ListCertificatesResponse;
 import io.robotid.proto.certification.v1.MutinyCertificationServiceGrpc;
 import io.smallrye.mutiny.Uni;
 
 /**
  * certification-service, for the public robot page: what the robot is certified for now (model-
- * and unit-level combined, tightest conditions). With a deadline
+ * and unit-level combined, tightest conditions); for its history report, every certificate of the
+ * robot and of its model. With a deadline
  * ({@code robotid.resolver.certification-deadline}).
  */
 @ApplicationScoped
@@ -29,6 +32,14 @@ public class CertificationGateway {
             @ConfigProperty(name = "robotid.resolver.certification-deadline", defaultValue = "2s") Duration deadline) {
         this.certification = certification;
         this.deadline = deadline;
+    }
+
+    /** One page of the certificates of exactly this subject (a robot ID or a model code), every state. */
+    public Uni<ListCertificatesResponse> certificates(String token, String subject, String pageToken) {
+        return ForwardedToken.attach(certification, token)
+                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .listCertificates(ListCertificatesRequest.newBuilder().setSubject(subject).setPageSize(500)
+                        .setPageToken(pageToken).build());
     }
 
     public Uni<GetEffectiveCertificationsResponse> effective(String token, String robotId) {

@@ -13,6 +13,7 @@ import com.google.protobuf.Timestamp;
 import io.quarkus.grpc.GrpcClient;
 import io.robotid.kit.grpc.ForwardedToken;
 import io.robotid.proto.lifecycle.v1.EventPayload;
+import io.robotid.proto.lifecycle.v1.EventType;
 import io.robotid.proto.lifecycle.v1.GetRecallCampaignRequest;
 import io.robotid.proto.lifecycle.v1.GetRobotStatusRequest;
 import io.robotid.proto.lifecycle.v1.IncidentReported;
@@ -50,6 +51,18 @@ public class LifecycleGateway {
     /** The first {@code pageSize} events, oldest first. */
     public Uni<ListEventsResponse> events(String token, String robotId, int pageSize) {
         return as(token).listEvents(ListEventsRequest.newBuilder().setRobotId(robotId).setPageSize(pageSize).build());
+    }
+
+    /** A page of events, oldest first, from {@code pageToken} (empty: the first). */
+    public Uni<ListEventsResponse> events(String token, String robotId, int pageSize, String pageToken) {
+        return as(token).listEvents(ListEventsRequest.newBuilder().setRobotId(robotId).setPageSize(pageSize)
+                .setPageToken(pageToken).build());
+    }
+
+    /** The robot's changes of owner (SOLD, TRANSFER_ACCEPTED), oldest first, at most 500. */
+    public Uni<ListEventsResponse> ownerChanges(String token, String robotId) {
+        return as(token).listEvents(ListEventsRequest.newBuilder().setRobotId(robotId).setPageSize(500)
+                .addTypes(EventType.EVENT_TYPE_SOLD).addTypes(EventType.EVENT_TYPE_TRANSFER_ACCEPTED).build());
     }
 
     public Uni<RecallCampaign> recall(String token, String campaignId) {

@@ -12,6 +12,8 @@ import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.robotid.identity.domain.IssuedIdentity;
+import io.robotid.identity.page.RobotHistory;
+import io.robotid.identity.service.HistoryShares;
 import io.robotid.identity.service.IdentityIssuer;
 import io.robotid.identity.service.IdentityQueries;
 import io.robotid.identity.service.SigningKeyRing;
@@ -37,10 +39,14 @@ public class IdentityGrpcService implements IdentityService {
     private final SigningKeyRing keys;
     private final SecurityIdentity identity;
     private final Clock clock;
+    private final RobotHistory history;
+    private final HistoryShares shares;
 
     @Inject
     public IdentityGrpcService(IdentityIssuer issuer, IdentityQueries queries, SigningKeyRing keys,
-            SecurityIdentity identity, Clock clock) {
+            SecurityIdentity identity, Clock clock, RobotHistory history, HistoryShares shares) {
+        this.history = history;
+        this.shares = shares;
         this.issuer = issuer;
         this.queries = queries;
         this.keys = keys;
@@ -127,5 +133,22 @@ public class IdentityGrpcService implements IdentityService {
             all.forEach(key -> b.addKeys(IdentityProtoMapper.toProto(key, keys.active().keyId())));
             return b.build();
         });
+    }
+
+    @Override
+    @PermitAll
+    public Uni<GetHistoryReportResponse> getHistoryReport(GetHistoryReportRequest request) {
+        return history.report(request.getRobotId(), RobotHistory.audience(identity, request.getShareToken()))
+                .map(report -> GetHistoryReportResponse.newBuilder().setReportJson(report.toJson()).build());
+    }
+
+    @Override
+    @RolesAllowed(Role.Names.OPERATOR)
+    public Uni<CreateHistoryShareResponse> createHistoryShare(CreateHistoryShareRequest request) {
+        return shares.create(CallerIdentity.from(identity), identity.getCredential(AccessTokenCredential.class).getToken(),
+                request.getRobotId(), request.getValidForSeconds(),
+                request.getRecipient()).map(created -> CreateHistoryShareResponse.newBuilder().setUrl(created.url())
+                        .setShareToken(created.token()).setExpiresAt(IdentityProtoMapper.timestamp(created.expiresAt()))
+                        .build());
     }
 }

@@ -56,6 +56,20 @@ public class IdentityQueries {
                 .map(IdentityRecord::toIssued);
     }
 
+    /**
+     * The record an issued ID's log entry commits to (EVIDENCE.md sections 11 and 12: the certificate's
+     * signed message followed by its signature), by its log key {@code identity/<robot ID>}.
+     */
+    @WithSession
+    public Uni<java.util.Optional<byte[]>> logRecord(String key) {
+        if (!key.startsWith("identity/")) {
+            return Uni.createFrom().item(java.util.Optional.empty());
+        }
+        return identities.findById(key.substring("identity/".length())).map(r -> java.util.Optional.ofNullable(
+                r == null ? null : io.robotid.evidence.tlog.HistoryReports.identityRecord(r.robotId, r.manufacturerCode,
+                        r.modelCode, r.issuedAt, r.signature)));
+    }
+
     @WithSession
     public Uni<Page> list(String modelCode, PageRequest page) {
         Violations v = new Violations();

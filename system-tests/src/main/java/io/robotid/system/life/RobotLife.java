@@ -77,6 +77,11 @@ import io.robotid.proto.filing.v1.ModelFiling;
 import io.robotid.proto.identity.v1.CertificateCheck;
 import io.robotid.proto.identity.v1.Identity;
 import io.robotid.proto.identity.v1.IdentityCertificate;
+import io.robotid.evidence.tlog.HistoryReport;
+import io.robotid.evidence.tlog.HistoryReports;
+import io.robotid.proto.identity.v1.CreateHistoryShareRequest;
+import io.robotid.proto.identity.v1.CreateHistoryShareResponse;
+import io.robotid.proto.identity.v1.GetHistoryReportRequest;
 import io.robotid.proto.identity.v1.IdentityServiceGrpc;
 import io.robotid.proto.identity.v1.Verdict;
 import io.robotid.proto.identity.v1.VerifyIdentityRequest;
@@ -320,13 +325,26 @@ public final class RobotLife {
         expect(state(ownerToken).getPendingTransferTo().equals(owner), "a transfer to " + owner + " pending");
         say("%s recorded TRANSFER_INITIATED to %s (event %d); the transfer waits for the other side", firstOwner, owner,
                 initiated.getSequence());
+        // the seller shows the robot's history to the buyer by a share link, which the sale closes
+        CreateHistoryShareResponse sellersLink = Endpoints.as(identity(), firstOwnerToken).createHistoryShare(
+                CreateHistoryShareRequest.newBuilder().setRobotId(robot.getRobotId()).setValidForSeconds(3600)
+                        .setRecipient(owner).build());
+        String sellersUrl = endpoints.baseUrl("identity-service") + "/r/" + robot.getRobotId() + "/history?share="
+                + sellersLink.getShareToken();
+        HttpResponse<String> beforeSale = get(sellersUrl, "application/json");
+        expect(beforeSale.statusCode() == 200 && HistoryReport.parse(beforeSale.body()).audience().contains(firstOwner),
+                "the seller's share link opens the history report, got " + beforeSale.statusCode() + " " + beforeSale.body());
         LifecycleEvent accepted = record(ownerToken, EventPayload.newBuilder().setTransferAccepted(
                 TransferAccepted.newBuilder().setFromOrgId(firstOwner)).build());
+        HttpResponse<String> afterSale = get(sellersUrl, "application/json");
+        expect(afterSale.statusCode() == 403 && afterSale.body().contains("SHARE_LINK_CLOSED"),
+                "the seller's share link closes when the robot changes owner, got " + afterSale.statusCode());
         RobotState afterTransfer = state(ownerToken);
         expect(afterTransfer.getOwnerOrgId().equals(owner) && afterTransfer.getPendingTransferTo().isEmpty(),
                 "owner " + owner + " and no pending transfer, got " + afterTransfer.getOwnerOrgId() + " / "
                         + afterTransfer.getPendingTransferTo());
-        say("%s recorded TRANSFER_ACCEPTED (event %d): custody is now %s's", owner, accepted.getSequence(), owner);
+        say("%s recorded TRANSFER_ACCEPTED (event %d): custody is now %s's (the history link %s shared with the buyer"
+                + " opened the report before, and is closed now)", owner, accepted.getSequence(), owner, firstOwner);
 
         LifecycleEvent deployed = record(ownerToken, deployment("Central Station, main concourse"));
         expectStatus(deployed, RobotStatus.ROBOT_STATUS_IN_SERVICE);
@@ -535,6 +553,7 @@ public final class RobotLife {
                 page.path("certification").path("overall").path("maxPayloadKg").asText(),
                 life.path("untriagedPublicReports").asInt());
         say("page: %s", pageUrl);
+        historyReports();
     }
 
     public void step10EndOfLife() {
@@ -607,6 +626,7 @@ public final class RobotLife {
         // geofence: step 10 - the robot can no longer get permissions (every check DENY, offline too)
         geofence.step10AfterRecycled(this);
         verifyOffline();
+        finalHistoryReport();
         say("the robot's public page: %s", pageUrl);
     }
 
@@ -618,23 +638,9 @@ public final class RobotLife {
      */
     void verifyOffline() {
         String regulator = token("REGULATOR");
-        String policyFile = System.getProperty("robotid.demo.tlog-policy", "");
-        WitnessPolicy policy;
-        String under;
-        try {
-            if (!policyFile.isEmpty() && java.nio.file.Files.exists(java.nio.file.Path.of(policyFile))) {
-                policy = WitnessPolicy.parse(java.nio.file.Files.readString(java.nio.file.Path.of(policyFile)));
-                under = "the witness policy " + policyFile;
-            } else {
-                policy = WitnessPolicy.parse("log " + log("identity-service", null).getLogInfo(GetLogInfoRequest.getDefaultInstance())
-                        .getVkey() + "\nlog " + log("lifecycle-service", null).getLogInfo(GetLogInfoRequest.getDefaultInstance())
-                        .getVkey() + "\nquorum none\n");
-                under = "the logs' own keys (no witness policy given)";
-            }
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(policyFile + " cannot be read", e);
-        }
-        WitnessPolicy checking = policy;
+        Checking policy = checking();
+        WitnessPolicy checking = policy.policy();
+        String under = policy.under();
         IdentityCertificate c = robot.getCertificate();
         byte[] idHash = io.robotid.evidence.format.IdentityCertificates.logHash(robot.getRobotId(), robot.getManufacturerCode(),
                 robot.getModelCode(), Instant.ofEpochSecond(c.getIssuedAt().getSeconds(), c.getIssuedAt().getNanos()),
@@ -653,6 +659,91 @@ public final class RobotLife {
         say("offline check under %s: the ID (entry %d of %s) and all %d events (lifecycle log at size >= %d) are in"
                 + " their transparency logs%s", under, id.index(), id.origin(), events.size(), events.size(),
                 cosigners > 0 ? ", each under a checkpoint cosigned by " + cosigners + " witnesses" : "");
+    }
+
+    /** The witness policy a reader checks evidence under, and how to say which it is. */
+    record Checking(WitnessPolicy policy, String under) {
+    }
+
+    /**
+     * The witness policy of the local run ({@code robotid.demo.tlog-policy}, which bin/robotid demo passes),
+     * or, without one (the system test), the identity, lifecycle and certification logs' own keys.
+     */
+    Checking checking() {
+        String policyFile = System.getProperty("robotid.demo.tlog-policy", "");
+        try {
+            if (!policyFile.isEmpty() && java.nio.file.Files.exists(java.nio.file.Path.of(policyFile))) {
+                return new Checking(WitnessPolicy.parse(java.nio.file.Files.readString(java.nio.file.Path.of(policyFile))),
+                        "the witness policy " + policyFile);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(policyFile + " cannot be read", e);
+        }
+        StringBuilder policy = new StringBuilder();
+        for (String service : List.of("identity-service", "lifecycle-service", "certification-service")) {
+            policy.append("log ").append(log(service, null).getLogInfo(GetLogInfoRequest.getDefaultInstance()).getVkey())
+                    .append('\n');
+        }
+        return new Checking(WitnessPolicy.parse(policy + "quorum none\n"), "the logs' own keys (no witness policy given)");
+    }
+
+    /**
+     * The robot's history report (EVIDENCE.md section 12): its owner shares it with a prospective buyer by a
+     * time-limited link, which opens it without an account; the buyer checks it offline. The public report
+     * withholds the events yet verifies too; the previous owner may not share it; a made-up link is refused.
+     */
+    void historyReports() {
+        Checking checking = checking();
+        StatusRuntimeException notOwner = refused(() -> Endpoints.as(identity(), token("OPERATOR", "org_id",
+                firstOwner)).createHistoryShare(CreateHistoryShareRequest.newBuilder().setRobotId(robot.getRobotId()).build()));
+        expect(notOwner.getStatus().getCode() == io.grpc.Status.Code.PERMISSION_DENIED
+                && "NOT_THE_OWNER".equals(reason(notOwner)), "the previous owner may not share the history, got " + notOwner);
+        CreateHistoryShareResponse share = Endpoints.as(identity(), token("OPERATOR", "org_id", owner))
+                .createHistoryShare(CreateHistoryShareRequest.newBuilder().setRobotId(robot.getRobotId())
+                        .setValidForSeconds(86_400).setRecipient("a prospective buyer").build());
+        say("owner %s made a share link of the history report for a prospective buyer, valid until %s", owner,
+                Instant.ofEpochSecond(share.getExpiresAt().getSeconds()));
+        String link = endpoints.baseUrl("identity-service") + "/r/" + robot.getRobotId() + "/history?share="
+                + share.getShareToken();
+        HistoryReport shared = eventually("the shared history report, every event under a cosigned checkpoint",
+                () -> HistoryReport.parse(get(link, "application/json").body()), HistoryReport::eventsComplete);
+        HistoryReports.Verified v = HistoryReports.verify(checking.policy(), shared);
+        expect(v.withheld() == 0 && v.events() >= 10 && v.certificationRecords() >= 4,
+                "every event and certification record shown to the link's holder, got " + v.lines());
+        say("the buyer opened the link without an account and checked the report offline under %s: the ID, %d events and"
+                + " %d certification records, each in its log (custody payloads withheld, their commitments checked)",
+                checking.under(), v.events(), v.certificationRecords());
+        HttpResponse<String> html = get(link, "text/html");
+        expect(html.statusCode() == 200 && html.body().contains("History of robot " + robot.getRobotId())
+                && html.body().contains("Download the report"), "the shared report as a page, got " + html.statusCode());
+
+        HistoryReport anonymous = HistoryReport.parse(get(endpoints.baseUrl("identity-service") + "/r/" + robot.getRobotId()
+                + "/history", "application/json").body());
+        HistoryReports.Verified publicView = HistoryReports.verify(checking.policy(), anonymous);
+        expect(publicView.withheld() == publicView.events() && publicView.events() == v.events(),
+                "the public report withholds every event (and still verifies), got " + publicView.lines());
+        HttpResponse<String> madeUp = get(endpoints.baseUrl("identity-service") + "/r/" + robot.getRobotId()
+                + "/history?share=" + "A".repeat(43), "application/json");
+        expect(madeUp.statusCode() == 403 && madeUp.body().contains("SHARE_LINK_CLOSED"),
+                "a made-up share link is refused (403), got " + madeUp.statusCode() + " " + madeUp.body());
+        say("the public report withholds all %d events (their inclusion still proven); a made-up link is refused (403)",
+                publicView.events());
+    }
+
+    /** The robot's final history report as a regulator reads it over gRPC, checked offline. */
+    void finalHistoryReport() {
+        Checking checking = checking();
+        HistoryReport report = eventually("the final history report, every event under a cosigned checkpoint",
+                () -> HistoryReport.parse(Endpoints.as(identity(), token("REGULATOR")).getHistoryReport(
+                        GetHistoryReportRequest.newBuilder().setRobotId(robot.getRobotId()).build()).getReportJson()),
+                HistoryReport::eventsComplete);
+        HistoryReports.Verified v = HistoryReports.verify(checking.policy(), report);
+        expect(v.withheld() == 0 && v.events() == events.size(), "a regulator's report shows all " + events.size()
+                + " events, got " + v.lines());
+        say("the robot's history report (GetHistoryReport, as a regulator reads it) verified offline under %s: the ID,"
+                + " all %d events from PRODUCED to RECYCLED and %d certification records", checking.under(), v.events(),
+                v.certificationRecords());
+        v.lines().stream().filter(l -> l.startsWith("event/")).limit(3).forEach(this::sayMore);
     }
 
     /** A record's evidence, once its leaf is under a served checkpoint (within a second or two of the write). */

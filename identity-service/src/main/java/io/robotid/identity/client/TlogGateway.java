@@ -1,0 +1,49 @@
+package io.robotid.identity.client;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.quarkus.grpc.GrpcClient;
+import io.robotid.kit.grpc.ForwardedToken;
+import io.robotid.proto.tlog.v1.GetRecordEvidenceRequest;
+import io.robotid.proto.tlog.v1.GetRecordEvidenceResponse;
+import io.robotid.proto.tlog.v1.MutinyTransparencyLogServiceGrpc;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The transparency logs of lifecycle-service and certification-service (robotid.tlog.v1), for a
+ * robot's history report: a record's evidence by its log key, on the same channels as the services'
+ * other clients, each call with its service's deadline.
+ */
+@ApplicationScoped
+public class TlogGateway {
+    /** The peers whose logs a history report draws on. */
+    public enum Peer { LIFECYCLE, CERTIFICATION }
+
+    private final MutinyTransparencyLogServiceGrpc.MutinyTransparencyLogServiceStub lifecycle;
+    private final MutinyTransparencyLogServiceGrpc.MutinyTransparencyLogServiceStub certification;
+    private final Duration lifecycleDeadline;
+    private final Duration certificationDeadline;
+
+    public TlogGateway(
+            @GrpcClient("lifecycle") MutinyTransparencyLogServiceGrpc.MutinyTransparencyLogServiceStub lifecycle,
+            @GrpcClient("certification") MutinyTransparencyLogServiceGrpc.MutinyTransparencyLogServiceStub certification,
+            @ConfigProperty(name = "robotid.resolver.lifecycle-deadline", defaultValue = "2s") Duration lifecycleDeadline,
+            @ConfigProperty(name = "robotid.resolver.certification-deadline", defaultValue = "2s") Duration certificationDeadline) {
+        this.lifecycle = lifecycle;
+        this.certification = certification;
+        this.lifecycleDeadline = lifecycleDeadline;
+        this.certificationDeadline = certificationDeadline;
+    }
+
+    public Uni<GetRecordEvidenceResponse> evidence(Peer peer, String token, String recordKey) {
+        var stub = peer == Peer.LIFECYCLE ? lifecycle : certification;
+        Duration deadline = peer == Peer.LIFECYCLE ? lifecycleDeadline : certificationDeadline;
+        return ForwardedToken.attach(stub, token).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .getRecordEvidence(GetRecordEvidenceRequest.newBuilder().setRecordKey(recordKey).build());
+    }
+}

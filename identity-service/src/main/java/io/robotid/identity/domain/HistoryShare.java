@@ -1,0 +1,16 @@
+package io.robotid.identity.domain;
+
+import java.time.Instant;
+
+/**
+ * A time-limited link to a robot's history report, made by the organisation that owns the robot. The
+ * link's token is never stored, only its SHA-256 (hex).
+ */
+public record HistoryShare(String tokenSha256, String robotId, String ownerOrgId, String createdBy, String recipient,
+        Instant createdAt, Instant expiresAt) {
+
+    /** Whether the link still opens the report of {@code robot} at {@code now}, whose owner is now {@code ownerNow}. */
+    public boolean opens(String robot, Instant now, String ownerNow) {
+        return robotId.equals(robot) && now.isBefore(expiresAt) && ownerOrgId.equals(ownerNow);
+    }
+}

@@ -1,0 +1,331 @@
+package io.robotid.identity.page;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.robotid.evidence.tlog.HistoryReport;
+import io.robotid.evidence.tlog.HistoryReports;
+import io.robotid.identity.client.CertificationGateway;
+import io.robotid.identity.client.FilingGateway;
+import io.robotid.identity.client.LifecycleGateway;
+import io.robotid.identity.client.TlogGateway;
+import io.robotid.identity.domain.IdentityRecord;
+import io.robotid.identity.service.HistoryShares;
+import io.robotid.identity.service.IdentityQueries;
+import io.robotid.kit.error.DomainException;
+import io.robotid.kit.security.ServiceToken;
+import io.robotid.kit.tlog.TlogQueries;
+import io.robotid.proto.certification.v1.Certificate;
+import io.robotid.proto.certification.v1.ListCertificatesResponse;
+import io.robotid.proto.lifecycle.v1.LifecycleEvent;
+import io.robotid.proto.lifecycle.v1.ListEventsResponse;
+import io.robotid.proto.tlog.v1.GetRecordEvidenceResponse;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Assembles a robot's history report (EVIDENCE.md section 12): the identity and its log proof from this
+ * service, every event from lifecycle-service and every certificate of the robot and of its model from
+ * certification-service, each with its record's evidence from its service's transparency log. What the
+ * reader may not see is withheld: its entry and proof stay, so the report still verifies.
+ *
+ * <ul>
+ * <li>anonymous: events withheld (the public page shows no history either);</li>
+ * <li>a reader with a token: events as lifecycle-service shows them to that reader;</li>
+ * <li>a share link of the robot's owner: events as lifecycle-service shows them to the registry
+ * (custody and telemetry payloads, and who recorded each event, withheld).</li>
+ * </ul>
+ * A record not yet under a cosigned checkpoint (written in the last second or two, or while the witness
+ * quorum is missed) is left out and named in the notes; a peer that does not answer leaves its part out,
+ * also named. The report never claims to be complete when it is not.
+ */
+@ApplicationScoped
+public class RobotHistory {
+    private static final Logger LOG = Logger.getLogger(RobotHistory.class);
+    /** Most events a report holds; a longer life is reported up to here, and says so. */
+    public static final int MAX_EVENTS = 5_000;
+    /** Most certificates (of the robot and its model together). */
+    public static final int MAX_CERTIFICATES = 500;
+    static final int PARALLEL = 8;
+
+    private final IdentityQueries identities;
+    private final HistoryShares shares;
+    private final LifecycleGateway lifecycle;
+    private final CertificationGateway certification;
+    private final FilingGateway filing;
+    private final TlogGateway logs;
+    private final TlogQueries ownLog;
+    private final ServiceToken serviceToken;
+
+    public RobotHistory(IdentityQueries identities, HistoryShares shares, LifecycleGateway lifecycle,
+            CertificationGateway certification, FilingGateway filing, TlogGateway logs, TlogQueries ownLog,
+            ServiceToken serviceToken) {
+        this.identities = identities;
+        this.shares = shares;
+        this.lifecycle = lifecycle;
+        this.certification = certification;
+        this.filing = filing;
+        this.logs = logs;
+        this.ownLog = ownLog;
+        this.serviceToken = serviceToken;
+    }
+
+    /** Who reads the report: nobody in particular, a caller with a token, or the holder of a share link. */
+    public sealed interface Audience {
+        record Anonymous() implements Audience {
+        }
+
+        record Reader(String token, String role) implements Audience {
+        }
+
+        record Shared(String shareToken) implements Audience {
+        }
+    }
+
+    /** The audience of a request: the share link when one is given, else the caller's token, else nobody. */
+    public static Audience audience(io.quarkus.security.identity.SecurityIdentity identity, String shareToken) {
+        if (shareToken != null && !shareToken.isEmpty()) {
+            return new Audience.Shared(shareToken);
+        }
+        io.quarkus.oidc.AccessTokenCredential credential = identity.isAnonymous() ? null
+                : identity.getCredential(io.quarkus.oidc.AccessTokenCredential.class);
+        return credential == null ? new Audience.Anonymous()
+                : new Audience.Reader(credential.getToken(), identity.getRoles().stream().sorted().findFirst().orElse("no role"));
+    }
+
+    public Uni<HistoryReport> report(String rawId, Audience audience) {
+        return identities.verify(rawId, null).chain(v -> {
+            switch (v.verdict()) {
+                case MALFORMED -> throw DomainException.invalidArgument("robot_id", "is not a robot ID: " + v.malformedReason());
+                case BAD_CHECK_CHARACTER -> throw DomainException.invalidArgument("robot_id",
+                        "has a wrong check character (a mistyped or altered ID)");
+                case UNKNOWN -> throw DomainException.notFound("robot", v.canonicalId());
+                default -> {
+                }
+            }
+            IdentityRecord record = v.identity().orElseThrow();
+            Uni<String> label = audience instanceof Audience.Shared s
+                    ? shares.open(v.canonicalId(), s.shareToken()).map(share -> "share link of " + share.ownerOrgId())
+                    : Uni.createFrom().item(audience instanceof Audience.Reader r ? "reader (" + r.role() + ")" : "public");
+            return label.chain(who -> assemble(record, audience, who));
+        });
+    }
+
+    private Uni<HistoryReport> assemble(IdentityRecord id, Audience audience, String who) {
+        List<String> notes = new ArrayList<>();
+        Uni<String> service = serviceToken.get().memoize().indefinitely();
+        Uni<HistoryReport.Entry> identity = ownLog.evidence("identity/" + id.robotId)
+                .onFailure(f -> f instanceof DomainException d && d.kind() == io.robotid.kit.error.ErrorKind.NOT_FOUND)
+                .transform(f -> DomainException.unavailable("NOT_YET_LOGGED", "the ID " + id.robotId + " is not yet under"
+                        + " a cosigned checkpoint of identity-service's log; ask again in a few seconds"))
+                .map(e -> HistoryReports.shown(HistoryReport.IDENTITY, e.kind(), e.recordKey(), HistoryReports
+                        .identityRecord(id.robotId, id.manufacturerCode, id.modelCode, id.issuedAt, id.signature),
+                        e.salt(), null, null, e.tlogProof()));
+        Uni<Events> events = service.chain(token -> events(id.robotId, audience, token, notes));
+        Uni<List<HistoryReport.Entry>> certificates = service.chain(token -> certificates(id, token, notes));
+        Uni<HistoryReport.Model> model = service.chain(token -> model(id, token, notes));
+        return Uni.combine().all().unis(identity, events, certificates, model).asTuple().map(t -> {
+            List<HistoryReport.Entry> records = new ArrayList<>();
+            records.add(t.getItem1());
+            records.addAll(t.getItem2().entries());
+            records.addAll(t.getItem3());
+            return new HistoryReport(HistoryReport.FORMAT, id.robotId, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
+                    who, t.getItem4(), records, t.getItem2().complete(), List.copyOf(notes));
+        });
+    }
+
+    record Events(List<HistoryReport.Entry> entries, boolean complete) {
+    }
+
+    /** Every event's evidence; shown as the audience may see it. */
+    private Uni<Events> events(String robot, Audience audience, String serviceToken, List<String> notes) {
+        Uni<List<LifecycleEvent>> all = allEvents(serviceToken, robot);
+        Uni<Map<Long, LifecycleEvent>> seen = audience instanceof Audience.Reader r
+                ? allEvents(r.token(), robot).map(RobotHistory::bySequence).onFailure().recoverWithItem(failure -> {
+                    synchronized (notes) {
+                        notes.add("lifecycle-service shows this reader no events (" + reason(failure) + "): they are withheld");
+                    }
+                    return Map.of();
+                })
+                : Uni.createFrom().item(audience instanceof Audience.Shared ? null : Map.of());
+        return Uni.combine().all().unis(all, seen).asTuple().chain(t -> {
+            List<LifecycleEvent> list = t.getItem1();
+            Map<Long, LifecycleEvent> shown = t.getItem2() == null ? bySequence(list) : t.getItem2();
+            boolean truncated = list.size() > MAX_EVENTS;
+            List<LifecycleEvent> reported = truncated ? list.subList(0, MAX_EVENTS) : list;
+            return Multi.createFrom().iterable(reported).onItem()
+                    .transformToUni(e -> evidence(TlogGateway.Peer.LIFECYCLE, serviceToken, "event/" + robot + "/" + e.getSequence())
+                            .map(found -> found.map(ev -> event(e.getSequence(), shown.get(e.getSequence()), ev))))
+                    .merge(PARALLEL).collect().asList().map(found -> {
+                        List<HistoryReport.Entry> entries = found.stream().flatMap(Optional::stream)
+                                .sorted(Comparator.comparingLong(RobotHistory::sequence)).toList();
+                        boolean complete = !truncated && entries.size() == reported.size();
+                        synchronized (notes) {
+                            if (truncated) {
+                                notes.add("the robot has more than " + MAX_EVENTS + " events; the first " + MAX_EVENTS
+                                        + " are reported");
+                            }
+                            if (entries.size() < reported.size()) {
+                                notes.add((reported.size() - entries.size()) + " event(s) are not yet under a cosigned"
+                                        + " checkpoint of lifecycle-service's log and are left out; ask again in a few seconds");
+                            }
+                        }
+                        return new Events(entries, complete);
+                    });
+        }).onFailure().recoverWithItem(failure -> {
+            if (failure instanceof StatusRuntimeException sre && sre.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                return new Events(List.of(), true);
+            }
+            LOG.debugf("events for the history report of %s: %s", robot, failure);
+            synchronized (notes) {
+                notes.add("lifecycle-service " + reason(failure) + ": the events are left out");
+            }
+            return new Events(List.of(), false);
+        });
+    }
+
+    private static HistoryReport.Entry event(long sequence, LifecycleEvent shown, GetRecordEvidenceResponse evidence) {
+        String key = evidence.getRecordKey();
+        if (shown == null || shown.getSealed().isEmpty()) {
+            return HistoryReports.withheld(HistoryReport.EVENT, evidence.getKind(), key, evidence.getTlogProof());
+        }
+        boolean payload = !shown.getPayloadBytes().isEmpty() && !shown.getPayloadSalt().isEmpty();
+        return shownOrUnreadable(HistoryReport.EVENT, evidence, shown.getSealed().toByteArray(),
+                payload ? shown.getPayloadBytes().toByteArray() : null, payload ? shown.getPayloadSalt().toByteArray() : null);
+    }
+
+    /** The robot's and its model's certificates, each with its test result, oldest first. */
+    private Uni<List<HistoryReport.Entry>> certificates(IdentityRecord id, String token, List<String> notes) {
+        Uni<List<Certificate>> unit = allCertificates(token, id.robotId);
+        Uni<List<Certificate>> model = allCertificates(token, id.modelCode);
+        return Uni.combine().all().unis(unit, model).asTuple().chain(t -> {
+            List<Certificate> all = new ArrayList<>(t.getItem2());
+            all.addAll(t.getItem1());
+            if (all.size() > MAX_CERTIFICATES) {
+                synchronized (notes) {
+                    notes.add("more than " + MAX_CERTIFICATES + " certificates; the first " + MAX_CERTIFICATES + " are reported");
+                }
+                all = all.subList(0, MAX_CERTIFICATES);
+            }
+            List<String> keys = new ArrayList<>();
+            for (Certificate c : all) {
+                keys.add("result/" + c.getResultId());
+                keys.add("certificate/" + c.getCertificateId());
+            }
+            return Multi.createFrom().iterable(keys).onItem()
+                    .transformToUni(key -> evidence(TlogGateway.Peer.CERTIFICATION, token, key)
+                            .map(found -> found.map(ev -> ev.getRecord().isEmpty()
+                                    ? HistoryReports.withheld(HistoryReport.CERTIFICATION, ev.getKind(), key, ev.getTlogProof())
+                                    : shownOrUnreadable(HistoryReport.CERTIFICATION, ev, ev.getRecord().toByteArray(), null, null))))
+                    .concatenate().collect().asList().map(found -> {
+                        List<HistoryReport.Entry> entries = found.stream().flatMap(Optional::stream).toList();
+                        if (entries.size() < keys.size()) {
+                            synchronized (notes) {
+                                notes.add((keys.size() - entries.size()) + " certification record(s) are not yet under a"
+                                        + " cosigned checkpoint of certification-service's log and are left out");
+                            }
+                        }
+                        return entries;
+                    });
+        }).onFailure().recoverWithItem(failure -> {
+            synchronized (notes) {
+                notes.add("certification-service " + reason(failure) + ": the certification records are left out");
+            }
+            return List.of();
+        });
+    }
+
+    private Uni<HistoryReport.Model> model(IdentityRecord id, String token, List<String> notes) {
+        String note = "as filed with filing-service; filing records are not in a transparency log yet, so this part is"
+                + " not evidence and the verifier does not check it";
+        return Uni.combine().all().unis(filing.model(token, id.modelCode), filing.manufacturer(token, id.manufacturerCode))
+                .asTuple().map(t -> new HistoryReport.Model(id.modelCode, id.manufacturerCode,
+                        t.getItem1().getCurrent().getSpecification().getName(), t.getItem2().getLegalName(), note))
+                .onFailure().recoverWithItem(failure -> {
+                    synchronized (notes) {
+                        notes.add("filing-service " + reason(failure) + ": the model's name and manufacturer are left out");
+                    }
+                    return new HistoryReport.Model(id.modelCode, id.manufacturerCode, null, null, note);
+                });
+    }
+
+    /** A record's evidence, or empty while its leaf is not under a served (cosigned) checkpoint. */
+    private Uni<Optional<GetRecordEvidenceResponse>> evidence(TlogGateway.Peer peer, String token, String key) {
+        return logs.evidence(peer, token, key).map(Optional::of).onFailure(
+                f -> f instanceof StatusRuntimeException sre && sre.getStatus().getCode() == Status.Code.NOT_FOUND)
+                .recoverWithItem(Optional.empty());
+    }
+
+    /** A shown record; one whose stored bytes no longer read as their kind is still shown, for the verifier to name. */
+    private static HistoryReport.Entry shownOrUnreadable(String section, GetRecordEvidenceResponse ev, byte[] record,
+            byte[] payload, byte[] payloadSalt) {
+        try {
+            return HistoryReports.shown(section, ev.getKind(), ev.getRecordKey(), record, ev.getSalt().toByteArray(),
+                    payload, payloadSalt, ev.getTlogProof());
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("history report: the stored record %s does not read as a %s: %s", ev.getRecordKey(), ev.getKind(),
+                    e.getMessage());
+            java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+            return new HistoryReport.Entry(section, ev.getKind(), ev.getRecordKey(), "unreadable: " + e.getMessage(),
+                    b64.encodeToString(record), b64.encodeToString(ev.getSalt().toByteArray()),
+                    payload == null ? null : b64.encodeToString(payload),
+                    payloadSalt == null ? null : b64.encodeToString(payloadSalt), ev.getTlogProof());
+        }
+    }
+
+    private Uni<List<LifecycleEvent>> allEvents(String token, String robot) {
+        return pages(pageToken -> lifecycle.events(token, robot, 500, pageToken), ListEventsResponse::getEventsList,
+                ListEventsResponse::getNextPageToken, MAX_EVENTS + 1);
+    }
+
+    private Uni<List<Certificate>> allCertificates(String token, String subject) {
+        return pages(pageToken -> certification.certificates(token, subject, pageToken),
+                ListCertificatesResponse::getCertificatesList, ListCertificatesResponse::getNextPageToken, MAX_CERTIFICATES + 1);
+    }
+
+    /** Follows next-page tokens until the last page or {@code limit} items. */
+    private static <R, T> Uni<List<T>> pages(Function<String, Uni<R>> page, Function<R, List<T>> items,
+            Function<R, String> next, int limit) {
+        List<T> out = new ArrayList<>();
+        return Multi.createBy().repeating().uni(() -> new String[] { "" }, cursor -> page.apply(cursor[0]).invoke(r -> {
+            out.addAll(items.apply(r));
+            cursor[0] = next.apply(r);
+        }).map(next)).whilst(token -> !token.isEmpty() && out.size() < limit).collect().last()
+                .map(ignored -> out.size() > limit ? out.subList(0, limit) : out);
+    }
+
+    private static Map<Long, LifecycleEvent> bySequence(List<LifecycleEvent> events) {
+        Map<Long, LifecycleEvent> out = new TreeMap<>();
+        events.forEach(e -> out.put(e.getSequence(), e));
+        return out;
+    }
+
+    private static long sequence(HistoryReport.Entry e) {
+        return Long.parseLong(e.key().substring(e.key().lastIndexOf('/') + 1));
+    }
+
+    private static String reason(Throwable failure) {
+        if (failure instanceof StatusRuntimeException sre) {
+            return switch (sre.getStatus().getCode()) {
+                case UNAVAILABLE -> "is not reachable";
+                case DEADLINE_EXCEEDED -> "did not answer in time";
+                case PERMISSION_DENIED, UNAUTHENTICATED -> "refused the request";
+                default -> "answered " + sre.getStatus().getCode();
+            };
+        }
+        return "could not be asked";
+    }
+}
