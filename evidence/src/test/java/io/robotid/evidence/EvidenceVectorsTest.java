@@ -233,6 +233,25 @@ class EvidenceVectorsTest {
                 yield new Outputs(bytes, Sha256.of(bytes), TEST_KEY.sign(bytes),
                         witness.verifierKey().vkey() + " | " + line.line().strip());
             }
+            case "manufacturer-v1" -> Outputs.of(io.robotid.evidence.format.FilingRecords.encode(
+                    new io.robotid.evidence.format.FilingRecords.Manufacturer(in.get("code").asText(),
+                            in.get("legal_name").asText(), in.get("country").asText(), in.get("registration_number").asText(),
+                            stamp(in.get("stamp")))));
+            case "production-site-v1" -> Outputs.of(io.robotid.evidence.format.FilingRecords.encode(
+                    new io.robotid.evidence.format.FilingRecords.Site(in.get("manufacturer_code").asText(),
+                            in.get("site_code").asText(), in.get("name").asText(), in.get("address").asText(),
+                            in.get("country").asText(), stamp(in.get("stamp")))));
+            case "model-revision-v1" -> Outputs.of(io.robotid.evidence.format.FilingRecords.encode(
+                    new io.robotid.evidence.format.FilingRecords.Revision(in.get("filing_id").asText(),
+                            in.get("manufacturer_code").asText(), in.get("revision").asLong(), in.get("reason").asText(),
+                            in.get("intelligence_level").asText(), in.get("specification").asText(), stamp(in.get("stamp")))));
+            case "model-review-v1" -> Outputs.of(io.robotid.evidence.format.FilingRecords.encode(
+                    new io.robotid.evidence.format.FilingRecords.Review(in.get("filing_id").asText(), in.get("revision").asLong(),
+                            before.get(in.get("revision_hash_of").asText()).sha256(), in.get("decision").asText(),
+                            in.get("reason").asText(), in.get("model_code").asText(), stamp(in.get("stamp")))));
+            case "model-withdrawal-v1" -> Outputs.of(io.robotid.evidence.format.FilingRecords.encode(
+                    new io.robotid.evidence.format.FilingRecords.Withdrawal(in.get("filing_id").asText(),
+                            in.get("model_code").asText(), in.get("reason").asText(), stamp(in.get("stamp")))));
             case "history-identity-record" -> {
                 String id = in.get("robot_id").asText();
                 Instant at = Instant.ofEpochMilli(in.get("issued_at_millis").asLong());

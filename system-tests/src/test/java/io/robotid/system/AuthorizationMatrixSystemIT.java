@@ -262,7 +262,8 @@ class AuthorizationMatrixSystemIT {
     /** The services whose every RPC must have a row (their descriptors), per server. */
     static final Map<String, List<ServiceDescriptor>> DESCRIPTORS = new LinkedHashMap<>();
     static {
-        DESCRIPTORS.put("filing-service", List.of(FilingServiceGrpc.getServiceDescriptor()));
+        DESCRIPTORS.put("filing-service", List.of(FilingServiceGrpc.getServiceDescriptor(),
+                io.robotid.proto.tlog.v1.TransparencyLogServiceGrpc.getServiceDescriptor()));
         DESCRIPTORS.put("identity-service", List.of(IdentityServiceGrpc.getServiceDescriptor(),
                 io.robotid.proto.tlog.v1.TransparencyLogServiceGrpc.getServiceDescriptor()));
         DESCRIPTORS.put("lifecycle-service", List.of(LifecycleServiceGrpc.getServiceDescriptor(),

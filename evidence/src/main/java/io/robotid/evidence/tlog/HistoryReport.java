@@ -24,11 +24,11 @@ public record HistoryReport(String format, String robotId, String generatedAt, S
 
     public static final String FORMAT = "robotid-history-report-v1";
     /** Sections of a report's records. */
-    public static final String IDENTITY = "identity", EVENT = "event", CERTIFICATION = "certification";
+    public static final String IDENTITY = "identity", FILING = "filing", EVENT = "event", CERTIFICATION = "certification";
 
     /**
-     * The model as filed, for the reader; filing-service's records are not in a log yet, so this part is
-     * not evidence and the verifier does not check it.
+     * The model's and manufacturer's names as filed, for the reader; not evidence (the filing records in
+     * {@code records} are, and hold the same).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Model(String modelCode, String manufacturerCode, String name, String manufacturer, String note) {

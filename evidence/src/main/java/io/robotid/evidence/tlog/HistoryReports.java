@@ -15,21 +15,23 @@ import java.util.regex.Pattern;
 import io.robotid.evidence.codec.RecordReader;
 import io.robotid.evidence.codec.Sha256;
 import io.robotid.evidence.format.CertificationRecords;
+import io.robotid.evidence.format.FilingRecords;
 import io.robotid.evidence.format.IdentityCertificates;
 import io.robotid.evidence.format.LifecycleEvents;
 
 /**
  * Builds the entries of a robot history report and verifies a whole report offline (EVIDENCE.md
  * section 12): every record's tlog-proof under the witness policy, every shown record's hash and
- * salted commitment, that every shown record is about this robot (or its model), the event chain's
- * links between shown events, shown payloads against their commitments, each certificate against its
- * test result, and each summary against the record it summarises.
+ * salted commitment, that every shown record is about this robot (or its model and manufacturer), the
+ * event chain's links between shown events, shown payloads against their commitments, each certificate
+ * against its test result, each review against its revision, and each summary against its record.
  */
 public final class HistoryReports {
     public static final String WITHHELD = "withheld: the reader may not see this record; its log entry (a salted"
             + " commitment to it) is proven";
     private static final Pattern EVENT_KEY = Pattern.compile("event/([0-9A-Z]{29})/([1-9][0-9]{0,17})");
     private static final Map<String, List<String>> KINDS = Map.of(HistoryReport.IDENTITY, List.of("identity"),
+            HistoryReport.FILING, List.of("manufacturer", "model-revision", "model-review"),
             HistoryReport.EVENT, List.of("lifecycle-event"),
             HistoryReport.CERTIFICATION, List.of("test-result", "certificate"));
 
@@ -71,6 +73,21 @@ public final class HistoryReports {
                         + ", status after " + strip(e.statusAfter(), "ROBOT_STATUS_") + ", recorded by "
                         + e.recorderRole() + (payloadShown ? "; payload shown" : "; payload withheld");
             }
+            case "manufacturer": {
+                FilingRecords.Manufacturer m = FilingRecords.decodeManufacturer(record);
+                return "manufacturer " + m.code() + ": " + m.legalName() + " (" + m.country() + "), registered "
+                        + m.registered().at();
+            }
+            case "model-revision": {
+                FilingRecords.Revision r = FilingRecords.decodeRevision(record);
+                return "revision " + r.revision() + " of filing " + r.filingId() + " by manufacturer " + r.manufacturerCode()
+                        + ", level " + strip(r.intelligenceLevel(), "INTELLIGENCE_LEVEL_") + ", submitted " + r.submitted().at();
+            }
+            case "model-review": {
+                FilingRecords.Review r = FilingRecords.decodeReview(record);
+                return r.decision() + " revision " + r.revision() + " of filing " + r.filingId()
+                        + (r.modelCode().isEmpty() ? "" : " as model " + r.modelCode()) + ", reviewed " + r.reviewed().at();
+            }
             case "test-result": {
                 CertificationRecords.TestResult r = CertificationRecords.decodeTestResult(record);
                 return r.outcome() + " " + r.tier() + " test of " + r.subjectKind().toLowerCase() + " " + r.subject()
@@ -89,7 +106,7 @@ public final class HistoryReports {
 
     /** A verified report: what it proves, one line per record. */
     public record Verified(String robotId, int shown, int withheld, int events, int certificationRecords,
-            boolean eventsComplete, List<String> lines) {
+            int filingRecords, boolean eventsComplete, List<String> lines) {
     }
 
     /**
@@ -103,11 +120,16 @@ public final class HistoryReports {
         int withheld = 0;
         int events = 0;
         int certification = 0;
+        int filing = 0;
         Map<Long, byte[]> eventHashes = new HashMap<>();
         Map<Long, byte[]> previousHashes = new HashMap<>();
         List<Long> sequences = new ArrayList<>();
         Map<String, byte[]> resultHashes = new LinkedHashMap<>();
         Map<String, CertificationRecords.TestResult> results = new HashMap<>();
+        List<FilingRecords.Manufacturer> manufacturers = new ArrayList<>();
+        List<byte[]> revisionHashes = new ArrayList<>();
+        List<FilingRecords.Revision> revisions = new ArrayList<>();
+        List<FilingRecords.Review> reviews = new ArrayList<>();
         List<CertificationRecords.Certificate> certificates = new ArrayList<>();
 
         for (int i = 0; i < report.records().size(); i++) {
@@ -129,6 +151,8 @@ public final class HistoryReports {
                 events++;
             } else if (e.section().equals(HistoryReport.CERTIFICATION)) {
                 certification++;
+            } else if (e.section().equals(HistoryReport.FILING)) {
+                filing++;
             }
             RecordProofs.Proven proven;
             try {
@@ -197,6 +221,12 @@ public final class HistoryReports {
                         resultHashes.put(r.resultId(), hash);
                     }
                     case "certificate" -> certificates.add(CertificationRecords.decodeCertificate(record));
+                    case "manufacturer" -> manufacturers.add(FilingRecords.decodeManufacturer(record));
+                    case "model-revision" -> {
+                        revisions.add(FilingRecords.decodeRevision(record));
+                        revisionHashes.add(hash);
+                    }
+                    case "model-review" -> reviews.add(FilingRecords.decodeReview(record));
                     default -> throw new WitnessPolicy.Rejected("unknown kind " + e.kind());
                 }
                 proven = RecordProofs.verify(policy, e.tlogProof(), e.kind(), salt, hash);
@@ -222,6 +252,28 @@ public final class HistoryReports {
                         + " " + r.subject() + ", neither this robot nor its model");
             }
         }
+        for (FilingRecords.Manufacturer m : manufacturers) {
+            if (!m.code().equals(identity.manufacturerCode())) {
+                throw new WitnessPolicy.Rejected("the manufacturer record is of " + m.code() + ", not of this robot's "
+                        + identity.manufacturerCode());
+            }
+        }
+        for (FilingRecords.Revision r : revisions) {
+            if (!r.manufacturerCode().equals(identity.manufacturerCode())) {
+                throw new WitnessPolicy.Rejected("revision " + r.revision() + " of filing " + r.filingId()
+                        + " is another manufacturer's (" + r.manufacturerCode() + ")");
+            }
+        }
+        for (FilingRecords.Review r : reviews) {
+            if (!r.modelCode().equals(identity.modelCode())) {
+                throw new WitnessPolicy.Rejected("the review of filing " + r.filingId() + " is of model " + r.modelCode()
+                        + ", not this robot's " + identity.modelCode());
+            }
+            if (revisionHashes.stream().noneMatch(h -> MessageDigest.isEqual(h, r.revisionHash()))) {
+                throw new WitnessPolicy.Rejected("the review of filing " + r.filingId() + " names a revision not shown"
+                        + " in the report");
+            }
+        }
         for (CertificationRecords.Certificate c : certificates) {
             byte[] resultHash = resultHashes.get(c.resultId());
             if (resultHash == null) {
@@ -233,7 +285,7 @@ public final class HistoryReports {
                         + " the one shown");
             }
         }
-        return new Verified(robot, shown, withheld, events, certification, report.eventsComplete(), lines);
+        return new Verified(robot, shown, withheld, events, certification, filing, report.eventsComplete(), lines);
     }
 
     /** Sequences distinct and in order; complete means 1..n; each shown event links to the shown one before it. */

@@ -77,9 +77,10 @@ public final class TlogCommand {
                     HistoryReport report = HistoryReport.parse(read(single(rest, "REPORT")));
                     HistoryReports.Verified v = HistoryReports.verify(policy, report);
                     v.lines().forEach(line -> out.println("  " + line));
-                    out.printf("OK: the history report of %s: the identity, %d event%s and %d certification record%s,"
-                            + " every one in its log under a checkpoint the policy accepts; %d shown, %d withheld"
-                            + " (only their commitments)%s%n", v.robotId(), v.events(), v.events() == 1 ? "" : "s",
+                    out.printf("OK: the history report of %s: the identity, %d filing record%s, %d event%s and %d"
+                            + " certification record%s, every one in its log under a checkpoint the policy accepts; %d shown,"
+                            + " %d withheld (only their commitments)%s%n", v.robotId(), v.filingRecords(),
+                            v.filingRecords() == 1 ? "" : "s", v.events(), v.events() == 1 ? "" : "s",
                             v.certificationRecords(), v.certificationRecords() == 1 ? "" : "s", v.shown(), v.withheld(),
                             v.eventsComplete() ? "; the events are complete from #1" : "; the events listed are not all of them");
                 }

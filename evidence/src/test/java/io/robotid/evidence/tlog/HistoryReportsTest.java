@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.robotid.evidence.codec.Sha256;
 import io.robotid.evidence.format.CertificationRecords;
+import io.robotid.evidence.format.FilingRecords;
 import io.robotid.evidence.format.LifecycleEvents;
 import io.robotid.evidence.format.LogEntries;
 import io.robotid.evidence.format.Stamp;
@@ -63,7 +64,7 @@ class HistoryReportsTest {
     }
 
     List<NoteSigner> witnesses = new ArrayList<>();
-    Log identityLog, lifecycleLog, certificationLog;
+    Log identityLog, lifecycleLog, certificationLog, filingLog;
     WitnessPolicy policy;
     HistoryReport report;
 
@@ -82,11 +83,8 @@ class HistoryReportsTest {
         identityLog = new Log("registry.example/robotid/identity", witnesses);
         lifecycleLog = new Log("registry.example/robotid/lifecycle", witnesses);
         certificationLog = new Log("registry.example/robotid/certification", witnesses);
-        policy = WitnessPolicy.parse(WitnessPolicy.format(List.of(new WitnessPolicy.Log(identityLog.key.verifierKey(),
-                java.util.Optional.empty()), new WitnessPolicy.Log(lifecycleLog.key.verifierKey(), java.util.Optional.empty()),
-                new WitnessPolicy.Log(certificationLog.key.verifierKey(), java.util.Optional.empty())),
-                witnesses.stream().map(w -> new WitnessPolicy.Witness(w.name(), w.verifierKey(), java.util.Optional.empty()))
-                        .toList(), 2));
+        filingLog = new Log("registry.example/robotid/filing", witnesses);
+        policy = WitnessPolicy.parse(policyText());
 
         List<HistoryReport.Entry> records = new ArrayList<>();
         // another robot's ID first, so the indexes are not all zero
@@ -97,6 +95,23 @@ class HistoryReportsTest {
         identityLog.append("identity", salt(1), Sha256.of(idRecord));
         records.add(HistoryReports.shown(HistoryReport.IDENTITY, "identity", "identity/" + ROBOT, idRecord, salt(1), null,
                 null, identityLog.proof(1)));
+
+        Stamp regulator = new Stamp("REGULATOR", "REGULATOR", "", Instant.parse("2026-11-01T12:00:00Z"),
+                "7a1e0c3b-2f4d-4e5a-8b6c-9d0e1f2a3b4c", "");
+        byte[] maker = FilingRecords.encode(new FilingRecords.Manufacturer("A1B2", "Walker Robotics", "CN", "91-1", regulator));
+        byte[] revision = FilingRecords.encode(new FilingRecords.Revision("3f1c9a2e-7b4d-4c8e-9a1f-2b3c4d5e6f70", "A1B2", 1, "",
+                "INTELLIGENCE_LEVEL_L1", "{}", regulator));
+        byte[] review = FilingRecords.encode(new FilingRecords.Review("3f1c9a2e-7b4d-4c8e-9a1f-2b3c4d5e6f70", 1,
+                Sha256.of(revision), "ACCEPTED", "", "C3D4E5", regulator));
+        filingLog.append("manufacturer", salt(80), Sha256.of(maker));
+        filingLog.append("model-revision", salt(81), Sha256.of(revision));
+        filingLog.append("model-review", salt(82), Sha256.of(review));
+        records.add(HistoryReports.shown(HistoryReport.FILING, "manufacturer", "manufacturer/A1B2", maker, salt(80), null,
+                null, filingLog.proof(0)));
+        records.add(HistoryReports.shown(HistoryReport.FILING, "model-revision", "filing/3f1c9a2e-7b4d-4c8e-9a1f-2b3c4d5e6f70/revision/1",
+                revision, salt(81), null, null, filingLog.proof(1)));
+        records.add(HistoryReports.shown(HistoryReport.FILING, "model-review",
+                "filing/3f1c9a2e-7b4d-4c8e-9a1f-2b3c4d5e6f70/revision/1/review", review, salt(82), null, null, filingLog.proof(2)));
 
         byte[] previous = LifecycleEvents.GENESIS;
         String[] types = { "EVENT_TYPE_PRODUCED", "EVENT_TYPE_SOLD", "EVENT_TYPE_MAINTENANCE_PERFORMED" };
@@ -140,7 +155,8 @@ class HistoryReportsTest {
     void aWholeReportVerifiesOfflineAfterItsJsonRoundTrip() throws Exception {
         HistoryReport read = HistoryReport.parse(report.toJson());
         HistoryReports.Verified v = HistoryReports.verify(policy, read);
-        assertThat(v.shown()).isEqualTo(5);
+        assertThat(v.shown()).isEqualTo(8);
+        assertThat(v.filingRecords()).isEqualTo(3);
         assertThat(v.withheld()).isEqualTo(1);
         assertThat(v.events()).isEqualTo(3);
         assertThat(v.certificationRecords()).isEqualTo(2);
@@ -156,19 +172,20 @@ class HistoryReportsTest {
         Files.writeString(policyFile, policyText());
         TlogCommandTest.Run ok = TlogCommandTest.run("report", "--policy", policyFile.toString(), file.toString());
         assertThat(ok.status()).as(ok.out() + ok.err()).isZero();
-        assertThat(ok.out()).contains("OK: the history report of " + ROBOT + ": the identity, 3 events and 2 certification"
-                + " records").contains("5 shown, 1 withheld").contains("the events are complete from #1");
+        assertThat(ok.out()).contains("OK: the history report of " + ROBOT + ": the identity, 3 filing records, 3 events and 2 certification"
+                + " records").contains("8 shown, 1 withheld").contains("the events are complete from #1");
 
         Files.writeString(file, report.toJson().replace("PRODUCED", "PRODUCEE"));
         TlogCommandTest.Run bad = TlogCommandTest.run("report", "--policy", policyFile.toString(), file.toString());
         assertThat(bad.status()).isEqualTo(1);
-        assertThat(bad.out()).startsWith("FAILED: records[1] (event/" + ROBOT + "/1): the summary does not say what the record says");
+        assertThat(bad.out()).startsWith("FAILED: records[4] (event/" + ROBOT + "/1): the summary does not say what the record says");
     }
 
     String policyText() {
         return WitnessPolicy.format(List.of(new WitnessPolicy.Log(identityLog.key.verifierKey(), java.util.Optional.empty()),
                 new WitnessPolicy.Log(lifecycleLog.key.verifierKey(), java.util.Optional.empty()),
-                new WitnessPolicy.Log(certificationLog.key.verifierKey(), java.util.Optional.empty())),
+                new WitnessPolicy.Log(certificationLog.key.verifierKey(), java.util.Optional.empty()),
+                new WitnessPolicy.Log(filingLog.key.verifierKey(), java.util.Optional.empty())),
                 witnesses.stream().map(w -> new WitnessPolicy.Witness(w.name(), w.verifierKey(), java.util.Optional.empty()))
                         .toList(), 2);
     }
@@ -202,48 +219,59 @@ class HistoryReportsTest {
     @Test
     void everyAlterationIsRefusedNamingTheRecordAndTheRule() {
         // a record's bytes changed (the last byte of event 3's recorder commitment): its entry no longer commits to it
-        refused(with(3, e -> new HistoryReport.Entry(e.section(), e.kind(), e.key(), e.summary(), flip(e.record()),
+        refused(with(6, e -> new HistoryReport.Entry(e.section(), e.kind(), e.key(), e.summary(), flip(e.record()),
                 e.salt(), e.payload(), e.payloadSalt(), e.tlogProof())),
-                "records[3] (event/" + ROBOT + "/3): the log entry does not commit to this record");
+                "records[6] (event/" + ROBOT + "/3): the log entry does not commit to this record");
         // another salt
         refused(with(0, e -> new HistoryReport.Entry(e.section(), e.kind(), e.key(), e.summary(), e.record(), flip(e.salt()),
                 null, null, e.tlogProof())), "records[0] (identity/" + ROBOT + "): the log entry does not commit");
         // a payload that is not the sealed one
-        refused(with(3, e -> new HistoryReport.Entry(e.section(), e.kind(), e.key(), e.summary(), e.record(), e.salt(),
+        refused(with(6, e -> new HistoryReport.Entry(e.section(), e.kind(), e.key(), e.summary(), e.record(), e.salt(),
                 flip(e.payload()), e.payloadSalt(), e.tlogProof())), "the payload shown is not the one the event sealed");
         // a summary that says something else
-        refused(with(3, e -> new HistoryReport.Entry(e.section(), e.kind(), e.key(), e.summary().replace("MAINTENANCE", "REPAIR"),
+        refused(with(6, e -> new HistoryReport.Entry(e.section(), e.kind(), e.key(), e.summary().replace("MAINTENANCE", "REPAIR"),
                 e.record(), e.salt(), e.payload(), e.payloadSalt(), e.tlogProof())), "the summary does not say what the record says");
         // an event listed under another sequence
-        refused(with(3, e -> new HistoryReport.Entry(e.section(), e.kind(), "event/" + ROBOT + "/4", e.summary(),
+        refused(with(6, e -> new HistoryReport.Entry(e.section(), e.kind(), "event/" + ROBOT + "/4", e.summary(),
                 e.record(), e.salt(), e.payload(), e.payloadSalt(), e.tlogProof())), "this is event #3 of robot " + ROBOT + ", not the key's");
         // an event left out of a report that says it is complete
-        refused(without(2), "event #2 is missing");
+        refused(without(5), "event #2 is missing");
         // a withheld record that carries a salt
-        refused(with(2, e -> new HistoryReport.Entry(e.section(), e.kind(), e.key(), e.summary(), null,
-                report.records().get(1).salt(), null, null, e.tlogProof())), "a withheld record carries no salt");
+        refused(with(5, e -> new HistoryReport.Entry(e.section(), e.kind(), e.key(), e.summary(), null,
+                report.records().get(4).salt(), null, null, e.tlogProof())), "a withheld record carries no salt");
         // the identity withheld
         refused(with(0, e -> HistoryReports.withheld(e.section(), e.kind(), e.key(), e.tlogProof())),
                 "the identity is public and is never withheld");
         // no identity at all
         refused(without(0), "the report holds no identity record of " + ROBOT);
         // a record in the wrong section
-        refused(with(4, e -> new HistoryReport.Entry(HistoryReport.EVENT, e.kind(), e.key(), e.summary(), e.record(),
+        refused(with(7, e -> new HistoryReport.Entry(HistoryReport.EVENT, e.kind(), e.key(), e.summary(), e.record(),
                 e.salt(), null, null, e.tlogProof())), "a record of kind test-result does not belong in section event");
         // the certificate without its test result
-        refused(without(4), "its test result 9b2f5c8e-1d3a-4b6c-8e7f-0a1b2c3d4e5f is not shown");
+        refused(without(7), "its test result 9b2f5c8e-1d3a-4b6c-8e7f-0a1b2c3d4e5f is not shown");
         // a proof of another entry
-        refused(with(1, e -> new HistoryReport.Entry(e.section(), e.kind(), e.key(), e.summary(), e.record(), e.salt(),
-                null, null, report.records().get(3).tlogProof())), "records[1] (event/" + ROBOT + "/1): the log entry does not commit");
+        refused(with(4, e -> new HistoryReport.Entry(e.section(), e.kind(), e.key(), e.summary(), e.record(), e.salt(),
+                null, null, report.records().get(6).tlogProof())), "records[4] (event/" + ROBOT + "/1): the log entry does not commit");
         // a report of another robot holding this robot's records
         HistoryReport other = new HistoryReport(report.format(), OTHER_ROBOT, report.generatedAt(), report.audience(),
                 report.model(), report.records(), true, List.of());
         refused(other, "this identity is of robot " + ROBOT + ", not " + OTHER_ROBOT);
+        // a review of another model, and a review without its revision
+        refused(without(2), "the review of filing 3f1c9a2e-7b4d-4c8e-9a1f-2b3c4d5e6f70 names a revision not shown");
+        // the manufacturer of another robot
+        refused(with(1, e -> {
+            Stamp s = new Stamp("REGULATOR", "REGULATOR", "", Instant.parse("2026-11-01T12:00:00Z"),
+                    "7a1e0c3b-2f4d-4e5a-8b6c-9d0e1f2a3b4c", "");
+            byte[] otherMaker = FilingRecords.encode(new FilingRecords.Manufacturer("Z9Z9", "Other", "DE", "1", s));
+            filingLog.append("manufacturer", salt(99), Sha256.of(otherMaker));
+            return HistoryReports.shown(HistoryReport.FILING, "manufacturer", "manufacturer/Z9Z9", otherMaker, salt(99), null, null,
+                    filingLog.proof(filingLog.entries.size() - 1));
+        }), "the manufacturer record is of Z9Z9, not of this robot's A1B2");
         // a checkpoint of a log the policy does not know
         Log rogue = new Log("registry.example/robotid/rogue", witnesses);
         rogue.append("certificate", salt(1), new byte[32]);
-        refused(with(5, e -> new HistoryReport.Entry(e.section(), e.kind(), e.key(), e.summary(), e.record(), e.salt(),
-                null, null, rogue.proof(0))), "records[5]");
+        refused(with(8, e -> new HistoryReport.Entry(e.section(), e.kind(), e.key(), e.summary(), e.record(), e.salt(),
+                null, null, rogue.proof(0))), "records[8]");
     }
 
     @Test
@@ -255,8 +283,8 @@ class HistoryReportsTest {
                 .isInstanceOf(MalformedEvidence.class).hasMessageContaining("surprise");
         assertThatThrownBy(() -> HistoryReport.parse("{\"format\":")).isInstanceOf(MalformedEvidence.class)
                 .hasMessageStartingWith("history report: not a robotid-history-report-v1 JSON document");
-        refused(with(3, e -> new HistoryReport.Entry(e.section(), e.kind(), e.key(), e.summary(), "not base64!", e.salt(),
-                e.payload(), e.payloadSalt(), e.tlogProof())), "records[3] (event/" + ROBOT + "/3): record is not standard base64");
+        refused(with(6, e -> new HistoryReport.Entry(e.section(), e.kind(), e.key(), e.summary(), "not base64!", e.salt(),
+                e.payload(), e.payloadSalt(), e.tlogProof())), "records[6] (event/" + ROBOT + "/3): record is not standard base64");
     }
 
     @Test
@@ -266,7 +294,7 @@ class HistoryReportsTest {
                 Instant.parse("2026-11-22T08:00:00Z"), Instant.parse("2026-11-22T08:00:01Z"), "ROBOT_STATUS_IN_STOCK",
                 "MANUFACTURER", "6b945388-4575-45d1-b21c-3515d4068d92", "", new byte[32], new byte[32], new byte[32]));
         lifecycleLog.append("lifecycle-event", salt(77), Sha256.of(forged));
-        HistoryReport linked = with(2, e -> HistoryReports.shown(HistoryReport.EVENT, "lifecycle-event", e.key(), forged,
+        HistoryReport linked = with(5, e -> HistoryReports.shown(HistoryReport.EVENT, "lifecycle-event", e.key(), forged,
                 salt(77), null, null, lifecycleLog.proof(3)));
         refused(linked, "event #2 does not link to event #1 shown before it");
     }

@@ -14,6 +14,8 @@ import io.robotid.filing.domain.ContactPurpose;
 import io.robotid.filing.domain.Manufacturer;
 import io.robotid.filing.domain.ManufacturerContact;
 import io.robotid.filing.domain.ProductionSite;
+import io.robotid.filing.domain.FilingSeals;
+import io.robotid.filing.repository.FilingRecordRepository;
 import io.robotid.filing.repository.ManufacturerContactRepository;
 import io.robotid.filing.repository.ManufacturerRepository;
 import io.robotid.filing.repository.ProductionSiteRepository;
@@ -60,9 +62,11 @@ public class ManufacturerService {
     private final ManufacturerRepository manufacturers;
     private final ManufacturerContactRepository contacts;
     private final ProductionSiteRepository sites;
+    private final FilingRecordRepository records;
 
     public ManufacturerService(ManufacturerRepository manufacturers, ManufacturerContactRepository contacts,
-            ProductionSiteRepository sites) {
+            ProductionSiteRepository sites, FilingRecordRepository records) {
+        this.records = records;
         this.manufacturers = manufacturers;
         this.contacts = contacts;
         this.sites = sites;
@@ -112,6 +116,7 @@ public class ManufacturerService {
                     }
                     return manufacturers.persist(m)
                             .chain(() -> contacts.persist(rows))
+                            .chain(() -> records.add(FilingSeals.of(m)))
                             .replaceWith(new ManufacturerView(m, rows));
                 });
     }
@@ -200,7 +205,7 @@ public class ManufacturerService {
                     site.address = address;
                     site.country = country;
                     site.registered = context.stamp();
-                    return sites.persist(site);
+                    return sites.persist(site).call(() -> records.add(FilingSeals.of(site)));
                 });
     }
 

@@ -16,6 +16,8 @@ import io.robotid.filing.domain.IntelligenceLevel;
 import io.robotid.filing.domain.ModelFiling;
 import io.robotid.filing.domain.ModelRevision;
 import io.robotid.filing.domain.RevisionState;
+import io.robotid.filing.domain.FilingSeals;
+import io.robotid.filing.repository.FilingRecordRepository;
 import io.robotid.filing.repository.ManufacturerRepository;
 import io.robotid.filing.repository.ModelFilingRepository;
 import io.robotid.filing.repository.ModelRevisionRepository;
@@ -53,9 +55,11 @@ public class ModelFilingService {
     private final ManufacturerRepository manufacturers;
     private final ModelFilingRepository filings;
     private final ModelRevisionRepository revisions;
+    private final FilingRecordRepository records;
 
     public ModelFilingService(ManufacturerRepository manufacturers, ModelFilingRepository filings,
-            ModelRevisionRepository revisions) {
+            ModelRevisionRepository revisions, FilingRecordRepository records) {
+        this.records = records;
         this.manufacturers = manufacturers;
         this.filings = filings;
         this.revisions = revisions;
@@ -93,6 +97,7 @@ public class ModelFilingService {
                             revision.intelligenceLevel);
                     return filings.persist(filing)
                             .chain(() -> revisions.persist(revision))
+                            .call(() -> records.add(FilingSeals.of(revision, code)))
                             .map(r -> new FilingView(filing, r));
                 });
     }
@@ -137,7 +142,8 @@ public class ModelFilingService {
                         filing.status = FilingStatus.REJECTED;
                         filing.statusReason = why;
                     }
-                    return currentRevision(filing).map(current -> new FilingView(filing, current));
+                    return records.add(FilingSeals.review(revision, filing.manufacturerCode, filing.modelCode))
+                            .chain(() -> currentRevision(filing)).map(current -> new FilingView(filing, current));
                 }
                 ModelSpecification spec = SpecificationJson.read(revision.specificationJson);
                 filing.putInEffect(revision.revision, spec.getName().trim(), spec.getFamily().trim(),
@@ -149,7 +155,8 @@ public class ModelFilingService {
                             filing.modelCode = RegistryCodes.encode(n, RegistryCodes.MODEL_LENGTH);
                             return filing;
                         });
-                return coded.map(f -> new FilingView(f, revision));
+                return coded.call(f -> records.add(FilingSeals.review(revision, f.manufacturerCode, f.modelCode)))
+                        .map(f -> new FilingView(f, revision));
             });
         });
     }
@@ -182,6 +189,7 @@ public class ModelFilingService {
                             revision.intelligenceLevel);
                 }
                 return revisions.persist(revision)
+                        .call(() -> records.add(FilingSeals.of(revision, filing.manufacturerCode)))
                         .chain(r -> filing.wasAccepted() ? currentRevision(filing) : Uni.createFrom().item(r))
                         .map(current -> new Amendment(new FilingView(filing, current), revision));
             });
@@ -208,7 +216,8 @@ public class ModelFilingService {
                 filing.statusReason = why;
                 filing.pendingRevision = 0;
                 filing.lastChanged = context.stamp();
-                return currentRevision(filing).map(current -> new FilingView(filing, current));
+                return records.add(FilingSeals.withdrawal(filing))
+                        .chain(() -> currentRevision(filing)).map(current -> new FilingView(filing, current));
             });
         });
     }

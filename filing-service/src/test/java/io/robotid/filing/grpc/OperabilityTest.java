@@ -28,12 +28,11 @@ import io.robotid.testkit.SingleAnswer;
 class OperabilityTest {
 
     /**
-     * filing-service keeps no sealed records yet, so its transparency log is empty: it still publishes
-     * the empty tree's checkpoint (tlog-tiles: a log serves its checkpoint), signed by its own key, and
-     * refuses bad tile paths by name.
+     * filing-service's transparency log publishes its checkpoint (tlog-tiles), signed by its own key (the
+     * empty tree's until a filing is written), and refuses bad tile paths by name.
      */
     @Test
-    void anEmptyLogStillPublishesItsCheckpoint() throws Exception {
+    void theLogPublishesItsCheckpoint() throws Exception {
         String note = null;
         for (int i = 0; i < 100 && note == null; i++) {
             var response = given().when().get("/tlog/checkpoint");
@@ -43,17 +42,18 @@ class OperabilityTest {
                 Thread.sleep(50);
             }
         }
-        assertThat(note).as("the empty log's checkpoint").isNotNull();
+        assertThat(note).as("the log's checkpoint").isNotNull();
         io.robotid.evidence.tlog.SignedNote signed = io.robotid.evidence.tlog.SignedNote.parse(note);
         io.robotid.evidence.tlog.Checkpoint checkpoint = io.robotid.evidence.tlog.Checkpoint.parse(signed.text());
         assertThat(checkpoint.origin()).isEqualTo("robotid.local/filing-service");
-        assertThat(checkpoint.size()).isZero();
-        assertThat(checkpoint.rootHash()).isEqualTo(io.robotid.evidence.tlog.Proofs.emptyRoot());
+        if (checkpoint.size() == 0) {
+            assertThat(checkpoint.rootHash()).isEqualTo(io.robotid.evidence.tlog.Proofs.emptyRoot());
+        }
         assertThat(signed.signatures()).extracting(io.robotid.evidence.tlog.SignedNote.Signature::keyName)
                 .containsExactly("robotid.local/filing-service");
         given().when().get("/tlog/tile/0/x999/x999/x999/x999/x999/x999/999").then().statusCode(400)
                 .body(org.hamcrest.Matchers.startsWith("tile path: the index is out of range"));
-        given().when().get("/tlog/tile/0/000.p/1").then().statusCode(404);
+        given().when().get("/tlog/tile/0/x999/999.p/1").then().statusCode(404);
     }
 
     @Test

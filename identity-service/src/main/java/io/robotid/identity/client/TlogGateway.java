@@ -15,17 +15,19 @@ import io.robotid.proto.tlog.v1.MutinyTransparencyLogServiceGrpc;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The transparency logs of lifecycle-service and certification-service (robotid.tlog.v1), for a
+ * The transparency logs of filing-, lifecycle- and certification-service (robotid.tlog.v1), for a
  * robot's history report: a record's evidence by its log key, on the same channels as the services'
  * other clients, each call with its service's deadline.
  */
 @ApplicationScoped
 public class TlogGateway {
     /** The peers whose logs a history report draws on. */
-    public enum Peer { LIFECYCLE, CERTIFICATION }
+    public enum Peer { FILING, LIFECYCLE, CERTIFICATION }
 
     private final MutinyTransparencyLogServiceGrpc.MutinyTransparencyLogServiceStub lifecycle;
     private final MutinyTransparencyLogServiceGrpc.MutinyTransparencyLogServiceStub certification;
+    private final MutinyTransparencyLogServiceGrpc.MutinyTransparencyLogServiceStub filing;
+    private final Duration filingDeadline;
     private final Duration lifecycleDeadline;
     private final Duration certificationDeadline;
 
@@ -33,7 +35,11 @@ public class TlogGateway {
             @GrpcClient("lifecycle") MutinyTransparencyLogServiceGrpc.MutinyTransparencyLogServiceStub lifecycle,
             @GrpcClient("certification") MutinyTransparencyLogServiceGrpc.MutinyTransparencyLogServiceStub certification,
             @ConfigProperty(name = "robotid.resolver.lifecycle-deadline", defaultValue = "2s") Duration lifecycleDeadline,
-            @ConfigProperty(name = "robotid.resolver.certification-deadline", defaultValue = "2s") Duration certificationDeadline) {
+            @ConfigProperty(name = "robotid.resolver.certification-deadline", defaultValue = "2s") Duration certificationDeadline,
+            @GrpcClient("filing") MutinyTransparencyLogServiceGrpc.MutinyTransparencyLogServiceStub filing,
+            @ConfigProperty(name = "robotid.identity.filing-deadline", defaultValue = "3s") Duration filingDeadline) {
+        this.filing = filing;
+        this.filingDeadline = filingDeadline;
         this.lifecycle = lifecycle;
         this.certification = certification;
         this.lifecycleDeadline = lifecycleDeadline;
@@ -41,8 +47,16 @@ public class TlogGateway {
     }
 
     public Uni<GetRecordEvidenceResponse> evidence(Peer peer, String token, String recordKey) {
-        var stub = peer == Peer.LIFECYCLE ? lifecycle : certification;
-        Duration deadline = peer == Peer.LIFECYCLE ? lifecycleDeadline : certificationDeadline;
+        var stub = switch (peer) {
+            case FILING -> filing;
+            case LIFECYCLE -> lifecycle;
+            case CERTIFICATION -> certification;
+        };
+        Duration deadline = switch (peer) {
+            case FILING -> filingDeadline;
+            case LIFECYCLE -> lifecycleDeadline;
+            case CERTIFICATION -> certificationDeadline;
+        };
         return ForwardedToken.attach(stub, token).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
                 .getRecordEvidence(GetRecordEvidenceRequest.newBuilder().setRecordKey(recordKey).build());
     }

@@ -38,8 +38,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Assembles a robot's history report (EVIDENCE.md section 12): the identity and its log proof from this
- * service, every event from lifecycle-service and every certificate of the robot and of its model from
- * certification-service, each with its record's evidence from its service's transparency log. What the
+ * service, the model's filing (its manufacturer's registration, the revision in effect and its review)
+ * from filing-service, every event from lifecycle-service and every certificate of the robot and of its
+ * model from certification-service, each with its record's evidence from its service's transparency log. What the
  * reader may not see is withheld: its entry and proof stay, so the report still verifies.
  *
  * <ul>
@@ -136,14 +137,15 @@ public class RobotHistory {
                         e.salt(), null, null, e.tlogProof()));
         Uni<Events> events = service.chain(token -> events(id.robotId, audience, token, notes));
         Uni<List<HistoryReport.Entry>> certificates = service.chain(token -> certificates(id, token, notes));
-        Uni<HistoryReport.Model> model = service.chain(token -> model(id, token, notes));
-        return Uni.combine().all().unis(identity, events, certificates, model).asTuple().map(t -> {
+        Uni<Filing> filed = service.chain(token -> filing(id, token, notes));
+        return Uni.combine().all().unis(identity, events, certificates, filed).asTuple().map(t -> {
             List<HistoryReport.Entry> records = new ArrayList<>();
             records.add(t.getItem1());
+            records.addAll(t.getItem4().entries());
             records.addAll(t.getItem2().entries());
             records.addAll(t.getItem3());
             return new HistoryReport(HistoryReport.FORMAT, id.robotId, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
-                    who, t.getItem4(), records, t.getItem2().complete(), List.copyOf(notes));
+                    who, t.getItem4().model(), records, t.getItem2().complete(), List.copyOf(notes));
         });
     }
 
@@ -248,17 +250,38 @@ public class RobotHistory {
         });
     }
 
-    private Uni<HistoryReport.Model> model(IdentityRecord id, String token, List<String> notes) {
-        String note = "as filed with filing-service; filing records are not in a transparency log yet, so this part is"
-                + " not evidence and the verifier does not check it";
+    /** The model's filing: the names for the reader, and as evidence its manufacturer, revision in effect and its review. */
+    record Filing(HistoryReport.Model model, List<HistoryReport.Entry> entries) {
+    }
+
+    private Uni<Filing> filing(IdentityRecord id, String token, List<String> notes) {
+        String note = "names as filed with filing-service, for reading (not evidence); the filing records below are the evidence";
         return Uni.combine().all().unis(filing.model(token, id.modelCode), filing.manufacturer(token, id.manufacturerCode))
-                .asTuple().map(t -> new HistoryReport.Model(id.modelCode, id.manufacturerCode,
-                        t.getItem1().getCurrent().getSpecification().getName(), t.getItem2().getLegalName(), note))
-                .onFailure().recoverWithItem(failure -> {
+                .asTuple().chain(t -> {
+                    HistoryReport.Model model = new HistoryReport.Model(id.modelCode, id.manufacturerCode,
+                            t.getItem1().getCurrent().getSpecification().getName(), t.getItem2().getLegalName(), note);
+                    String revision = "filing/" + t.getItem1().getFilingId() + "/revision/" + t.getItem1().getCurrent().getRevision();
+                    List<String> keys = List.of("manufacturer/" + id.manufacturerCode, revision, revision + "/review");
+                    return Multi.createFrom().iterable(keys).onItem()
+                            .transformToUni(key -> evidence(TlogGateway.Peer.FILING, token, key).map(found -> found.map(ev ->
+                                    ev.getRecord().isEmpty()
+                                            ? HistoryReports.withheld(HistoryReport.FILING, ev.getKind(), key, ev.getTlogProof())
+                                            : shownOrUnreadable(HistoryReport.FILING, ev, ev.getRecord().toByteArray(), null, null))))
+                            .concatenate().collect().asList().map(found -> {
+                                List<HistoryReport.Entry> entries = found.stream().flatMap(Optional::stream).toList();
+                                if (entries.size() < keys.size()) {
+                                    synchronized (notes) {
+                                        notes.add((keys.size() - entries.size()) + " filing record(s) are not in filing-service's"
+                                                + " log (filed before it kept one, or not yet under a cosigned checkpoint)");
+                                    }
+                                }
+                                return new Filing(model, entries);
+                            });
+                }).onFailure().recoverWithItem(failure -> {
                     synchronized (notes) {
-                        notes.add("filing-service " + reason(failure) + ": the model's name and manufacturer are left out");
+                        notes.add("filing-service " + reason(failure) + ": the model's filing records are left out");
                     }
-                    return new HistoryReport.Model(id.modelCode, id.manufacturerCode, null, null, note);
+                    return new Filing(new HistoryReport.Model(id.modelCode, id.manufacturerCode, null, null, note), List.of());
                 });
     }
 

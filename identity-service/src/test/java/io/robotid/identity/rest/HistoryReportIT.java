@@ -38,9 +38,9 @@ import io.robotid.testkit.Tokens;
 
 /**
  * A robot's history report from identity-service with the real filing-service behind it and lifecycle-
- * and certification-service not running: the identity's record is shown and proven in the log, and the
- * report says that the events and certification records are left out (and does not claim to be
- * complete). Bad input and wrong callers get clear refusals. The whole report with every service, a
+ * and certification-service not running: the identity's record and the model's filing records are shown
+ * and proven in their logs, and the report says that the events and certification records are left out
+ * (and does not claim to be complete). Bad input and wrong callers get clear refusals. The whole report with every service, a
  * share link and its offline check are in system-tests (RobotLife, step 9 and 10).
  */
 @QuarkusTest
@@ -78,8 +78,13 @@ class HistoryReportIT {
     void theIdentityIsShownAndProvenAndMissingPartsAreNamed() throws Exception {
         HistoryReport report = report();
         String vkey = clients.log(null).getLogInfo(GetLogInfoRequest.getDefaultInstance()).getVkey();
-        HistoryReports.Verified v = HistoryReports.verify(WitnessPolicy.parse("log " + vkey + "\nquorum none\n"), report);
-        assertThat(v.shown()).isEqualTo(1);
+        HistoryReports.Verified v = HistoryReports.verify(WitnessPolicy.parse("log " + vkey + "\nlog " + clients.filingLogKey()
+                + "\nquorum none\n"), report);
+        // the identity, and from filing-service the manufacturer's registration, the model's revision and its acceptance
+        assertThat(v.shown()).isEqualTo(4);
+        assertThat(v.filingRecords()).isEqualTo(3);
+        assertThat(v.lines()).anySatisfy(l -> assertThat(l).contains(": ACCEPTED revision 1 of filing ")
+                .contains(" as model " + robot.getModelCode()));
         assertThat(v.lines().get(0)).startsWith("identity/" + robot.getRobotId() + ": ID " + robot.getRobotId()
                 + " of model " + robot.getModelCode());
         assertThat(report.audience()).isEqualTo("public");
@@ -93,7 +98,7 @@ class HistoryReportIT {
         HistoryReport read = HistoryReport.parse(clients.identity(Tokens.regulator()).getHistoryReport(
                 GetHistoryReportRequest.newBuilder().setRobotId(robot.getDisplayForm()).build()).getReportJson());
         assertThat(read.audience()).isEqualTo("reader (REGULATOR)");
-        assertThat(read.records()).hasSize(1);
+        assertThat(read.records()).hasSize(4);
 
         // and as a page for people, escaped, with the JSON to download
         given().accept("text/html").when().get("/r/" + robot.getRobotId() + "/history").then().statusCode(200)

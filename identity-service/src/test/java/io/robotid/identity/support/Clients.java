@@ -42,6 +42,12 @@ public final class Clients implements AutoCloseable {
         return stub.withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
+    /** filing-service's transparency log key (a c2sp.org/signed-note verifier key). */
+    public String filingLogKey() {
+        return io.robotid.proto.tlog.v1.TransparencyLogServiceGrpc.newBlockingStub(filing).withDeadlineAfter(30, TimeUnit.SECONDS)
+                .getLogInfo(io.robotid.proto.tlog.v1.GetLogInfoRequest.getDefaultInstance()).getVkey();
+    }
+
     public IdentityServiceGrpc.IdentityServiceBlockingStub identityAnonymous() {
         return IdentityServiceGrpc.newBlockingStub(identity).withDeadlineAfter(60, TimeUnit.SECONDS);
     }

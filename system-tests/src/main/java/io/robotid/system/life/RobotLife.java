@@ -667,7 +667,7 @@ public final class RobotLife {
 
     /**
      * The witness policy of the local run ({@code robotid.demo.tlog-policy}, which bin/robotid demo passes),
-     * or, without one (the system test), the identity, lifecycle and certification logs' own keys.
+     * or, without one (the system test), the filing, identity, lifecycle and certification logs' own keys.
      */
     Checking checking() {
         String policyFile = System.getProperty("robotid.demo.tlog-policy", "");
@@ -680,7 +680,7 @@ public final class RobotLife {
             throw new IllegalStateException(policyFile + " cannot be read", e);
         }
         StringBuilder policy = new StringBuilder();
-        for (String service : List.of("identity-service", "lifecycle-service", "certification-service")) {
+        for (String service : List.of("filing-service", "identity-service", "lifecycle-service", "certification-service")) {
             policy.append("log ").append(log(service, null).getLogInfo(GetLogInfoRequest.getDefaultInstance()).getVkey())
                     .append('\n');
         }
@@ -708,11 +708,12 @@ public final class RobotLife {
         HistoryReport shared = eventually("the shared history report, every event under a cosigned checkpoint",
                 () -> HistoryReport.parse(get(link, "application/json").body()), HistoryReport::eventsComplete);
         HistoryReports.Verified v = HistoryReports.verify(checking.policy(), shared);
-        expect(v.withheld() == 0 && v.events() >= 10 && v.certificationRecords() >= 4,
-                "every event and certification record shown to the link's holder, got " + v.lines());
-        say("the buyer opened the link without an account and checked the report offline under %s: the ID, %d events and"
-                + " %d certification records, each in its log (custody payloads withheld, their commitments checked)",
-                checking.under(), v.events(), v.certificationRecords());
+        expect(v.withheld() == 0 && v.filingRecords() == 3 && v.events() >= 10 && v.certificationRecords() >= 4,
+                "every filing record, event and certification record shown to the link's holder, got " + v.lines());
+        say("the buyer opened the link without an account and checked the report offline under %s: the ID, the model's"
+                + " filing (manufacturer, revision, acceptance), %d events and %d certification records, each in its log"
+                + " (custody payloads withheld, their commitments checked)", checking.under(), v.events(),
+                v.certificationRecords());
         HttpResponse<String> html = get(link, "text/html");
         expect(html.statusCode() == 200 && html.body().contains("History of robot " + robot.getRobotId())
                 && html.body().contains("Download the report"), "the shared report as a page, got " + html.statusCode());
