@@ -57,6 +57,8 @@ public class Witnesses implements io.quarkus.test.common.QuarkusTestResourceLife
             config.put("robotid.tlog.key-file", keyFile.toString());
             config.put("robotid.tlog.generate-key", "false");
             config.put("robotid.tlog.policy-file", policyFile.toString());
+            // a witness brought back is asked again within a second (30 s in production)
+            config.put("robotid.tlog.witness-max-backoff", "1s");
             return config;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -43,4 +43,11 @@ public interface TlogConfig {
     /** How long a witness may take to answer. */
     @WithDefault("3s")
     Duration witnessTimeout();
+
+    /**
+     * A witness that did not cosign is asked again after a delay that doubles from the integrate interval
+     * up to this, so a witness that is down is not asked four times a second; any answer resets it.
+     */
+    @WithDefault("30s")
+    Duration witnessMaxBackoff();
 }

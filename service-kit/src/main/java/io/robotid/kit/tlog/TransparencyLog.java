@@ -82,6 +82,11 @@ public class TransparencyLog {
     private final String application;
     private final HttpClient http;
     private final Map<String, String> witnessErrors = new ConcurrentHashMap<>();
+    /** Per witness that did not cosign: when to ask it next, and the delay that gave that time. */
+    private final Map<String, Backoff> witnessBackoff = new ConcurrentHashMap<>();
+
+    record Backoff(long nextAttemptNanos, java.time.Duration delay) {
+    }
     private final AtomicBoolean running = new AtomicBoolean();
     /** The size of the first checkpoint that missed the quorum since the last one that met it; 0 when met. */
     private final java.util.concurrent.atomic.AtomicLong quorumMissedAt = new java.util.concurrent.atomic.AtomicLong();
@@ -365,7 +370,11 @@ public class TransparencyLog {
 
     // ---- witnesses --------------------------------------------------------------------------------
 
-    /** Asks every witness to cosign the newest checkpoint, and serves it once the quorum has. */
+    /**
+     * Asks the witnesses to cosign the newest checkpoint, and serves it once the quorum has. A witness
+     * that missed a served checkpoint (it was down, or backing off) is asked for it afterwards, so every
+     * witness follows the log; its cosignature is added to the served note.
+     */
     public Uni<Void> cosign(Object ignored) {
         if (policy == null) {
             return Uni.createFrom().voidItem();
@@ -377,29 +386,45 @@ public class TransparencyLog {
                         return Uni.createFrom().voidItem();
                     }
                     Row latest = rows.iterator().next();
-                    if (latest.getString("cosigned_note") != null) {
-                        return Uni.createFrom().voidItem();
-                    }
                     long size = latest.getLong("size");
                     String note = latest.getString("note");
+                    String served = latest.getString("cosigned_note");
                     return database.query("select witness, cosigned_size from tlog_witness").execute().chain(state -> {
                         Map<String, Long> cosignedSizes = new ConcurrentHashMap<>();
                         state.forEach(r -> cosignedSizes.put(r.getString("witness"), r.getLong("cosigned_size")));
+                        long now = System.nanoTime();
                         List<Uni<Optional<SignedNote.Signature>>> asks = policy.witnesses().stream()
                                 .filter(w -> w.url().isPresent())
-                                .map(w -> ask(w, cosignedSizes.getOrDefault(w.name(), 0L), size, note, true))
+                                // once served, only the witnesses that have not cosigned it yet
+                                .filter(w -> served == null || cosignedSizes.getOrDefault(w.name(), 0L) < size)
+                                // a witness backing off is not asked this time (the others may make the quorum)
+                                .filter(w -> {
+                                    Backoff b = witnessBackoff.get(w.name());
+                                    return b == null || now - b.nextAttemptNanos() >= 0;
+                                })
+                                .map(w -> ask(w, Math.max(0L, cosignedSizes.getOrDefault(w.name(), 0L)), size, note, true))
                                 .toList();
+                        if (served != null && asks.isEmpty()) {
+                            return Uni.createFrom().voidItem();
+                        }
                         Uni<List<Optional<SignedNote.Signature>>> answers = asks.isEmpty()
                                 ? Uni.createFrom().item(List.of()) // a policy with no witness to ask (quorum none)
                                 : Uni.join().all(asks).andCollectFailures();
                         return answers.chain(signatures -> {
-                            SignedNote cosigned = SignedNote.parse(note);
+                            SignedNote cosigned = SignedNote.parse(served != null ? served : note);
+                            boolean added = false;
                             for (Optional<SignedNote.Signature> s : signatures) {
                                 if (s.isPresent()) {
                                     cosigned = cosigned.withSignature(s.get());
+                                    added = true;
                                 }
                             }
                             String full = cosigned.format();
+                            if (served != null) {
+                                // a late witness's cosignature joins the served checkpoint
+                                return added ? database.preparedQuery("update tlog_checkpoint set cosigned_note = $2 where size = $1")
+                                        .execute(Tuple.of(size, full)).replaceWithVoid() : Uni.createFrom().voidItem();
+                            }
                             try {
                                 policy.verify(full);
                             } catch (WitnessPolicy.Rejected notYet) {
@@ -453,6 +478,7 @@ public class TransparencyLog {
                 SignedNote.Signature s = SignedNote.parseSignatureLine(line);
                 if (witness.key().matches(s)) {
                     witness.key().verify(text, s);
+                    witnessBackoff.remove(witness.name());
                     if (witnessErrors.remove(witness.name()) != null) {
                         LOG.infof("transparency log %s: witness %s cosigns again", origin, witness.name());
                     }
@@ -466,6 +492,13 @@ public class TransparencyLog {
     }
 
     private Uni<Optional<SignedNote.Signature>> failed(WitnessPolicy.Witness witness, String why) {
+        witnessBackoff.compute(witness.name(), (name, before) -> {
+            java.time.Duration delay = before == null ? config.integrateInterval() : before.delay().multipliedBy(2);
+            if (delay.compareTo(config.witnessMaxBackoff()) > 0) {
+                delay = config.witnessMaxBackoff();
+            }
+            return new Backoff(System.nanoTime() + delay.toNanos(), delay);
+        });
         // said once per change, not at every checkpoint while a witness stays down
         if (!why.equals(witnessErrors.put(witness.name(), why))) {
             LOG.warnf("transparency log %s: witness %s did not cosign: %s", origin, witness.name(), why);
