@@ -283,6 +283,16 @@ class RobotPageSystemIT {
             assertThat(d.findElement(By.id("reference")).getText()).matches("PR-[0-9A-Z]{5}-[0-9A-Z]{5}");
             assertThat(d.findElement(By.tagName("h1")).getText()).contains("your report was received");
             browser.screenshot("robot-page-desktop-report-received");
+
+            // the page links to the robot's history report: for a stranger, the ID and filing shown, events withheld
+            d.get(pageUrl(robot));
+            d.findElement(By.cssSelector("#history-link a")).click();
+            assertThat(d.findElement(By.cssSelector("#verdict h1")).getText()).isEqualTo("History of robot " + robot.getRobotId());
+            assertThat(d.findElements(By.cssSelector("#records tr.shown[data-section='identity']"))).hasSize(1);
+            assertThat(d.findElements(By.cssSelector("#records tr.withheld[data-section='event']"))).isNotEmpty();
+            assertThat(d.findElements(By.cssSelector("#records tr.shown[data-section='event']"))).isEmpty();
+            assertThat(d.findElement(By.id("json")).getAttribute("href")).endsWith("/history?format=json");
+            browser.screenshot("robot-history-desktop");
         }
         try (Browser browser = Browser.phone()) {
             WebDriver d = browser.driver;

@@ -47,8 +47,9 @@ public class StoredRecords {
     }
 
     /**
-     * The sealed bytes of a test result or certificate, by its log key ({@code result/<id>},
-     * {@code certificate/<id>}); empty for other keys, unknown records, and rows sealed before seals.
+     * The sealed bytes of a test result, certificate or certificate action, by its log key
+     * ({@code result/<id>}, {@code certificate/<id>}, {@code certificate/<id>/action/<hash>}); empty for
+     * other keys, unknown records, and rows sealed before seals.
      */
     public Uni<Optional<byte[]>> sealedByLogKey(String key) {
         String sql;
@@ -59,6 +60,12 @@ public class StoredRecords {
         } else if (key.startsWith("certificate/") && key.indexOf('/', "certificate/".length()) < 0) {
             sql = "select sealed from certificate where id = $1";
             id = key.substring("certificate/".length());
+        } else if (key.matches("certificate/[0-9a-f-]{36}/action/[0-9a-f]{64}")) {
+            String[] parts = key.split("/");
+            return database.preparedQuery("select sealed from certificate_action where certificate_id = $1 and record_hash = $2")
+                    .execute(Tuple.of(UUID.fromString(parts[1]), parts[3])).map(rows -> rows.size() == 0
+                            ? Optional.<byte[]>empty()
+                            : Optional.ofNullable(rows.iterator().next().getBuffer("sealed")).map(b -> b.getBytes()));
         } else {
             return Uni.createFrom().item(Optional.empty());
         }

@@ -134,6 +134,15 @@ public final class CertificationRecords {
         return w.toByteArray();
     }
 
+    /** Reads a {@code robotid-certificate-action-v1} record back. */
+    public static Action decodeAction(byte[] bytes) throws io.robotid.evidence.codec.RecordReader.MalformedRecord {
+        io.robotid.evidence.codec.RecordReader r = io.robotid.evidence.codec.RecordReader.of(bytes, ACTION_TAG);
+        Action a = new Action(r.text("certificate_id"), r.digest("previous_hash"), r.text("action"), r.text("state_after"),
+                r.text("reason"), r.text("suspended_by_role_after"), Stamp.read(r, "stamp."));
+        r.end();
+        return a;
+    }
+
     /** A unit's tier marked for re-validation by a lifecycle feed entry (its event named by hash). */
     public record Mark(String robotId, String tier, Instant since, String cause, long lifecycleEventSequence,
             byte[] lifecycleEventHash, long lifecycleFeedSequence, Instant markedAt) {

@@ -33,7 +33,7 @@ public final class HistoryReports {
     private static final Map<String, List<String>> KINDS = Map.of(HistoryReport.IDENTITY, List.of("identity"),
             HistoryReport.FILING, List.of("manufacturer", "model-revision", "model-review"),
             HistoryReport.EVENT, List.of("lifecycle-event"),
-            HistoryReport.CERTIFICATION, List.of("test-result", "certificate"));
+            HistoryReport.CERTIFICATION, List.of("test-result", "certificate", "certificate-action"));
 
     private HistoryReports() {
     }
@@ -99,6 +99,11 @@ public final class HistoryReports {
                 return "certificate " + c.certificateId() + " (test result " + c.resultId() + "), valid from "
                         + c.validFrom() + " until " + c.validUntil();
             }
+            case "certificate-action": {
+                CertificationRecords.Action a = CertificationRecords.decodeAction(record);
+                return a.action() + " certificate " + a.certificateId() + " (state after: " + a.stateAfter() + ") at "
+                        + a.stamp().at() + ": " + a.reason();
+            }
             default:
                 throw new RecordReader.MalformedRecord("kind", kind + " is not a kind a history report holds");
         }
@@ -127,6 +132,8 @@ public final class HistoryReports {
         Map<String, byte[]> resultHashes = new LinkedHashMap<>();
         Map<String, CertificationRecords.TestResult> results = new HashMap<>();
         List<FilingRecords.Manufacturer> manufacturers = new ArrayList<>();
+        List<CertificationRecords.Action> actions = new ArrayList<>();
+        List<byte[]> certificateHashes = new ArrayList<>();
         List<byte[]> revisionHashes = new ArrayList<>();
         List<FilingRecords.Revision> revisions = new ArrayList<>();
         List<FilingRecords.Review> reviews = new ArrayList<>();
@@ -220,7 +227,14 @@ public final class HistoryReports {
                         results.put(r.resultId(), r);
                         resultHashes.put(r.resultId(), hash);
                     }
-                    case "certificate" -> certificates.add(CertificationRecords.decodeCertificate(record));
+                    case "certificate" -> {
+                        certificates.add(CertificationRecords.decodeCertificate(record));
+                        certificateHashes.add(hash);
+                    }
+                    case "certificate-action" -> {
+                        actions.add(CertificationRecords.decodeAction(record));
+                        certificateHashes.add(hash);
+                    }
                     case "manufacturer" -> manufacturers.add(FilingRecords.decodeManufacturer(record));
                     case "model-revision" -> {
                         revisions.add(FilingRecords.decodeRevision(record));
@@ -250,6 +264,16 @@ public final class HistoryReports {
             if (!ours) {
                 throw new WitnessPolicy.Rejected("test result " + r.resultId() + " is about " + r.subjectKind().toLowerCase()
                         + " " + r.subject() + ", neither this robot nor its model");
+            }
+        }
+        for (CertificationRecords.Action a : actions) {
+            if (certificates.stream().noneMatch(c -> c.certificateId().equals(a.certificateId()))) {
+                throw new WitnessPolicy.Rejected("the " + a.action() + " of certificate " + a.certificateId()
+                        + " is of a certificate not shown in the report");
+            }
+            if (certificateHashes.stream().noneMatch(h -> MessageDigest.isEqual(h, a.previousHash()))) {
+                throw new WitnessPolicy.Rejected("the " + a.action() + " of certificate " + a.certificateId()
+                        + " follows a record not shown in the report: its chain is broken");
             }
         }
         for (FilingRecords.Manufacturer m : manufacturers) {

@@ -146,6 +146,12 @@ class HistoryReportsTest {
                 result, salt(60), null, null, certificationLog.proof(0)));
         records.add(HistoryReports.shown(HistoryReport.CERTIFICATION, "certificate",
                 "certificate/c895d074-5b1a-4c2e-9d3f-6a7b8c9d0e1f", certificate, salt(61), null, null, certificationLog.proof(1)));
+        byte[] suspension = CertificationRecords.encode(new CertificationRecords.Action("c895d074-5b1a-4c2e-9d3f-6a7b8c9d0e1f",
+                Sha256.of(certificate), "SUSPEND", "SUSPENDED", "battery recall", "REGULATOR", stamp));
+        certificationLog.append("certificate-action", salt(62), Sha256.of(suspension));
+        records.add(HistoryReports.shown(HistoryReport.CERTIFICATION, "certificate-action",
+                "certificate/c895d074-5b1a-4c2e-9d3f-6a7b8c9d0e1f/action/" + io.robotid.evidence.codec.Hex.of(Sha256.of(suspension)),
+                suspension, salt(62), null, null, certificationLog.proof(2)));
         report = new HistoryReport(HistoryReport.FORMAT, ROBOT, "2026-12-06T12:00:00Z", "reader",
                 new HistoryReport.Model("C3D4E5", "A1B2", "Walker", "Acme", "filed; not in a log yet"), records, true,
                 List.of());
@@ -155,11 +161,11 @@ class HistoryReportsTest {
     void aWholeReportVerifiesOfflineAfterItsJsonRoundTrip() throws Exception {
         HistoryReport read = HistoryReport.parse(report.toJson());
         HistoryReports.Verified v = HistoryReports.verify(policy, read);
-        assertThat(v.shown()).isEqualTo(8);
+        assertThat(v.shown()).isEqualTo(9);
         assertThat(v.filingRecords()).isEqualTo(3);
         assertThat(v.withheld()).isEqualTo(1);
         assertThat(v.events()).isEqualTo(3);
-        assertThat(v.certificationRecords()).isEqualTo(2);
+        assertThat(v.certificationRecords()).isEqualTo(3);
         assertThat(v.lines()).anySatisfy(l -> assertThat(l).startsWith("identity/" + ROBOT + ": ID " + ROBOT
                 + " of model C3D4E5 by manufacturer A1B2").contains("entry 1 of registry.example/robotid/identity"))
                 .anySatisfy(l -> assertThat(l).startsWith("event/" + ROBOT + "/3: #3 MAINTENANCE_PERFORMED")
@@ -172,8 +178,8 @@ class HistoryReportsTest {
         Files.writeString(policyFile, policyText());
         TlogCommandTest.Run ok = TlogCommandTest.run("report", "--policy", policyFile.toString(), file.toString());
         assertThat(ok.status()).as(ok.out() + ok.err()).isZero();
-        assertThat(ok.out()).contains("OK: the history report of " + ROBOT + ": the identity, 3 filing records, 3 events and 2 certification"
-                + " records").contains("8 shown, 1 withheld").contains("the events are complete from #1");
+        assertThat(ok.out()).contains("OK: the history report of " + ROBOT + ": the identity, 3 filing records, 3 events and 3 certification"
+                + " records").contains("9 shown, 1 withheld").contains("the events are complete from #1");
 
         Files.writeString(file, report.toJson().replace("PRODUCED", "PRODUCEE"));
         TlogCommandTest.Run bad = TlogCommandTest.run("report", "--policy", policyFile.toString(), file.toString());
@@ -256,6 +262,8 @@ class HistoryReportsTest {
         HistoryReport other = new HistoryReport(report.format(), OTHER_ROBOT, report.generatedAt(), report.audience(),
                 report.model(), report.records(), true, List.of());
         refused(other, "this identity is of robot " + ROBOT + ", not " + OTHER_ROBOT);
+        // a certificate's action without the certificate
+        refused(without(8), "the SUSPEND of certificate c895d074-5b1a-4c2e-9d3f-6a7b8c9d0e1f is of a certificate not shown");
         // a review of another model, and a review without its revision
         refused(without(2), "the review of filing 3f1c9a2e-7b4d-4c8e-9a1f-2b3c4d5e6f70 names a revision not shown");
         // the manufacturer of another robot

@@ -169,6 +169,28 @@ class FilingEvidenceTest {
         }
         assertThat(keys).containsExactly(prefix + "1", prefix + "1/review", prefix + "2", prefix + "2/review",
                 "filing/" + filing.getFilingId() + "/withdrawal");
+
+        // a sealed record changed in PostgreSQL (the reason of revision 2 rewritten) no longer verifies against
+        // the entry its leaf committed under the checkpoint
+        byte[] changed = FilingRecords.encode(new FilingRecords.Revision(r1.filingId(), r1.manufacturerCode(), 2,
+                "a better story", r1.intelligenceLevel(), r1.specification(), r1.submitted()));
+        try (Connection c = DriverManager.getConnection(
+                ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class),
+                ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.username", String.class).orElse("postgres"),
+                ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.password", String.class).orElse(""));
+                var update = c.prepareStatement("update filing_record set sealed = ?, record_hash = ? where record_key = ?")) {
+            update.setBytes(1, changed);
+            update.setString(2, io.robotid.evidence.codec.Hex.of(Sha256.of(changed)));
+            update.setString(3, prefix + "2");
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+        GetRecordEvidenceResponse tampered = log(Tokens.auditor()).getRecordEvidence(GetRecordEvidenceRequest.newBuilder()
+                .setRecordKey(prefix + "2").build());
+        WitnessPolicy policy = WitnessPolicy.parse("log " + log(null).getLogInfo(GetLogInfoRequest.getDefaultInstance())
+                .getVkey() + "\nquorum none\n");
+        assertThatThrownBy(() -> RecordProofs.verify(policy, tampered.getTlogProof(), "model-revision",
+                tampered.getSalt().toByteArray(), Sha256.of(tampered.getRecord().toByteArray())))
+                .hasMessageContaining("the log entry does not commit to this record");
         // a record's evidence is for authenticated callers; bad keys are refused by name
         assertThatThrownBy(() -> log(null).getRecordEvidence(GetRecordEvidenceRequest.newBuilder()
                 .setRecordKey(prefix + "1").build())).extracting(t -> ((StatusRuntimeException) t).getStatus().getCode())

@@ -220,10 +220,11 @@ public class RobotHistory {
                 synchronized (notes) {
                     notes.add("more than " + MAX_CERTIFICATES + " certificates; the first " + MAX_CERTIFICATES + " are reported");
                 }
-                all = all.subList(0, MAX_CERTIFICATES);
+                all = new ArrayList<>(all.subList(0, MAX_CERTIFICATES));
             }
+            List<Certificate> reported = all;
             List<String> keys = new ArrayList<>();
-            for (Certificate c : all) {
+            for (Certificate c : reported) {
                 keys.add("result/" + c.getResultId());
                 keys.add("certificate/" + c.getCertificateId());
             }
@@ -232,15 +233,20 @@ public class RobotHistory {
                             .map(found -> found.map(ev -> ev.getRecord().isEmpty()
                                     ? HistoryReports.withheld(HistoryReport.CERTIFICATION, ev.getKind(), key, ev.getTlogProof())
                                     : shownOrUnreadable(HistoryReport.CERTIFICATION, ev, ev.getRecord().toByteArray(), null, null))))
-                    .concatenate().collect().asList().map(found -> {
-                        List<HistoryReport.Entry> entries = found.stream().flatMap(Optional::stream).toList();
+                    .concatenate().collect().asList().chain(found -> {
+                        List<HistoryReport.Entry> entries = new ArrayList<>(found.stream().flatMap(Optional::stream).toList());
                         if (entries.size() < keys.size()) {
                             synchronized (notes) {
                                 notes.add((keys.size() - entries.size()) + " certification record(s) are not yet under a"
                                         + " cosigned checkpoint of certification-service's log and are left out");
                             }
                         }
-                        return entries;
+                        // each certificate's suspensions, reinstatements and revocations, oldest first
+                        return Multi.createFrom().iterable(reported).onItem().transformToUni(c -> actions(token, c))
+                                .concatenate().collect().asList().map(chains -> {
+                                    chains.forEach(entries::addAll);
+                                    return (List<HistoryReport.Entry>) entries;
+                                });
                     });
         }).onFailure().recoverWithItem(failure -> {
             synchronized (notes) {
@@ -252,6 +258,38 @@ public class RobotHistory {
 
     /** The model's filing: the names for the reader, and as evidence its manufacturer, revision in effect and its review. */
     record Filing(HistoryReport.Model model, List<HistoryReport.Entry> entries) {
+    }
+
+    /** Most actions followed back from a certificate's head. */
+    static final int MAX_ACTIONS = 100;
+
+    /** A certificate's chain of actions (EVIDENCE.md 6.4), followed back from its head, oldest first. */
+    private Uni<List<HistoryReport.Entry>> actions(String token, Certificate c) {
+        List<HistoryReport.Entry> chain = new ArrayList<>();
+        return walk(token, c, c.getHeadSha256(), chain).map(ignored -> {
+            java.util.Collections.reverse(chain);
+            return chain;
+        });
+    }
+
+    private Uni<Void> walk(String token, Certificate c, String hash, List<HistoryReport.Entry> chain) {
+        if (hash.isEmpty() || hash.equals(c.getRecordSha256()) || chain.size() >= MAX_ACTIONS) {
+            return Uni.createFrom().voidItem();
+        }
+        String key = "certificate/" + c.getCertificateId() + "/action/" + hash;
+        return evidence(TlogGateway.Peer.CERTIFICATION, token, key).chain(found -> {
+            if (found.isEmpty() || found.get().getRecord().isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            byte[] record = found.get().getRecord().toByteArray();
+            chain.add(shownOrUnreadable(HistoryReport.CERTIFICATION, found.get(), record, null, null));
+            try {
+                return walk(token, c, io.robotid.evidence.codec.Hex.of(
+                        io.robotid.evidence.format.CertificationRecords.decodeAction(record).previousHash()), chain);
+            } catch (io.robotid.evidence.codec.RecordReader.MalformedRecord e) {
+                return Uni.createFrom().voidItem();
+            }
+        });
     }
 
     private Uni<Filing> filing(IdentityRecord id, String token, List<String> notes) {

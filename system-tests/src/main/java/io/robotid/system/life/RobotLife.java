@@ -734,15 +734,31 @@ public final class RobotLife {
     /** The robot's final history report as a regulator reads it over gRPC, checked offline. */
     void finalHistoryReport() {
         Checking checking = checking();
+        // the regulator revokes the recycled robot's unit certificates: the report carries each revocation
+        String regulator = token("REGULATOR");
+        List<io.robotid.proto.certification.v1.Certificate> active = certification(regulator).listCertificates(
+                io.robotid.proto.certification.v1.ListCertificatesRequest.newBuilder().setSubject(robot.getRobotId())
+                        .setState(io.robotid.proto.certification.v1.CertificateState.CERTIFICATE_STATE_ACTIVE).build())
+                .getCertificatesList();
+        for (var c : active) {
+            certification(regulator).revokeCertificate(io.robotid.proto.certification.v1.RevokeCertificateRequest
+                    .newBuilder().setRequestId(java.util.UUID.randomUUID().toString()).setCertificateId(c.getCertificateId())
+                    .setReason("the robot was recycled").build());
+        }
         HistoryReport report = eventually("the final history report, every event under a cosigned checkpoint",
                 () -> HistoryReport.parse(Endpoints.as(identity(), token("REGULATOR")).getHistoryReport(
                         GetHistoryReportRequest.newBuilder().setRobotId(robot.getRobotId()).build()).getReportJson()),
                 HistoryReport::eventsComplete);
-        HistoryReports.Verified v = HistoryReports.verify(checking.policy(), report);
-        expect(v.withheld() == 0 && v.events() == events.size(), "a regulator's report shows all " + events.size()
-                + " events, got " + v.lines());
-        say("the robot's history report (GetHistoryReport, as a regulator reads it) verified offline under %s: the ID,"
-                + " all %d events from PRODUCED to RECYCLED and %d certification records", checking.under(), v.events(),
+        HistoryReports.Verified v = eventually("the final history report with every revocation under a cosigned checkpoint",
+                () -> HistoryReports.verify(checking.policy(), HistoryReport.parse(Endpoints.as(identity(), regulator)
+                        .getHistoryReport(GetHistoryReportRequest.newBuilder().setRobotId(robot.getRobotId()).build())
+                        .getReportJson())),
+                r -> r.lines().stream().filter(l -> l.contains(": REVOKE certificate ")).count() == active.size());
+        expect(v.withheld() == 0 && v.events() == events.size() && !active.isEmpty(), "a regulator's report shows all "
+                + events.size() + " events and the revocation of the " + active.size() + " unit certificates, got " + v.lines());
+        say("the regulator revoked the recycled robot's %d unit certificate(s); its history report (GetHistoryReport, as a"
+                + " regulator reads it) verified offline under %s: the ID, the model's filing, all %d events from PRODUCED to"
+                + " RECYCLED and %d certification records with the revocations", active.size(), checking.under(), v.events(),
                 v.certificationRecords());
         v.lines().stream().filter(l -> l.startsWith("event/")).limit(3).forEach(this::sayMore);
     }
