@@ -59,10 +59,16 @@ public class LifecycleGateway {
                 .setPageToken(pageToken).build());
     }
 
-    /** The robot's changes of owner (SOLD, TRANSFER_ACCEPTED), oldest first, at most 500. */
-    public Uni<ListEventsResponse> ownerChanges(String token, String robotId) {
+    /** When the robot's owner changed (SOLD, TRANSFER_ACCEPTED recorded), oldest first; {@code more}: beyond 500. */
+    public record OwnerChanges(java.util.List<Instant> recordedAt, boolean more) {
+    }
+
+    public Uni<OwnerChanges> ownerChanges(String token, String robotId) {
         return as(token).listEvents(ListEventsRequest.newBuilder().setRobotId(robotId).setPageSize(500)
-                .addTypes(EventType.EVENT_TYPE_SOLD).addTypes(EventType.EVENT_TYPE_TRANSFER_ACCEPTED).build());
+                .addTypes(EventType.EVENT_TYPE_SOLD).addTypes(EventType.EVENT_TYPE_TRANSFER_ACCEPTED).build())
+                .map(page -> new OwnerChanges(page.getEventsList().stream().map(e -> Instant.ofEpochSecond(
+                        e.getRecorded().getTime().getSeconds(), e.getRecorded().getTime().getNanos())).toList(),
+                        !page.getNextPageToken().isEmpty()));
     }
 
     public Uni<RecallCampaign> recall(String token, String campaignId) {

@@ -133,12 +133,11 @@ public class HistoryShares {
      * not know custody itself, but it sees which events were recorded when.
      */
     private Uni<Boolean> ownerChangedSince(String canonicalId, Instant since) {
-        return serviceToken.get().chain(token -> lifecycle.ownerChanges(token, canonicalId)).map(page -> {
-            if (!page.getNextPageToken().isEmpty()) {
+        return serviceToken.get().chain(token -> lifecycle.ownerChanges(token, canonicalId)).map(changes -> {
+            if (changes.more()) {
                 return true;
             }
-            return page.getEventsList().stream().anyMatch(e -> !Instant.ofEpochSecond(e.getRecorded().getTime().getSeconds(),
-                    e.getRecorded().getTime().getNanos()).isBefore(since));
+            return changes.recordedAt().stream().anyMatch(at -> !at.isBefore(since));
         }).onFailure(f -> f instanceof StatusRuntimeException sre && sre.getStatus().getCode() == Status.Code.NOT_FOUND)
                 .recoverWithItem(false);
     }
