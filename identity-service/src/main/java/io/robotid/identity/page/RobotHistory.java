@@ -70,10 +70,16 @@ public class RobotHistory {
     private final TlogGateway logs;
     private final TlogQueries ownLog;
     private final ServiceToken serviceToken;
+    /** Public reports by robot ID, kept a few seconds (a failed assembly is not kept). */
+    private final com.github.benmanes.caffeine.cache.AsyncCache<String, HistoryReport> publicReports;
 
     public RobotHistory(IdentityQueries identities, HistoryShares shares, LifecycleGateway lifecycle,
             CertificationGateway certification, FilingGateway filing, TlogGateway logs, TlogQueries ownLog,
-            ServiceToken serviceToken) {
+            ServiceToken serviceToken,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "robotid.resolver.history.public-cache",
+                    defaultValue = "5s") java.time.Duration publicCache) {
+        this.publicReports = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000)
+                .expireAfterWrite(publicCache).buildAsync();
         this.identities = identities;
         this.shares = shares;
         this.lifecycle = lifecycle;
@@ -118,6 +124,12 @@ public class RobotHistory {
                 }
             }
             IdentityRecord record = v.identity().orElseThrow();
+            if (audience instanceof Audience.Anonymous) {
+                // the same for every anonymous reader: assembled at most once per robot per few seconds, so a
+                // public URL cannot make this service ask its peers for thousands of proofs at will
+                return Uni.createFrom().completionStage(publicReports.get(record.robotId,
+                        (key, executor) -> assemble(record, audience, "public").subscribeAsCompletionStage()));
+            }
             Uni<String> label = audience instanceof Audience.Shared s
                     ? shares.open(v.canonicalId(), s.shareToken()).map(share -> "share link of " + share.ownerOrgId())
                     : Uni.createFrom().item(audience instanceof Audience.Reader r ? "reader (" + r.role() + ")" : "public");

@@ -94,6 +94,11 @@ class HistoryReportIT {
         assertThat(report.model().name()).isEqualTo("Walker S2");
         assertThat(report.model().note()).contains("not evidence");
 
+        // anonymous readers share one report per robot for a few seconds (robotid.resolver.history.public-cache)
+        HistoryReport again = HistoryReport.parse(given().accept("application/json").when()
+                .get("/r/" + robot.getRobotId() + "/history").then().statusCode(200).extract().asString());
+        assertThat(again.generatedAt()).isEqualTo(report.generatedAt());
+
         // the same over gRPC, with a token: a reader's report
         HistoryReport read = HistoryReport.parse(clients.identity(Tokens.regulator()).getHistoryReport(
                 GetHistoryReportRequest.newBuilder().setRobotId(robot.getDisplayForm()).build()).getReportJson());
