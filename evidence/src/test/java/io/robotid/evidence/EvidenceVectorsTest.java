@@ -256,7 +256,7 @@ class EvidenceVectorsTest {
                 String id = in.get("robot_id").asText();
                 Instant at = Instant.ofEpochMilli(in.get("issued_at_millis").asLong());
                 byte[] signature = before.get(in.get("signature_of").asText()).signature();
-                byte[] record = io.robotid.evidence.tlog.HistoryReports.identityRecord(id, id.substring(2, 6),
+                byte[] record = io.robotid.evidence.format.IdentityCertificates.logRecord(id, id.substring(2, 6),
                         id.substring(6, 12), at, signature);
                 Outputs hashed = committed(record, IdentityCertificates.logHash(id, id.substring(2, 6), id.substring(6, 12),
                         at, signature));

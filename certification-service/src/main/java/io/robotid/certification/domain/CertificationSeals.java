@@ -8,8 +8,6 @@ import java.util.UUID;
 import io.robotid.evidence.codec.Hex;
 import io.robotid.evidence.codec.Sha256;
 import io.robotid.evidence.format.CertificationRecords;
-import io.robotid.evidence.format.Stamp;
-import io.robotid.kit.audit.AuditStamp;
 
 /**
  * Seals certification records as they are written (EVIDENCE.md section 6): each entity gets its record
@@ -38,13 +36,9 @@ public final class CertificationSeals {
         return Hex.parse(hex);
     }
 
-    public static Stamp stamp(AuditStamp s) {
-        return new Stamp(s.subject, s.role, s.organisation, s.at, s.requestId.toString(), s.traceId);
-    }
-
     public static void seal(CertificationBody b) {
         Sealed s = Sealed.of(CertificationRecords.encode(new CertificationRecords.Body(b.bodyId, b.name, b.country,
-                Arrays.asList(b.tiers), Arrays.asList(b.standards), b.accreditationVersion, stamp(b.accredited))));
+                Arrays.asList(b.tiers), Arrays.asList(b.standards), b.accreditationVersion, b.accredited.sealable())));
         b.sealed = s.record();
         b.recordHash = s.hash();
     }
@@ -53,7 +47,7 @@ public final class CertificationSeals {
         Sealed s = Sealed.of(CertificationRecords.encode(new CertificationRecords.TestResult(r.id.toString(), r.subject,
                 r.subjectKind.name(), r.modelCode, r.manufacturerCode, r.bodyId, r.tier.name(), Arrays.asList(r.standards),
                 r.testDate, r.outcome.name(), conditions(r.conditions), r.reportUri, r.reportSha256, r.validFrom,
-                r.validUntil, r.certificateId == null ? "" : r.certificateId.toString(), stamp(r.submitted))));
+                r.validUntil, r.certificateId == null ? "" : r.certificateId.toString(), r.submitted.sealable())));
         r.sealed = s.record();
         r.recordHash = s.hash();
     }
@@ -61,7 +55,7 @@ public final class CertificationSeals {
     /** Seals a certificate as issued: its chain's head is the certificate itself. */
     public static void seal(CertificateRecord c, String resultHash) {
         Sealed s = Sealed.of(CertificationRecords.encode(new CertificationRecords.Certificate(c.id.toString(),
-                c.resultId.toString(), digest(resultHash), c.validFrom, c.validUntil, stamp(c.issued))));
+                c.resultId.toString(), digest(resultHash), c.validFrom, c.validUntil, c.issued.sealable())));
         c.sealed = s.record();
         c.recordHash = s.hash();
         c.headHash = s.hash();
@@ -71,7 +65,7 @@ public final class CertificationSeals {
     public static void seal(CertificateAction a, String previousHash, String suspendedByRoleAfter) {
         Sealed s = Sealed.of(CertificationRecords.encode(new CertificationRecords.Action(a.certificateId.toString(),
                 digest(previousHash), a.action.name(), a.stateAfter.name(), a.reason, suspendedByRoleAfter,
-                stamp(a.stamp))));
+                a.stamp.sealable())));
         a.previousHash = previousHash;
         a.sealed = s.record();
         a.recordHash = s.hash();

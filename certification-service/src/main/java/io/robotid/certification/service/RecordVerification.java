@@ -75,7 +75,7 @@ import io.smallrye.mutiny.Uni;
  * whether a model or robot exists is filing-service's and identity-service's to say.
  */
 @ApplicationScoped
-public class RecordVerification {
+public class RecordVerification implements io.robotid.kit.tlog.TlogRecords {
     private static final List<String> STAMP = List.of("subject", "role", "organisation", "at", "request_id", "trace_id");
     static final Layout BODY = layout(CertificationRecords.BODY_TAG, "sealed", "record_hash", "body_id", "name", "country",
             "tiers", "standards", "accreditation_version");
@@ -109,7 +109,8 @@ public class RecordVerification {
      * A logged record's sealed bytes as stored (a history report shows them; a row changed since it was
      * logged is shown as it is, so the report's verifier names it), for test results and certificates.
      */
-    public Uni<java.util.Optional<byte[]>> sealed(String logKey) {
+    @Override
+    public Uni<java.util.Optional<byte[]>> record(String logKey) {
         return stored.sealedByLogKey(logKey);
     }
 

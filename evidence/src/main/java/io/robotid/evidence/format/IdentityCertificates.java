@@ -29,14 +29,21 @@ public final class IdentityCertificates {
     }
 
     /**
-     * What an issued ID's transparency-log entry commits to (EVIDENCE.md section 11): SHA-256 of the signed
-     * message followed by the 64-byte signature, so the leaf binds the ID and its exact certificate.
+     * The record an issued ID's transparency-log entry commits to (EVIDENCE.md sections 11 and 12): the
+     * signed message followed by the 64-byte signature, so the leaf binds the ID and its exact certificate.
      */
+    public static byte[] logRecord(String robotId, String manufacturerCode, String modelCode, Instant issuedAt,
+            byte[] signature) {
+        byte[] signed = signedBytes(robotId, manufacturerCode, modelCode, issuedAt);
+        byte[] out = java.util.Arrays.copyOf(signed, signed.length + signature.length);
+        System.arraycopy(signature, 0, out, signed.length, signature.length);
+        return out;
+    }
+
+    /** The hash the entry commits to: SHA-256 of {@link #logRecord}. */
     public static byte[] logHash(String robotId, String manufacturerCode, String modelCode, Instant issuedAt,
             byte[] signature) {
-        java.security.MessageDigest sha = io.robotid.evidence.codec.Sha256.digest();
-        sha.update(signedBytes(robotId, manufacturerCode, modelCode, issuedAt));
-        return sha.digest(signature);
+        return io.robotid.evidence.codec.Sha256.of(logRecord(robotId, manufacturerCode, modelCode, issuedAt, signature));
     }
 
     public static String text(String keyId, Instant issuedAt, byte[] signature) {

@@ -38,14 +38,18 @@ public final class HistoryReports {
     private HistoryReports() {
     }
 
-    /** A shown record's entry: the summary is derived here from its bytes, as the verifier will. */
+    /**
+     * A shown record's entry: the summary is derived here from its bytes, as the verifier will; a record
+     * that does not read as its kind is still shown (summary {@code unreadable: ...}) and the verifier refuses it.
+     */
     public static HistoryReport.Entry shown(String section, String kind, String key, byte[] record, byte[] salt,
             byte[] payload, byte[] payloadSalt, String tlogProof) {
         String summary;
         try {
             summary = summary(kind, record, payload != null);
         } catch (RecordReader.MalformedRecord e) {
-            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+            // shown as stored, for the verifier to name (a record changed where it is kept no longer reads)
+            summary = "unreadable: " + e.getMessage();
         }
         return new HistoryReport.Entry(section, kind, key, summary, b64(record), b64(salt), b64(payload),
                 b64(payloadSalt), tlogProof);
@@ -368,15 +372,6 @@ public final class HistoryReports {
             throw new RecordReader.MalformedRecord("signed message", "not in its one canonical form");
         }
         return id;
-    }
-
-    /** The record an issued ID's log entry commits to (section 3 and 11). */
-    public static byte[] identityRecord(String robotId, String manufacturerCode, String modelCode, Instant issuedAt,
-            byte[] signature) {
-        byte[] signed = IdentityCertificates.signedBytes(robotId, manufacturerCode, modelCode, issuedAt);
-        byte[] out = java.util.Arrays.copyOf(signed, signed.length + signature.length);
-        System.arraycopy(signature, 0, out, signed.length, signature.length);
-        return out;
     }
 
     private static String strip(String s, String prefix) {

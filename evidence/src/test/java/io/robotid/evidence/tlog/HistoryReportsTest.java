@@ -88,9 +88,9 @@ class HistoryReportsTest {
 
         List<HistoryReport.Entry> records = new ArrayList<>();
         // another robot's ID first, so the indexes are not all zero
-        identityLog.append("identity", salt(90), Sha256.of(HistoryReports.identityRecord(OTHER_ROBOT, "A1B2", "C3D4E5",
+        identityLog.append("identity", salt(90), Sha256.of(io.robotid.evidence.format.IdentityCertificates.logRecord(OTHER_ROBOT, "A1B2", "C3D4E5",
                 Instant.ofEpochMilli(1_795_000_000_000L), new byte[64])));
-        byte[] idRecord = HistoryReports.identityRecord(ROBOT, "A1B2", "C3D4E5", Instant.ofEpochMilli(1_796_000_000_000L),
+        byte[] idRecord = io.robotid.evidence.format.IdentityCertificates.logRecord(ROBOT, "A1B2", "C3D4E5", Instant.ofEpochMilli(1_796_000_000_000L),
                 new byte[64]);
         identityLog.append("identity", salt(1), Sha256.of(idRecord));
         records.add(HistoryReports.shown(HistoryReport.IDENTITY, "identity", "identity/" + ROBOT, idRecord, salt(1), null,
@@ -284,7 +284,6 @@ class HistoryReportsTest {
 
     @Test
     void aBrokenChainAndAMalformedDocumentAreNamed() {
-        // event 1 shown with event 3 (event 2 withheld): no link to check; show event 2's neighbour as a forged chain
         assertThatThrownBy(() -> HistoryReport.parse("{\"format\":\"robotid-history-report-v2\",\"robotId\":\"x\",\"records\":[],\"eventsComplete\":false}"))
                 .isInstanceOf(MalformedEvidence.class).hasMessageContaining("format is robotid-history-report-v2");
         assertThatThrownBy(() -> HistoryReport.parse("{\"format\":\"robotid-history-report-v1\",\"surprise\":1}"))
@@ -297,7 +296,7 @@ class HistoryReportsTest {
 
     @Test
     void shownNeighboursMustLink() {
-        // show event 2 as a different, self-consistent event: its own proof fails first, so build a log where it is logged
+        // event 2 shown as another event, logged as such: its proof holds, but it does not link to event 1
         byte[] forged = LifecycleEvents.encode(new LifecycleEvents.EventV2(ROBOT, 2, "EVENT_TYPE_SOLD",
                 Instant.parse("2026-11-22T08:00:00Z"), Instant.parse("2026-11-22T08:00:01Z"), "ROBOT_STATUS_IN_STOCK",
                 "MANUFACTURER", "6b945388-4575-45d1-b21c-3515d4068d92", "", new byte[32], new byte[32], new byte[32]));

@@ -2,8 +2,6 @@ package io.robotid.filing.domain;
 
 import io.robotid.evidence.codec.Sha256;
 import io.robotid.evidence.format.FilingRecords;
-import io.robotid.evidence.format.Stamp;
-import io.robotid.kit.audit.AuditStamp;
 import io.robotid.kit.tlog.TransparencyLog;
 
 /**
@@ -34,13 +32,13 @@ public final class FilingSeals {
     /** {@code manufacturer/<code>} */
     public static Sealed of(Manufacturer m) {
         return new Sealed(MANUFACTURER, "manufacturer/" + m.code, FilingRecords.encode(new FilingRecords.Manufacturer(
-                m.code, m.legalName, m.country, m.registrationNumber, stamp(m.registered))));
+                m.code, m.legalName, m.country, m.registrationNumber, m.registered.sealable())));
     }
 
     /** {@code site/<manufacturer>/<site>} */
     public static Sealed of(ProductionSite s) {
         return new Sealed(SITE, "site/" + s.manufacturerCode + "/" + s.siteCode, FilingRecords.encode(
-                new FilingRecords.Site(s.manufacturerCode, s.siteCode, s.name, s.address, s.country, stamp(s.registered))));
+                new FilingRecords.Site(s.manufacturerCode, s.siteCode, s.name, s.address, s.country, s.registered.sealable())));
     }
 
     /** {@code filing/<filing ID>/revision/<n>}: a revision as submitted or amended. */
@@ -53,25 +51,21 @@ public final class FilingSeals {
         byte[] revisionHash = Sha256.of(FilingRecords.encode(revision(r, manufacturerCode)));
         return new Sealed(REVIEW, revisionKey(r) + "/review", FilingRecords.encode(new FilingRecords.Review(
                 r.filingId.toString(), r.revision, revisionHash, r.state.name(), r.reviewReason,
-                modelCode == null ? "" : modelCode, stamp(r.reviewed))));
+                modelCode == null ? "" : modelCode, r.reviewed.sealable())));
     }
 
     /** {@code filing/<filing ID>/withdrawal} */
     public static Sealed withdrawal(ModelFiling f) {
         return new Sealed(WITHDRAWAL, "filing/" + f.id + "/withdrawal", FilingRecords.encode(new FilingRecords.Withdrawal(
-                f.id.toString(), f.modelCode == null ? "" : f.modelCode, f.statusReason, stamp(f.lastChanged))));
+                f.id.toString(), f.modelCode == null ? "" : f.modelCode, f.statusReason, f.lastChanged.sealable())));
     }
 
     private static FilingRecords.Revision revision(ModelRevision r, String manufacturerCode) {
         return new FilingRecords.Revision(r.filingId.toString(), manufacturerCode, r.revision, r.reason,
-                "INTELLIGENCE_LEVEL_" + r.intelligenceLevel.name(), r.specificationJson, stamp(r.submitted));
+                "INTELLIGENCE_LEVEL_" + r.intelligenceLevel.name(), r.specificationJson, r.submitted.sealable());
     }
 
     static String revisionKey(ModelRevision r) {
         return "filing/" + r.filingId + "/revision/" + r.revision;
-    }
-
-    static Stamp stamp(AuditStamp s) {
-        return new Stamp(s.subject, s.role, s.organisation, s.at, s.requestId.toString(), s.traceId);
     }
 }

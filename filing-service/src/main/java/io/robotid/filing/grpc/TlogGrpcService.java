@@ -7,9 +7,6 @@ import com.google.protobuf.ByteString;
 
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.Authenticated;
-import io.quarkus.security.identity.SecurityIdentity;
-import io.robotid.filing.service.SealedRecords;
-import io.robotid.kit.security.CallerIdentity;
 import io.robotid.kit.tlog.TlogQueries;
 import io.robotid.proto.tlog.v1.*;
 import io.smallrye.mutiny.Uni;
@@ -18,17 +15,13 @@ import io.smallrye.mutiny.Uni;
  * filing-service's transparency log over gRPC (robotid.tlog.v1). The log's info and consistency
  * proofs are public; a record's evidence (a registration's, a model revision's, review's or withdrawal's,
  * with the sealed record) is for those who may read that record through the filing API
- * ({@link SealedRecords#requireReadable}).
+ * (service/SealedRecords, the log's TlogRecords here).
  */
 @GrpcService
 @Authenticated
 public class TlogGrpcService implements TransparencyLogService {
     @Inject
     TlogQueries log;
-    @Inject
-    SealedRecords records;
-    @Inject
-    SecurityIdentity identity;
 
     @Override
     @PermitAll
@@ -46,12 +39,10 @@ public class TlogGrpcService implements TransparencyLogService {
 
     @Override
     public Uni<GetRecordEvidenceResponse> getRecordEvidence(GetRecordEvidenceRequest request) {
-        return records.requireReadable(CallerIdentity.from(identity), request.getRecordKey())
-                .chain(() -> log.evidence(request.getRecordKey())).chain(e -> records.sealed(e.recordKey())
-                .map(record -> GetRecordEvidenceResponse.newBuilder().setKind(e.kind())
-                        .setRecordKey(e.recordKey()).setSalt(ByteString.copyFrom(e.salt()))
-                        .setRecordHash(ByteString.copyFrom(e.recordHash())).setEntry(ByteString.copyFrom(e.entry()))
-                        .setLeafIndex(e.leafIndex()).setTlogProof(e.tlogProof())
-                        .setRecord(record.map(ByteString::copyFrom).orElse(ByteString.EMPTY)).build()));
+        return log.evidence(request.getRecordKey()).map(e -> GetRecordEvidenceResponse.newBuilder().setKind(e.kind())
+                .setRecordKey(e.recordKey()).setSalt(ByteString.copyFrom(e.salt()))
+                .setRecordHash(ByteString.copyFrom(e.recordHash())).setEntry(ByteString.copyFrom(e.entry()))
+                .setLeafIndex(e.leafIndex()).setTlogProof(e.tlogProof())
+                .setRecord(e.record() == null ? ByteString.EMPTY : ByteString.copyFrom(e.record())).build());
     }
 }

@@ -6,9 +6,11 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.robotid.filing.repository.FilingRecordRepository;
 import io.robotid.kit.error.DomainException;
 import io.robotid.kit.security.CallerIdentity;
+import io.robotid.kit.tlog.TlogRecords;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -19,16 +21,24 @@ import io.smallrye.mutiny.Uni;
  * may see the filing. To anyone else such a record does not exist (NOT_FOUND), as the filing does not.
  */
 @ApplicationScoped
-public class SealedRecords {
+public class SealedRecords implements TlogRecords {
     private static final Pattern REVISION = Pattern.compile("filing/([0-9a-f-]{36})/revision/([0-9]{1,9})(/review)?");
     private static final Pattern WITHDRAWAL = Pattern.compile("filing/([0-9a-f-]{36})/withdrawal");
 
     private final FilingRecordRepository records;
     private final ModelFilingService filings;
+    private final SecurityIdentity identity;
 
-    public SealedRecords(FilingRecordRepository records, ModelFilingService filings) {
+    public SealedRecords(FilingRecordRepository records, ModelFilingService filings, SecurityIdentity identity) {
         this.records = records;
         this.filings = filings;
+        this.identity = identity;
+    }
+
+    /** The record for the current caller, NOT_FOUND when the filing API would not show it to them. */
+    @Override
+    public Uni<Optional<byte[]>> record(String key) {
+        return requireReadable(CallerIdentity.from(identity), key).chain(() -> records.sealed(key));
     }
 
     /** Fails with NOT_FOUND naming the key when the caller may not read the record. */
@@ -54,7 +64,4 @@ public class SealedRecords {
         return Uni.createFrom().failure(DomainException.notFound("log record", key));
     }
 
-    public Uni<Optional<byte[]>> sealed(String key) {
-        return records.sealed(key);
-    }
 }

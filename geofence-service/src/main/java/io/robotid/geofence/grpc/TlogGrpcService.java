@@ -42,6 +42,7 @@ public class TlogGrpcService implements TransparencyLogService {
         return log.evidence(request.getRecordKey()).map(e -> GetRecordEvidenceResponse.newBuilder().setKind(e.kind())
                 .setRecordKey(e.recordKey()).setSalt(ByteString.copyFrom(e.salt()))
                 .setRecordHash(ByteString.copyFrom(e.recordHash())).setEntry(ByteString.copyFrom(e.entry()))
-                .setLeafIndex(e.leafIndex()).setTlogProof(e.tlogProof()).build());
+                .setLeafIndex(e.leafIndex()).setTlogProof(e.tlogProof())
+                .setRecord(e.record() == null ? ByteString.EMPTY : ByteString.copyFrom(e.record())).build());
     }
 }

@@ -50,7 +50,7 @@ public class LifecycleGateway {
 
     /** The first {@code pageSize} events, oldest first. */
     public Uni<ListEventsResponse> events(String token, String robotId, int pageSize) {
-        return as(token).listEvents(ListEventsRequest.newBuilder().setRobotId(robotId).setPageSize(pageSize).build());
+        return events(token, robotId, pageSize, "");
     }
 
     /** A page of events, oldest first, from {@code pageToken} (empty: the first). */

@@ -9,8 +9,8 @@ import java.time.Instant;
 public record HistoryShare(String tokenSha256, String robotId, String ownerOrgId, String createdBy, String recipient,
         Instant createdAt, Instant expiresAt) {
 
-    /** Whether the link still opens the report of {@code robot} at {@code now}, whose owner is now {@code ownerNow}. */
-    public boolean opens(String robot, Instant now, String ownerNow) {
-        return robotId.equals(robot) && now.isBefore(expiresAt) && ownerOrgId.equals(ownerNow);
+    /** Whether the link opens nothing any more at {@code now} (it expires at {@code expiresAt}, exclusive). */
+    public boolean expiredAt(Instant now) {
+        return !now.isBefore(expiresAt);
     }
 }

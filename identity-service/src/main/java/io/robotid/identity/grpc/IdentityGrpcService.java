@@ -13,6 +13,7 @@ import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.robotid.identity.domain.IssuedIdentity;
 import io.robotid.identity.page.RobotHistory;
+import io.robotid.identity.page.RobotPages;
 import io.robotid.identity.service.HistoryShares;
 import io.robotid.identity.service.IdentityIssuer;
 import io.robotid.identity.service.IdentityQueries;
@@ -41,10 +42,12 @@ public class IdentityGrpcService implements IdentityService {
     private final Clock clock;
     private final RobotHistory history;
     private final HistoryShares shares;
+    private final RobotPages pages;
 
     @Inject
     public IdentityGrpcService(IdentityIssuer issuer, IdentityQueries queries, SigningKeyRing keys,
-            SecurityIdentity identity, Clock clock, RobotHistory history, HistoryShares shares) {
+            SecurityIdentity identity, Clock clock, RobotHistory history, HistoryShares shares, RobotPages pages) {
+        this.pages = pages;
         this.history = history;
         this.shares = shares;
         this.issuer = issuer;
@@ -147,7 +150,8 @@ public class IdentityGrpcService implements IdentityService {
     public Uni<CreateHistoryShareResponse> createHistoryShare(CreateHistoryShareRequest request) {
         return shares.create(CallerIdentity.from(identity), identity.getCredential(AccessTokenCredential.class).getToken(),
                 request.getRobotId(), request.getValidForSeconds(),
-                request.getRecipient()).map(created -> CreateHistoryShareResponse.newBuilder().setUrl(created.url())
+                request.getRecipient()).map(created -> CreateHistoryShareResponse.newBuilder()
+                        .setUrl(pages.historyShareUrl(created.robotId(), created.token()))
                         .setShareToken(created.token()).setExpiresAt(IdentityProtoMapper.timestamp(created.expiresAt()))
                         .build());
     }

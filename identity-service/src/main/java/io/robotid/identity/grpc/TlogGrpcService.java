@@ -7,7 +7,6 @@ import com.google.protobuf.ByteString;
 
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.Authenticated;
-import io.robotid.identity.service.IdentityQueries;
 import io.robotid.kit.tlog.TlogQueries;
 import io.robotid.proto.tlog.v1.*;
 import io.smallrye.mutiny.Uni;
@@ -22,8 +21,6 @@ import io.smallrye.mutiny.Uni;
 public class TlogGrpcService implements TransparencyLogService {
     @Inject
     TlogQueries log;
-    @Inject
-    IdentityQueries identities;
 
     @Override
     @PermitAll
@@ -41,11 +38,10 @@ public class TlogGrpcService implements TransparencyLogService {
 
     @Override
     public Uni<GetRecordEvidenceResponse> getRecordEvidence(GetRecordEvidenceRequest request) {
-        return log.evidence(request.getRecordKey()).chain(e -> identities.logRecord(e.recordKey())
-                .map(record -> GetRecordEvidenceResponse.newBuilder().setKind(e.kind())
-                        .setRecordKey(e.recordKey()).setSalt(ByteString.copyFrom(e.salt()))
-                        .setRecordHash(ByteString.copyFrom(e.recordHash())).setEntry(ByteString.copyFrom(e.entry()))
-                        .setLeafIndex(e.leafIndex()).setTlogProof(e.tlogProof())
-                        .setRecord(record.map(ByteString::copyFrom).orElse(ByteString.EMPTY)).build()));
+        return log.evidence(request.getRecordKey()).map(e -> GetRecordEvidenceResponse.newBuilder().setKind(e.kind())
+                .setRecordKey(e.recordKey()).setSalt(ByteString.copyFrom(e.salt()))
+                .setRecordHash(ByteString.copyFrom(e.recordHash())).setEntry(ByteString.copyFrom(e.entry()))
+                .setLeafIndex(e.leafIndex()).setTlogProof(e.tlogProof())
+                .setRecord(e.record() == null ? ByteString.EMPTY : ByteString.copyFrom(e.record())).build());
     }
 }

@@ -5,9 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.robotid.evidence.format.IdentityCertificates;
 import io.robotid.evidence.tlog.HistoryReport;
 import io.robotid.evidence.tlog.HistoryReports;
 import io.robotid.identity.client.CertificationGateway;
@@ -138,14 +137,14 @@ public class RobotHistory {
     }
 
     private Uni<HistoryReport> assemble(IdentityRecord id, Audience audience, String who) {
-        List<String> notes = new ArrayList<>();
+        List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
         Uni<String> service = serviceToken.get().memoize().indefinitely();
         Uni<HistoryReport.Entry> identity = ownLog.evidence("identity/" + id.robotId)
                 .onFailure(f -> f instanceof DomainException d && d.kind() == io.robotid.kit.error.ErrorKind.NOT_FOUND)
                 .transform(f -> DomainException.unavailable("NOT_YET_LOGGED", "the ID " + id.robotId + " is not yet under"
                         + " a cosigned checkpoint of identity-service's log; ask again in a few seconds"))
-                .map(e -> HistoryReports.shown(HistoryReport.IDENTITY, e.kind(), e.recordKey(), HistoryReports
-                        .identityRecord(id.robotId, id.manufacturerCode, id.modelCode, id.issuedAt, id.signature),
+                .map(e -> HistoryReports.shown(HistoryReport.IDENTITY, e.kind(), e.recordKey(), IdentityCertificates
+                        .logRecord(id.robotId, id.manufacturerCode, id.modelCode, id.issuedAt, id.signature),
                         e.salt(), null, null, e.tlogProof()));
         Uni<Events> events = service.chain(token -> events(id.robotId, audience, token, notes));
         Uni<List<HistoryReport.Entry>> certificates = service.chain(token -> certificates(id, token, notes));
@@ -164,64 +163,99 @@ public class RobotHistory {
     record Events(List<HistoryReport.Entry> entries, boolean complete) {
     }
 
+    /** The robot's events as listed for the audience, and whether the audience may see them. */
+    record Listed(List<LifecycleEvent> events, boolean shown) {
+    }
+
+    /**
+     * The events once: a reader's as lifecycle-service lists them to that reader (to whom it refuses them,
+     * withheld); everyone else's as it lists them to the registry, shown only through a share link.
+     */
+    private Uni<Listed> listed(String robot, Audience audience, String serviceToken, List<String> notes) {
+        Uni<Listed> asRegistry = allEvents(serviceToken, robot).map(list -> new Listed(list, audience instanceof Audience.Shared));
+        if (!(audience instanceof Audience.Reader reader)) {
+            return asRegistry;
+        }
+        return allEvents(reader.token(), robot).map(list -> new Listed(list, true)).onFailure(RobotHistory::refused)
+                .recoverWithUni(failure -> {
+                    notes.add("lifecycle-service shows this reader no events (" + RobotPages.reason(failure)
+                            + "): they are withheld");
+                    return allEvents(serviceToken, robot).map(list -> new Listed(list, false));
+                });
+    }
+
+    private static boolean refused(Throwable failure) {
+        return failure instanceof StatusRuntimeException sre && (sre.getStatus().getCode() == Status.Code.PERMISSION_DENIED
+                || sre.getStatus().getCode() == Status.Code.UNAUTHENTICATED);
+    }
+
     /** Every event's evidence; shown as the audience may see it. */
     private Uni<Events> events(String robot, Audience audience, String serviceToken, List<String> notes) {
-        Uni<List<LifecycleEvent>> all = allEvents(serviceToken, robot);
-        Uni<Map<Long, LifecycleEvent>> seen = audience instanceof Audience.Reader r
-                ? allEvents(r.token(), robot).map(RobotHistory::bySequence).onFailure().recoverWithItem(failure -> {
-                    synchronized (notes) {
-                        notes.add("lifecycle-service shows this reader no events (" + reason(failure) + "): they are withheld");
-                    }
-                    return Map.of();
-                })
-                : Uni.createFrom().item(audience instanceof Audience.Shared ? null : Map.of());
-        return Uni.combine().all().unis(all, seen).asTuple().chain(t -> {
-            List<LifecycleEvent> list = t.getItem1();
-            Map<Long, LifecycleEvent> shown = t.getItem2() == null ? bySequence(list) : t.getItem2();
-            boolean truncated = list.size() > MAX_EVENTS;
-            List<LifecycleEvent> reported = truncated ? list.subList(0, MAX_EVENTS) : list;
+        return listed(robot, audience, serviceToken, notes).chain(listed -> {
+            boolean truncated = listed.events().size() > MAX_EVENTS;
+            List<LifecycleEvent> reported = truncated ? listed.events().subList(0, MAX_EVENTS) : listed.events();
             return Multi.createFrom().iterable(reported).onItem()
                     .transformToUni(e -> evidence(TlogGateway.Peer.LIFECYCLE, serviceToken, "event/" + robot + "/" + e.getSequence())
-                            .map(found -> found.map(ev -> event(e.getSequence(), shown.get(e.getSequence()), ev))))
+                            .map(found -> found.map(ev -> event(listed.shown() ? e : null, ev))))
                     .merge(PARALLEL).collect().asList().map(found -> {
                         List<HistoryReport.Entry> entries = found.stream().flatMap(Optional::stream)
                                 .sorted(Comparator.comparingLong(RobotHistory::sequence)).toList();
-                        boolean complete = !truncated && entries.size() == reported.size();
-                        synchronized (notes) {
-                            if (truncated) {
-                                notes.add("the robot has more than " + MAX_EVENTS + " events; the first " + MAX_EVENTS
-                                        + " are reported");
-                            }
-                            if (entries.size() < reported.size()) {
-                                notes.add((reported.size() - entries.size()) + " event(s) are not yet under a cosigned"
-                                        + " checkpoint of lifecycle-service's log and are left out; ask again in a few seconds");
-                            }
+                        if (truncated) {
+                            notes.add("the robot has more than " + MAX_EVENTS + " events; the first " + MAX_EVENTS
+                                    + " are reported");
                         }
-                        return new Events(entries, complete);
+                        if (entries.size() < reported.size()) {
+                            notes.add((reported.size() - entries.size()) + " event(s) are not yet under a cosigned"
+                                    + " checkpoint of lifecycle-service's log and are left out; ask again in a few seconds");
+                        }
+                        return new Events(entries, !truncated && entries.size() == reported.size());
                     });
         }).onFailure().recoverWithItem(failure -> {
             if (failure instanceof StatusRuntimeException sre && sre.getStatus().getCode() == Status.Code.NOT_FOUND) {
                 return new Events(List.of(), true);
             }
             LOG.debugf("events for the history report of %s: %s", robot, failure);
-            synchronized (notes) {
-                notes.add("lifecycle-service " + reason(failure) + ": the events are left out");
-            }
+            notes.add("lifecycle-service " + RobotPages.reason(failure) + ": the events are left out");
             return new Events(List.of(), false);
         });
     }
 
-    private static HistoryReport.Entry event(long sequence, LifecycleEvent shown, GetRecordEvidenceResponse evidence) {
-        String key = evidence.getRecordKey();
+    /** An event's entry: shown with its payload when the reader got them, else withheld. */
+    private static HistoryReport.Entry event(LifecycleEvent shown, GetRecordEvidenceResponse evidence) {
         if (shown == null || shown.getSealed().isEmpty()) {
-            return HistoryReports.withheld(HistoryReport.EVENT, evidence.getKind(), key, evidence.getTlogProof());
+            return HistoryReports.withheld(HistoryReport.EVENT, evidence.getKind(), evidence.getRecordKey(),
+                    evidence.getTlogProof());
         }
         boolean payload = !shown.getPayloadBytes().isEmpty() && !shown.getPayloadSalt().isEmpty();
-        return shownOrUnreadable(HistoryReport.EVENT, evidence, shown.getSealed().toByteArray(),
-                payload ? shown.getPayloadBytes().toByteArray() : null, payload ? shown.getPayloadSalt().toByteArray() : null);
+        return HistoryReports.shown(HistoryReport.EVENT, evidence.getKind(), evidence.getRecordKey(),
+                shown.getSealed().toByteArray(), evidence.getSalt().toByteArray(),
+                payload ? shown.getPayloadBytes().toByteArray() : null, payload ? shown.getPayloadSalt().toByteArray() : null,
+                evidence.getTlogProof());
     }
 
-    /** The robot's and its model's certificates, each with its test result, oldest first. */
+    /** A public record's entry, with the record its service gave; withheld when it gave none. */
+    private static HistoryReport.Entry entry(String section, GetRecordEvidenceResponse ev) {
+        return ev.getRecord().isEmpty()
+                ? HistoryReports.withheld(section, ev.getKind(), ev.getRecordKey(), ev.getTlogProof())
+                : HistoryReports.shown(section, ev.getKind(), ev.getRecordKey(), ev.getRecord().toByteArray(),
+                        ev.getSalt().toByteArray(), null, null, ev.getTlogProof());
+    }
+
+    /** The entries of these keys in a peer's log, in order; those not (yet) under a checkpoint named in the notes. */
+    private Uni<List<HistoryReport.Entry>> entries(TlogGateway.Peer peer, String section, String token, List<String> keys,
+            List<String> notes, String what) {
+        return Multi.createFrom().iterable(keys).onItem()
+                .transformToUni(key -> evidence(peer, token, key).map(found -> found.map(ev -> entry(section, ev))))
+                .concatenate().collect().asList().map(found -> {
+                    List<HistoryReport.Entry> entries = found.stream().flatMap(Optional::stream).toList();
+                    if (entries.size() < keys.size()) {
+                        notes.add((keys.size() - entries.size()) + " " + what);
+                    }
+                    return entries;
+                });
+    }
+
+    /** The robot's and its model's certificates, each with its test result and its chain of actions, oldest first. */
     private Uni<List<HistoryReport.Entry>> certificates(IdentityRecord id, String token, List<String> notes) {
         Uni<List<Certificate>> unit = allCertificates(token, id.robotId);
         Uni<List<Certificate>> model = allCertificates(token, id.modelCode);
@@ -229,41 +263,25 @@ public class RobotHistory {
             List<Certificate> all = new ArrayList<>(t.getItem2());
             all.addAll(t.getItem1());
             if (all.size() > MAX_CERTIFICATES) {
-                synchronized (notes) {
-                    notes.add("more than " + MAX_CERTIFICATES + " certificates; the first " + MAX_CERTIFICATES + " are reported");
-                }
-                all = new ArrayList<>(all.subList(0, MAX_CERTIFICATES));
+                notes.add("more than " + MAX_CERTIFICATES + " certificates; the first " + MAX_CERTIFICATES + " are reported");
             }
-            List<Certificate> reported = all;
+            List<Certificate> reported = all.size() > MAX_CERTIFICATES ? all.subList(0, MAX_CERTIFICATES) : all;
             List<String> keys = new ArrayList<>();
             for (Certificate c : reported) {
                 keys.add("result/" + c.getResultId());
                 keys.add("certificate/" + c.getCertificateId());
             }
-            return Multi.createFrom().iterable(keys).onItem()
-                    .transformToUni(key -> evidence(TlogGateway.Peer.CERTIFICATION, token, key)
-                            .map(found -> found.map(ev -> ev.getRecord().isEmpty()
-                                    ? HistoryReports.withheld(HistoryReport.CERTIFICATION, ev.getKind(), key, ev.getTlogProof())
-                                    : shownOrUnreadable(HistoryReport.CERTIFICATION, ev, ev.getRecord().toByteArray(), null, null))))
-                    .concatenate().collect().asList().chain(found -> {
-                        List<HistoryReport.Entry> entries = new ArrayList<>(found.stream().flatMap(Optional::stream).toList());
-                        if (entries.size() < keys.size()) {
-                            synchronized (notes) {
-                                notes.add((keys.size() - entries.size()) + " certification record(s) are not yet under a"
-                                        + " cosigned checkpoint of certification-service's log and are left out");
-                            }
-                        }
-                        // each certificate's suspensions, reinstatements and revocations, oldest first
-                        return Multi.createFrom().iterable(reported).onItem().transformToUni(c -> actions(token, c))
-                                .concatenate().collect().asList().map(chains -> {
-                                    chains.forEach(entries::addAll);
-                                    return (List<HistoryReport.Entry>) entries;
-                                });
-                    });
+            return entries(TlogGateway.Peer.CERTIFICATION, HistoryReport.CERTIFICATION, token, keys, notes,
+                    "certification record(s) are not yet under a cosigned checkpoint of certification-service's log and"
+                            + " are left out")
+                    .chain(entries -> Multi.createFrom().iterable(reported).onItem().transformToUni(c -> actions(token, c))
+                            .concatenate().collect().asList().map(chains -> {
+                                List<HistoryReport.Entry> out = new ArrayList<>(entries);
+                                chains.forEach(out::addAll);
+                                return out;
+                            }));
         }).onFailure().recoverWithItem(failure -> {
-            synchronized (notes) {
-                notes.add("certification-service " + reason(failure) + ": the certification records are left out");
-            }
+            notes.add("certification-service " + RobotPages.reason(failure) + ": the certification records are left out");
             return List.of();
         });
     }
@@ -294,12 +312,12 @@ public class RobotHistory {
                 return Uni.createFrom().voidItem();
             }
             byte[] record = found.get().getRecord().toByteArray();
-            chain.add(shownOrUnreadable(HistoryReport.CERTIFICATION, found.get(), record, null, null));
+            chain.add(entry(HistoryReport.CERTIFICATION, found.get()));
             try {
                 return walk(token, c, io.robotid.evidence.codec.Hex.of(
                         io.robotid.evidence.format.CertificationRecords.decodeAction(record).previousHash()), chain);
             } catch (io.robotid.evidence.codec.RecordReader.MalformedRecord e) {
-                return Uni.createFrom().voidItem();
+                return Uni.createFrom().voidItem(); // shown as it is; the verifier names it
             }
         });
     }
@@ -311,26 +329,13 @@ public class RobotHistory {
                     HistoryReport.Model model = new HistoryReport.Model(id.modelCode, id.manufacturerCode,
                             t.getItem1().getCurrent().getSpecification().getName(), t.getItem2().getLegalName(), note);
                     String revision = "filing/" + t.getItem1().getFilingId() + "/revision/" + t.getItem1().getCurrent().getRevision();
-                    List<String> keys = List.of("manufacturer/" + id.manufacturerCode, revision, revision + "/review");
-                    return Multi.createFrom().iterable(keys).onItem()
-                            .transformToUni(key -> evidence(TlogGateway.Peer.FILING, token, key).map(found -> found.map(ev ->
-                                    ev.getRecord().isEmpty()
-                                            ? HistoryReports.withheld(HistoryReport.FILING, ev.getKind(), key, ev.getTlogProof())
-                                            : shownOrUnreadable(HistoryReport.FILING, ev, ev.getRecord().toByteArray(), null, null))))
-                            .concatenate().collect().asList().map(found -> {
-                                List<HistoryReport.Entry> entries = found.stream().flatMap(Optional::stream).toList();
-                                if (entries.size() < keys.size()) {
-                                    synchronized (notes) {
-                                        notes.add((keys.size() - entries.size()) + " filing record(s) are not in filing-service's"
-                                                + " log (filed before it kept one, or not yet under a cosigned checkpoint)");
-                                    }
-                                }
-                                return new Filing(model, entries);
-                            });
+                    return entries(TlogGateway.Peer.FILING, HistoryReport.FILING, token,
+                            List.of("manufacturer/" + id.manufacturerCode, revision, revision + "/review"), notes,
+                            "filing record(s) are not in filing-service's log (filed before it kept one, or not yet under a"
+                                    + " cosigned checkpoint)")
+                            .map(entries -> new Filing(model, entries));
                 }).onFailure().recoverWithItem(failure -> {
-                    synchronized (notes) {
-                        notes.add("filing-service " + reason(failure) + ": the model's filing records are left out");
-                    }
+                    notes.add("filing-service " + RobotPages.reason(failure) + ": the model's filing records are left out");
                     return new Filing(new HistoryReport.Model(id.modelCode, id.manufacturerCode, null, null, note), List.of());
                 });
     }
@@ -340,23 +345,6 @@ public class RobotHistory {
         return logs.evidence(peer, token, key).map(Optional::of).onFailure(
                 f -> f instanceof StatusRuntimeException sre && sre.getStatus().getCode() == Status.Code.NOT_FOUND)
                 .recoverWithItem(Optional.empty());
-    }
-
-    /** A shown record; one whose stored bytes no longer read as their kind is still shown, for the verifier to name. */
-    private static HistoryReport.Entry shownOrUnreadable(String section, GetRecordEvidenceResponse ev, byte[] record,
-            byte[] payload, byte[] payloadSalt) {
-        try {
-            return HistoryReports.shown(section, ev.getKind(), ev.getRecordKey(), record, ev.getSalt().toByteArray(),
-                    payload, payloadSalt, ev.getTlogProof());
-        } catch (IllegalArgumentException e) {
-            LOG.warnf("history report: the stored record %s does not read as a %s: %s", ev.getRecordKey(), ev.getKind(),
-                    e.getMessage());
-            java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
-            return new HistoryReport.Entry(section, ev.getKind(), ev.getRecordKey(), "unreadable: " + e.getMessage(),
-                    b64.encodeToString(record), b64.encodeToString(ev.getSalt().toByteArray()),
-                    payload == null ? null : b64.encodeToString(payload),
-                    payloadSalt == null ? null : b64.encodeToString(payloadSalt), ev.getTlogProof());
-        }
     }
 
     private Uni<List<LifecycleEvent>> allEvents(String token, String robot) {
@@ -380,25 +368,8 @@ public class RobotHistory {
                 .map(ignored -> out.size() > limit ? out.subList(0, limit) : out);
     }
 
-    private static Map<Long, LifecycleEvent> bySequence(List<LifecycleEvent> events) {
-        Map<Long, LifecycleEvent> out = new TreeMap<>();
-        events.forEach(e -> out.put(e.getSequence(), e));
-        return out;
-    }
 
     private static long sequence(HistoryReport.Entry e) {
         return Long.parseLong(e.key().substring(e.key().lastIndexOf('/') + 1));
-    }
-
-    private static String reason(Throwable failure) {
-        if (failure instanceof StatusRuntimeException sre) {
-            return switch (sre.getStatus().getCode()) {
-                case UNAVAILABLE -> "is not reachable";
-                case DEADLINE_EXCEEDED -> "did not answer in time";
-                case PERMISSION_DENIED, UNAUTHENTICATED -> "refused the request";
-                default -> "answered " + sre.getStatus().getCode();
-            };
-        }
-        return "could not be asked";
     }
 }

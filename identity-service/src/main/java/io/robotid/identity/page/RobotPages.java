@@ -89,6 +89,11 @@ public class RobotPages {
                 : url + "?c=" + URLEncoder.encode(certificateText, StandardCharsets.UTF_8);
     }
 
+    /** The URL a history share link gives: the robot's history report with the link's token. */
+    public String historyShareUrl(String canonicalId, String shareToken) {
+        return publicBaseUrl + "/r/" + canonicalId + "/history?share=" + shareToken;
+    }
+
     /** The certificate text of an issued identity, as its label carries it. */
     public static String certificateOf(IdentityRecord record) {
         return IdentityCertificates.text(record.keyId, record.issuedAt, record.signature);
@@ -239,7 +244,8 @@ public class RobotPages {
         });
     }
 
-    private static String reason(Throwable failure) {
+    /** Why a peer's part is missing, in words (the page's and the history report's notes). */
+    static String reason(Throwable failure) {
         if (failure instanceof StatusRuntimeException sre) {
             Status.Code code = sre.getStatus().getCode();
             return switch (code) {

@@ -23,6 +23,7 @@ import io.quarkus.qute.Template;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.robotid.evidence.tlog.HistoryReport;
 import io.robotid.identity.page.RobotHistory;
+import io.robotid.identity.page.RobotPages;
 import io.robotid.identity.service.HistoryShares;
 import io.robotid.kit.error.DomainException;
 import io.robotid.kit.error.ErrorKind;
@@ -45,11 +46,13 @@ public class HistoryResource {
 
     private final RobotHistory history;
     private final HistoryShares shares;
+    private final RobotPages pages;
     private final SecurityIdentity identity;
     private final Template page;
 
-    public HistoryResource(RobotHistory history, HistoryShares shares, SecurityIdentity identity,
+    public HistoryResource(RobotHistory history, HistoryShares shares, RobotPages pages, SecurityIdentity identity,
             @Location("history.html") Template page) {
+        this.pages = pages;
         this.history = history;
         this.shares = shares;
         this.identity = identity;
@@ -59,7 +62,8 @@ public class HistoryResource {
     @GET
     public Uni<Response> report(@RestPath String id, @RestQuery("share") String share, @RestQuery("format") String format,
             @HeaderParam("Accept") String accept) {
-        boolean json = "json".equals(format) || RobotPageResource.wantsJson(accept);
+        // ?format=json or html wins over Accept (a link can ask for the JSON a browser would not)
+        boolean json = "json".equals(format) || (!"html".equals(format) && RobotPageResource.wantsJson(accept));
         if (format != null && !format.equals("json") && !format.equals("html")) {
             return Uni.createFrom().item(failure(DomainException.invalidArgument("format", "is json or html"), json, id));
         }
@@ -87,17 +91,17 @@ public class HistoryResource {
                     "a share link is made by the robot's owner: send its bearer token"), true, id));
         }
         ShareRequest r = request == null ? new ShareRequest(null, null) : request;
-        return shares.create(CallerIdentity.from(identity), identity.getCredential(io.quarkus.oidc.AccessTokenCredential.class).getToken(), id, r.validForSeconds() == null ? 0 : r.validForSeconds(),
+        String token = identity.getCredential(io.quarkus.oidc.AccessTokenCredential.class).getToken();
+        return shares.create(CallerIdentity.from(identity), token, id, r.validForSeconds() == null ? 0 : r.validForSeconds(),
                 r.recipient()).map(created -> {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("robotId", created.robotId());
-                    body.put("url", created.url());
+                    body.put("url", pages.historyShareUrl(created.robotId(), created.token()));
                     body.put("shareToken", created.token());
                     body.put("expiresAt", created.expiresAt().toString());
                     return Response.status(201).type(MediaType.APPLICATION_JSON).entity(body).build();
                 }).onFailure().recoverWithItem(failure -> failure(failure, true, id));
     }
-
 
     private String render(HistoryReport report, String jsonLink, String error) {
         return page.data("report", report).data("jsonLink", jsonLink).data("error", error)

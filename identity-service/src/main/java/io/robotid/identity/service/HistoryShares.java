@@ -8,8 +8,6 @@ import java.util.Base64;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.robotid.evidence.codec.Hex;
@@ -42,20 +40,16 @@ public class HistoryShares {
     private final HistoryShareRepository shares;
     private final LifecycleGateway lifecycle;
     private final ServiceToken serviceToken;
-    private final String publicBaseUrl;
     private final SecureRandom random = new SecureRandom();
 
-    public HistoryShares(HistoryShareRepository shares, LifecycleGateway lifecycle, ServiceToken serviceToken,
-            @ConfigProperty(name = "robotid.resolver.public-base-url") String publicBaseUrl) {
+    public HistoryShares(HistoryShareRepository shares, LifecycleGateway lifecycle, ServiceToken serviceToken) {
         this.shares = shares;
         this.lifecycle = lifecycle;
         this.serviceToken = serviceToken;
-        this.publicBaseUrl = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1)
-                : publicBaseUrl;
     }
 
-    /** A new link: its URL and token (shown once) and when it stops working. */
-    public record Created(String robotId, String url, String token, Instant expiresAt) {
+    /** A new link: its token (shown once) and when it stops working. */
+    public record Created(String robotId, String token, Instant expiresAt) {
     }
 
     /** {@code token}: the caller's own, with which lifecycle-service tells it whom the robot belongs to. */
@@ -91,8 +85,7 @@ public class HistoryShares {
                 if (!stored) {
                     throw DomainException.notFound("identity", id.canonical());
                 }
-                return new Created(id.canonical(), publicBaseUrl + "/r/" + id.canonical() + "/history?share=" + shareToken,
-                        shareToken, expires);
+                return new Created(id.canonical(), shareToken, expires);
             });
         });
     }
@@ -104,8 +97,7 @@ public class HistoryShares {
         }
         return shares.find(hash(token)).chain(found -> {
             // expiry first: an expired link never costs a call to lifecycle-service
-            if (found.isEmpty() || !found.get().robotId().equals(canonicalId)
-                    || !Instant.now().isBefore(found.get().expiresAt())) {
+            if (found.isEmpty() || !found.get().robotId().equals(canonicalId) || found.get().expiredAt(Instant.now())) {
                 throw closed();
             }
             return ownerChangedSince(canonicalId, found.get().createdAt()).map(changed -> {

@@ -21,7 +21,7 @@ import io.smallrye.mutiny.Uni;
 
 /** Reads identities and verifies presented IDs and certificates. */
 @ApplicationScoped
-public class IdentityQueries {
+public class IdentityQueries implements io.robotid.kit.tlog.TlogRecords {
     /** Longest input VerifyIdentity looks at; anything longer is malformed without further work. */
     public static final int MAX_VERIFY_INPUT = 64;
 
@@ -61,12 +61,13 @@ public class IdentityQueries {
      * signed message followed by its signature), by its log key {@code identity/<robot ID>}.
      */
     @WithSession
-    public Uni<java.util.Optional<byte[]>> logRecord(String key) {
+    @Override
+    public Uni<java.util.Optional<byte[]>> record(String key) {
         if (!key.startsWith("identity/")) {
             return Uni.createFrom().item(java.util.Optional.empty());
         }
         return identities.findById(key.substring("identity/".length())).map(r -> java.util.Optional.ofNullable(
-                r == null ? null : io.robotid.evidence.tlog.HistoryReports.identityRecord(r.robotId, r.manufacturerCode,
+                r == null ? null : io.robotid.evidence.format.IdentityCertificates.logRecord(r.robotId, r.manufacturerCode,
                         r.modelCode, r.issuedAt, r.signature)));
     }
 

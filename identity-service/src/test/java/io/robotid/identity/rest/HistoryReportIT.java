@@ -114,6 +114,9 @@ class HistoryReportIT {
                 .header("Referrer-Policy", "no-referrer").header("Cache-Control", "no-store");
         given().when().get("/r/" + robot.getRobotId() + "/history?format=json").then().statusCode(200)
                 .contentType(containsString("application/json")).body("format", equalTo("robotid-history-report-v1"));
+        // ?format= wins over Accept
+        given().accept("application/json").when().get("/r/" + robot.getRobotId() + "/history?format=html").then()
+                .statusCode(200).contentType(containsString("text/html"));
     }
 
     @Test

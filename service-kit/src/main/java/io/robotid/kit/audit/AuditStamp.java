@@ -36,4 +36,9 @@ public class AuditStamp {
         this.requestId = requestId;
         this.traceId = traceId;
     }
+
+    /** The stamp as sealed records hold it (EVIDENCE.md "stamp"): the request id as lower-case UUID text. */
+    public io.robotid.evidence.format.Stamp sealable() {
+        return new io.robotid.evidence.format.Stamp(subject, role, organisation, at, requestId.toString(), traceId);
+    }
 }

@@ -15,7 +15,7 @@ import io.smallrye.mutiny.Uni;
 /**
  * What the {@code robotid.tlog.v1.TransparencyLogService} adapters of every service ask, with the
  * input checked: the served checkpoint, consistency proofs between served sizes, a record's evidence.
- * Who may ask for a record is the service's business (its adapter checks it before asking here).
+ * Who may ask for a record is the service's business: its adapter's annotations, and its {@link TlogRecords}.
  */
 @Singleton
 public class TlogQueries {
@@ -24,6 +24,8 @@ public class TlogQueries {
 
     @Inject
     TransparencyLog log;
+    @Inject
+    jakarta.enterprise.inject.Instance<TlogRecords> records;
 
     /** The log's description: origin, vkey, served checkpoint and its size. */
     public record Info(String origin, String vkey, Optional<String> checkpoint, long size) {
@@ -52,7 +54,11 @@ public class TlogQueries {
         Violations v = new Violations();
         String key = v.requiredText("record_key", recordKey, MAX_RECORD_KEY);
         v.throwIfAny();
-        return log.evidence(key).map(found -> found.orElseThrow(() -> DomainException.notFound("log record", key)));
+        // the service's own rule first: a record the caller may not know of is NOT_FOUND, leaf or not
+        Uni<Optional<byte[]>> record = records.isResolvable() ? records.get().record(key)
+                : Uni.createFrom().item(Optional.empty());
+        return record.chain(bytes -> log.evidence(key).map(found -> found.map(e -> e.withRecord(bytes.orElse(null)))
+                .orElseThrow(() -> DomainException.notFound("log record", key))));
     }
 
     private void requireEnabled() {

@@ -66,9 +66,19 @@ public class TransparencyLog {
     public record Leaf(String kind, String recordKey, byte[] recordHash) {
     }
 
-    /** A record's evidence: its entry, salt, index and a c2sp.org/tlog-proof under the served checkpoint. */
+    /**
+     * A record's evidence: its entry, salt, index and a c2sp.org/tlog-proof under the served checkpoint, and
+     * the record itself where its service shows it ({@link TlogRecords}; else null).
+     */
     public record RecordEvidence(String kind, String recordKey, byte[] salt, byte[] recordHash, byte[] entry,
-            long leafIndex, String tlogProof) {
+            long leafIndex, String tlogProof, byte[] record) {
+        public RecordEvidence withRecord(byte[] bytes) {
+            return new RecordEvidence(kind, recordKey, salt, recordHash, entry, leafIndex, tlogProof, bytes);
+        }
+    }
+
+    /** Why a witness did not cosign, when to ask it again, and the delay that gave that time. */
+    record Trouble(String why, long nextAttemptNanos, java.time.Duration delay) {
     }
 
     /** What the readiness check reports. */
@@ -81,12 +91,8 @@ public class TransparencyLog {
     private final String origin;
     private final String application;
     private final HttpClient http;
-    private final Map<String, String> witnessErrors = new ConcurrentHashMap<>();
-    /** Per witness that did not cosign: when to ask it next, and the delay that gave that time. */
-    private final Map<String, Backoff> witnessBackoff = new ConcurrentHashMap<>();
-
-    record Backoff(long nextAttemptNanos, java.time.Duration delay) {
-    }
+    /** Per witness that did not cosign last time it was asked: why, and when to ask it next (backing off). */
+    private final Map<String, Trouble> witnessTrouble = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
     /** The size of the first checkpoint that missed the quorum since the last one that met it; 0 when met. */
     private final java.util.concurrent.atomic.AtomicLong quorumMissedAt = new java.util.concurrent.atomic.AtomicLong();
@@ -399,10 +405,10 @@ public class TransparencyLog {
                                 .filter(w -> served == null || cosignedSizes.getOrDefault(w.name(), 0L) < size)
                                 // a witness backing off is not asked this time (the others may make the quorum)
                                 .filter(w -> {
-                                    Backoff b = witnessBackoff.get(w.name());
-                                    return b == null || now - b.nextAttemptNanos() >= 0;
+                                    Trouble t = witnessTrouble.get(w.name());
+                                    return t == null || now - t.nextAttemptNanos() >= 0;
                                 })
-                                .map(w -> ask(w, Math.max(0L, cosignedSizes.getOrDefault(w.name(), 0L)), size, note, true))
+                                .map(w -> ask(w, cosignedSizes.getOrDefault(w.name(), 0L), size, note, true))
                                 .toList();
                         if (served != null && asks.isEmpty()) {
                             return Uni.createFrom().voidItem();
@@ -478,8 +484,7 @@ public class TransparencyLog {
                 SignedNote.Signature s = SignedNote.parseSignatureLine(line);
                 if (witness.key().matches(s)) {
                     witness.key().verify(text, s);
-                    witnessBackoff.remove(witness.name());
-                    if (witnessErrors.remove(witness.name()) != null) {
+                    if (witnessTrouble.remove(witness.name()) != null) {
                         LOG.infof("transparency log %s: witness %s cosigns again", origin, witness.name());
                     }
                     return remember(witness, size, null).replaceWith(Optional.of(s));
@@ -492,15 +497,14 @@ public class TransparencyLog {
     }
 
     private Uni<Optional<SignedNote.Signature>> failed(WitnessPolicy.Witness witness, String why) {
-        witnessBackoff.compute(witness.name(), (name, before) -> {
-            java.time.Duration delay = before == null ? config.integrateInterval() : before.delay().multipliedBy(2);
-            if (delay.compareTo(config.witnessMaxBackoff()) > 0) {
-                delay = config.witnessMaxBackoff();
-            }
-            return new Backoff(System.nanoTime() + delay.toNanos(), delay);
-        });
+        Trouble before = witnessTrouble.get(witness.name());
+        java.time.Duration delay = before == null ? config.integrateInterval() : before.delay().multipliedBy(2);
+        if (delay.compareTo(config.witnessMaxBackoff()) > 0) {
+            delay = config.witnessMaxBackoff();
+        }
+        witnessTrouble.put(witness.name(), new Trouble(why, System.nanoTime() + delay.toNanos(), delay));
         // said once per change, not at every checkpoint while a witness stays down
-        if (!why.equals(witnessErrors.put(witness.name(), why))) {
+        if (before == null || !why.equals(before.why())) {
             LOG.warnf("transparency log %s: witness %s did not cosign: %s", origin, witness.name(), why);
         }
         return remember(witness, -1, why).replaceWith(Optional.empty());
@@ -587,7 +591,7 @@ public class TransparencyLog {
                         return withTiles(new TileHashes(), tiles -> Proofs.inclusionProof(tiles, index, size))
                                 .map(proof -> Optional.of(new RecordEvidence(leaf.getString("kind"), recordKey,
                                         leaf.getBuffer("salt").getBytes(), leaf.getBuffer("record_hash").getBytes(), entry,
-                                        index, new TlogProof(entry, index, proof, served.get()).format())));
+                                        index, new TlogProof(entry, index, proof, served.get()).format(), null)));
                     });
                 });
     }
@@ -603,7 +607,8 @@ public class TransparencyLog {
                        coalesce(max(size) filter (where cosigned_note is not null), 0) as cosigned from tlog_checkpoint""")
                 .execute().map(rows -> {
                     Row r = rows.iterator().next();
-                    return new Status(origin, r.getLong("size"), r.getLong("cosigned"), Map.copyOf(witnessErrors));
+                    return new Status(origin, r.getLong("size"), r.getLong("cosigned"), witnessTrouble.entrySet().stream()
+                            .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> e.getValue().why())));
                 });
     }
 
