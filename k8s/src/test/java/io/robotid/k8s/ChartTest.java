@@ -560,9 +560,113 @@ class ChartTest {
                 Map.entry("witnesses.instances[0]", "lifecycle"),
                 Map.entry("witnesses.storageSize", "lots"),
                 Map.entry("witnesses.resources.limits.gpu", 1),
-                Map.entry("networkPolicy.witnessEgress", 443))) {
+                Map.entry("networkPolicy.witnessEgress", 443),
+                Map.entry("logs.json", "yes"),
+                Map.entry("feeds.maxLag", "soon"),
+                Map.entry("metrics.serviceMonitor.interval", "often"),
+                Map.entry("metrics.prometheusRule.checkP99Seconds", -1),
+                Map.entry("metrics.dashboard.folder", "robotid"))) {
             assertThatThrownBy(() -> render(c -> c.set(wrong.getKey(), wrong.getValue())))
                     .as(wrong.getKey() + "=" + wrong.getValue()).hasMessageContaining("schema");
+        }
+    }
+
+    static List<HasMetadata> monitored() {
+        return render(c -> c.set("metrics.serviceMonitor.enabled", "true").set("metrics.prometheusRule.enabled", "true")
+                .set("metrics.dashboard.enabled", "true").set("metrics.serviceMonitor.labels.release", "kube-prometheus-stack")
+                .set("metrics.prometheusRule.feedLagSeconds", "120"));
+    }
+
+    @Test
+    void noMonitoringObjectIsRenderedByDefault() {
+        List<HasMetadata> resources = defaults();
+        assertThat(resources).noneMatch(r -> Set.of("ServiceMonitor", "PrometheusRule").contains(r.getKind()));
+        assertThat(resources).noneMatch(r -> r.getMetadata().getName().endsWith("-dashboard"));
+        // JSON logs are on in a cluster; plain text stays the local run's default
+        for (Deployment d : of(resources, Deployment.class)) {
+            assertThat(env(d.getSpec().getTemplate().getSpec().getContainers().get(0)).get("QUARKUS_LOG_CONSOLE_JSON_ENABLED")
+                    .getValue()).as(component(d)).isEqualTo("true");
+        }
+        assertThat(render(c -> c.set("logs.json", "false")).stream().filter(Deployment.class::isInstance)
+                .map(d -> env(((Deployment) d).getSpec().getTemplate().getSpec().getContainers().get(0))
+                        .get("QUARKUS_LOG_CONSOLE_JSON_ENABLED").getValue())).containsOnly("false");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aServiceMonitorPerServiceScrapesItsMetricsPathOnItsHttpPort() {
+        List<HasMetadata> resources = monitored();
+        List<GenericKubernetesResource> monitors = of(resources, GenericKubernetesResource.class).stream()
+                .filter(r -> r.getKind().equals("ServiceMonitor")).toList();
+        assertThat(monitors).extracting(ChartTest::component).containsExactlyInAnyOrderElementsOf(ALL);
+        for (GenericKubernetesResource m : monitors) {
+            assertThat(m.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+            assertThat(m.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
+            Map<String, Object> spec = (Map<String, Object>) m.getAdditionalProperties().get("spec");
+            Map<String, Object> labels = (Map<String, Object>) ((Map<String, Object>) spec.get("selector")).get("matchLabels");
+            // the selector picks exactly the Service of this component, whose port is named http
+            Service service = of(resources, Service.class).stream().filter(x -> component(x).equals(component(m))).findFirst()
+                    .orElseThrow();
+            assertThat(service.getMetadata().getLabels()).containsAllEntriesOf((Map) labels);
+            assertThat(of(resources, Service.class)).filteredOn(x -> x.getMetadata().getLabels().entrySet()
+                    .containsAll(labels.entrySet())).hasSize(1);
+            assertThat(service.getSpec().getPorts()).extracting(pt -> pt.getName()).contains("http");
+            Map<String, Object> endpoint = ((List<Map<String, Object>>) spec.get("endpoints")).get(0);
+            assertThat(endpoint).containsEntry("port", "http").containsEntry("path", "/q/metrics").containsEntry("interval", "30s");
+        }
+        // Prometheus may reach each service's http port through the network policies
+        for (NetworkPolicy policy : of(resources, NetworkPolicy.class)) {
+            if (isService(component(policy))) {
+                assertThat(policy.getSpec().getIngress()).as(component(policy)).anyMatch(rule -> rule.getFrom().stream()
+                        .anyMatch(peer -> peer.getNamespaceSelector() != null && "monitoring".equals(
+                                peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name"))));
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void thePrometheusRuleHasTheAlertsThatMatterWithTheThresholdsOfTheValues() {
+        GenericKubernetesResource rule = of(monitored(), GenericKubernetesResource.class).stream()
+                .filter(r -> r.getKind().equals("PrometheusRule")).findFirst().orElseThrow();
+        List<Map<String, Object>> groups = (List<Map<String, Object>>) ((Map<String, Object>) rule.getAdditionalProperties()
+                .get("spec")).get("groups");
+        Map<String, String> exprs = new java.util.LinkedHashMap<>();
+        for (Map<String, Object> group : groups) {
+            for (Map<String, Object> r : (List<Map<String, Object>>) group.get("rules")) {
+                exprs.put((String) r.get("alert"), String.valueOf(r.get("expr")));
+                assertThat((Map<String, Object>) r.get("labels")).containsKey("severity");
+                assertThat((Map<String, Object>) r.get("annotations")).containsKeys("summary", "description");
+            }
+        }
+        assertThat(exprs).containsKeys("RobotidServiceDown", "RobotidServiceNotReady", "RobotidFeedLagging",
+                "RobotidDenialsWaiting", "RobotidDenialsDropped", "RobotidCheckLatencyHigh", "RobotidWitnessQuorumMissed",
+                "RobotidWitnessFailing", "RobotidSigningKeyNearRotation");
+        assertThat(exprs.get("RobotidFeedLagging")).contains("robotid_feed_lag_seconds").endsWith("> 120");
+        assertThat(exprs.get("RobotidCheckLatencyHigh")).contains("robotid_permission_checks_seconds_bucket").endsWith("> 0.05");
+        assertThat(exprs.get("RobotidSigningKeyNearRotation")).endsWith("> 28944000"); // 335 days
+        // every alert is about this release's services only, and no Go template is left unrendered
+        assertThat(exprs.values()).allMatch(e -> e.contains("job=~\"robotid-.*\"") || e.contains("pod=~\"robotid-.*\""))
+                .noneMatch(e -> e.contains("{{"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDashboardIsValidJsonInAConfigMapTheGrafanaSidecarLoads() throws Exception {
+        io.fabric8.kubernetes.api.model.ConfigMap dashboard = of(monitored(), io.fabric8.kubernetes.api.model.ConfigMap.class)
+                .stream().filter(c -> c.getMetadata().getName().equals("robotid-dashboard")).findFirst().orElseThrow();
+        assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+        Map<String, Object> json = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                dashboard.getData().get("robotid.json"), Map.class);
+        assertThat(json).containsEntry("uid", "robotid-registry");
+        List<Map<String, Object>> panels = (List<Map<String, Object>>) json.get("panels");
+        List<String> titles = panels.stream().map(p -> (String) p.get("title")).toList();
+        assertThat(titles).contains("Permission checks per second by verdict", "Permission check latency p50 / p99",
+                "IDs issued and events appended per second", "Feed lag per follower",
+                "Denials waiting to be written, written and dropped", "JVM memory used per service");
+        for (Map<String, Object> panel : panels) {
+            assertThat((List<Map<String, Object>>) panel.get("targets")).as((String) panel.get("title"))
+                    .isNotEmpty().allMatch(t -> !String.valueOf(t.get("expr")).isBlank());
         }
     }
 

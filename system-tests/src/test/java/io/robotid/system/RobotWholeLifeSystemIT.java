@@ -53,6 +53,8 @@ import io.robotid.system.demo.Demo;
 import io.robotid.system.life.GeofenceSteps;
 import io.robotid.system.life.RobotLife;
 import io.robotid.system.support.OtlpReceiver;
+import io.robotid.system.support.PromQl;
+import io.robotid.system.support.Scrape;
 import io.robotid.system.support.Registry;
 import io.robotid.system.support.StepsInOrder;
 
@@ -100,6 +102,8 @@ class RobotWholeLifeSystemIT {
                 .withProperty("robotid.resolver.public-base-url", "http://127.0.0.1:" + Registry.PORTS.get("identity-service"))
                 // identity-service starts before lifecycle-service: keep its feed reconnects short
                 .withProperty("robotid.identity.lifecycle-feed.max-retry", "2s")
+                // lifecycle-service logs JSON, as the chart runs every service
+                .withEnvironment("lifecycle-service", "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true")
                 .start(SERVICES.toArray(String[]::new));
         PrintStream both = new PrintStream(new OutputStream() {
             @Override
@@ -381,6 +385,29 @@ class RobotWholeLifeSystemIT {
     }
 
     @Test
+    @Order(15)
+    void jsonLogLinesCarryTheServiceTheTraceAndWhoAskedOnEachRequestLine() throws IOException {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(registry.log("lifecycle-service"))) {
+            if (line.startsWith("{")) {
+                lines.add(json.readTree(line));
+            }
+        }
+        assertThat(lines).hasSizeGreaterThan(10).allMatch(l -> l.path("service").asText().equals("lifecycle-service")
+                && l.hasNonNull("level") && l.hasNonNull("message") && l.hasNonNull("timestamp"));
+        // the whole-life story's production event: its request line names the method, the outcome and the caller
+        List<com.fasterxml.jackson.databind.JsonNode> requests = lines.stream()
+                .filter(l -> l.path("loggerName").asText().equals("io.robotid.request")).toList();
+        assertThat(requests).anySatisfy(l -> {
+            assertThat(l.path("message").asText()).contains("LifecycleService/RecordEvent OK");
+            assertThat(l.path("mdc").path("traceId").asText()).matches("[0-9a-f]{32}");
+            assertThat(l.path("mdc").path("callerSubject").asText()).isNotBlank().isNotEqualTo("anonymous");
+            assertThat(l.path("mdc").path("callerOrg").asText()).startsWith("manufacturer_code:");
+        });
+    }
+
+    @Test
     @Order(13)
     void theDemoTellsTheSameStoryAgainstARunningRegistry() {
         Map<String, Integer> ports = new LinkedHashMap<>();
@@ -404,5 +431,80 @@ class RobotWholeLifeSystemIT {
         assertThat(Demo.run("http://127.0.0.1:9/robotid", ports, new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(down, true, StandardCharsets.UTF_8))).isEqualTo(2);
         assertThat(down.toString(StandardCharsets.UTF_8)).contains("bin/robotid up");
+    }
+
+    /** The chart's dashboard and alerts, read from the chart itself. */
+    static final java.nio.file.Path CHART_FILES = java.nio.file.Path.of("..", "k8s", "robotid", "files");
+
+    @Test
+    @Order(14)
+    void everyServiceCountsTheStoryInItsPrometheusMetricsAndTheDashboardReadsOnlyMetricsTheyExpose() throws IOException {
+        Map<String, Scrape> scrapes = new LinkedHashMap<>();
+        SERVICES.forEach(service -> scrapes.put(service, Scrape.of(registry.baseUrl(service))));
+        for (var e : scrapes.entrySet()) {
+            Scrape m = e.getValue();
+            // gRPC per method and status, HTTP, the JVM and the database pool, on every service
+            assertThat(m.names()).as(e.getKey()).contains("grpc_server_processing_duration_seconds_count",
+                    "http_server_requests_seconds_count", "jvm_memory_used_bytes", "sql_pool_active",
+                    "robotid_token_cache_misses_total");
+            assertThat(m.samples("grpc_server_processing_duration_seconds_count")).as(e.getKey())
+                    .allMatch(s -> s.labels().containsKey("method") && s.labels().containsKey("statusCode"));
+            // every service's log holds the story's records
+            assertThat(m.sum("robotid_tlog_size_leaves")).as(e.getKey() + " log size").isPositive();
+            // bounded labels only: no robot ID, token or free text
+            assertThat(m.samples("robotid_events_appended_total").stream().map(s -> s.labels().toString()).toList())
+                    .noneMatch(labels -> labels.contains(life.robot.getRobotId()));
+        }
+        // the story's issuance, events and checks are counted where they happened
+        assertThat(scrapes.get("identity-service").sum("robotid_ids_issued_total")).isGreaterThanOrEqualTo(1);
+        Scrape lifecycle = scrapes.get("lifecycle-service");
+        for (String type : List.of("EVENT_TYPE_PRODUCED", "EVENT_TYPE_SOLD", "EVENT_TYPE_DEPLOYED", "EVENT_TYPE_RECYCLED")) {
+            assertThat(lifecycle.sum("robotid_events_appended_total", Map.of("type", type))).as(type).isGreaterThanOrEqualTo(1);
+        }
+        Scrape checks = scrapes.get("geofence-service");
+        assertThat(checks.sum("robotid_permission_checks_seconds_count", Map.of("verdict", "ALLOW"))).isGreaterThanOrEqualTo(1);
+        assertThat(checks.sum("robotid_permission_checks_seconds_count", Map.of("verdict", "DENY"))).isGreaterThanOrEqualTo(1);
+        assertThat(checks.sum("robotid_receipts_signed_total")).isGreaterThanOrEqualTo(
+                checks.sum("robotid_permission_checks_seconds_count"));
+        assertThat(checks.sum("robotid_denials_written_total")).isGreaterThanOrEqualTo(1);
+        assertThat(checks.sum("robotid_denials_dropped_total")).isZero();
+        // each follower applied the lifecycle feed and has every entry (lag 0)
+        for (String follower : List.of("identity-service", "certification-service", "geofence-service")) {
+            assertThat(scrapes.get(follower).sum("robotid_feed_position", Map.of("feed", "lifecycle"))).as(follower).isPositive();
+            assertThat(scrapes.get(follower).sum("robotid_feed_lag_seconds", Map.of("feed", "lifecycle"))).as(follower).isZero();
+        }
+        assertThat(scrapes.get("identity-service").sum("robotid_signing_key_age_seconds")).isPositive();
+        // the publishers' heads, from which the dashboard derives each follower's lag in entries
+        assertThat(lifecycle.sum("robotid_feed_head", Map.of("feed", "lifecycle"))).isPositive();
+        assertThat(scrapes.get("certification-service").sum("robotid_feed_head", Map.of("feed", "certification"))).isPositive();
+
+        // every metric the dashboard's panels and the alerts read is one a real service exposes
+        Set<String> exposed = new java.util.HashSet<>();
+        scrapes.values().forEach(m -> exposed.addAll(m.names()));
+        // counted per witness, so present only where a log has witnesses (this registry has none):
+        // lifecycle-service's TransparencyLogIT reads them from a service with three
+        exposed.addAll(List.of("robotid_tlog_cosignatures_total", "robotid_tlog_witness_failures_total"));
+        var dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(CHART_FILES.resolve("dashboard.json").toFile());
+        int queries = 0;
+        for (var panel : dashboard.get("panels")) {
+            for (var target : panel.get("targets")) {
+                String expr = target.get("expr").asText();
+                assertThat(PromQl.metricNames(expr)).as(panel.get("title").asText() + ": " + expr).isNotEmpty()
+                        .allMatch(exposed::contains);
+                queries++;
+            }
+        }
+        assertThat(queries).isGreaterThanOrEqualTo(12);
+        int alerts = 0;
+        for (String line : Files.readAllLines(CHART_FILES.resolve("alerts.yaml"))) {
+            if (line.strip().startsWith("expr:")) {
+                String expr = line.strip().substring("expr:".length()).replaceAll("\\{\\{[^}]*}}", "0");
+                Set<String> names = PromQl.metricNames(expr);
+                names.removeIf(n -> n.equals("up") || n.startsWith("kube_")); // Prometheus's own, kube-state-metrics
+                assertThat(names).as(expr).allMatch(exposed::contains);
+                alerts++;
+            }
+        }
+        assertThat(alerts).isGreaterThanOrEqualTo(9);
     }
 }

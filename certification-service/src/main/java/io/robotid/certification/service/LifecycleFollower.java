@@ -28,6 +28,7 @@ import io.robotid.certification.domain.Tier;
 import io.robotid.certification.repository.FeedRepository;
 import io.robotid.certification.repository.RobotLocks;
 import io.robotid.certification.repository.RevalidationMarkRepository;
+import io.robotid.kit.feed.FeedHealth;
 import io.robotid.kit.feed.PositionedFeedFollower;
 import io.robotid.kit.security.ServiceToken;
 import io.robotid.proto.certification.v1.ChangeKind;
@@ -68,12 +69,12 @@ public class LifecycleFollower extends PositionedFeedFollower<WatchStatusChanges
     private final TransparencyLog log;
     private final boolean enabled;
 
-    public LifecycleFollower(LifecycleFeed feed, ServiceToken token, Pool database, FeedRepository certificationFeed,
+    public LifecycleFollower(LifecycleFeed feed, ServiceToken token, FeedHealth health, Pool database, FeedRepository certificationFeed,
             RevalidationMarkRepository marks, Vertx vertx, Clock clock, TransparencyLog log,
             @ConfigProperty(name = "robotid.certification.lifecycle-feed.enabled", defaultValue = "true") boolean enabled,
             @ConfigProperty(name = "robotid.certification.lifecycle-feed.first-retry", defaultValue = "500ms") Duration firstRetry,
             @ConfigProperty(name = "robotid.certification.lifecycle-feed.max-retry", defaultValue = "30s") Duration maxRetry) {
-        super(token, vertx, firstRetry, maxRetry, database, CONSUMER);
+        super(token, health, vertx, firstRetry, maxRetry, database, CONSUMER);
         this.feed = feed;
         this.certificationFeed = certificationFeed;
         this.marks = marks;

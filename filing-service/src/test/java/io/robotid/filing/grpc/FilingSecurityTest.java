@@ -84,6 +84,16 @@ class FilingSecurityTest {
     }
 
     @Test
+    void aKeycloakFullGroupPathNamingARoleCountsAsThatRoleAndANestedOneDoesNot() {
+        // Keycloak's Group Membership mapper writes "/REGULATOR" unless "Full group path" is switched off
+        var registered = client.as(Tokens.role("/REGULATOR")).registerManufacturer(Fixtures.manufacturer().build());
+        assertThat(registered.getManufacturer().getCode()).isNotBlank();
+        var nested = client.as(Tokens.role("/acme/REGULATOR"));
+        var e = refused(() -> EVERY_RPC.get("RegisterManufacturer").accept(nested), Status.Code.PERMISSION_DENIED);
+        assertThat(reason(e)).isEqualTo("ROLE_NOT_ALLOWED");
+    }
+
+    @Test
     void onlyARegulatorRegistersManufacturersAndReviewsFilings() {
         for (String role : new String[] { "MANUFACTURER", "OPERATOR", "AUDITOR", "ROBOT", "CERTIFICATION_BODY" }) {
             var caller = client.as(Tokens.token("x", role, "manufacturer_code", "0001"));

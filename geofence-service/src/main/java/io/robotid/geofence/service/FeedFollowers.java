@@ -18,6 +18,7 @@ import io.robotid.geofence.client.FeedSeals;
 import io.robotid.geofence.client.Feeds;
 import io.robotid.geofence.client.FilingModels;
 import io.robotid.kit.feed.FeedFollower;
+import io.robotid.kit.feed.FeedHealth;
 import io.robotid.kit.security.ServiceToken;
 import io.robotid.geofence.domain.ZoneDefinitions;
 import io.robotid.geofence.engine.IntelligenceLevel;
@@ -57,7 +58,7 @@ public class FeedFollowers {
 
     public FeedFollowers(ProjectionRepository repository, Projections projections, EvidenceIntegrity integrity, Feeds feeds,
             FilingModels filing,
-            ServiceToken token, Vertx vertx, Clock clock,
+            ServiceToken token, FeedHealth health, Vertx vertx, Clock clock,
             @ConfigProperty(name = "robotid.geofence.feeds.enabled", defaultValue = "true") boolean enabled,
             @ConfigProperty(name = "robotid.geofence.feeds.first-retry", defaultValue = "500ms") Duration firstRetry,
             @ConfigProperty(name = "robotid.geofence.feeds.max-retry", defaultValue = "30s") Duration maxRetry) {
@@ -69,7 +70,7 @@ public class FeedFollowers {
         this.vertx = vertx;
         this.clock = clock;
         this.enabled = enabled;
-        this.lifecycle = new FeedFollower<>(token, vertx, firstRetry, maxRetry) {
+        this.lifecycle = new FeedFollower<>(token, health, vertx, firstRetry, maxRetry) {
             @Override
             protected String name() {
                 return ProjectionRepository.LIFECYCLE;
@@ -103,7 +104,7 @@ public class FeedFollowers {
                 entries.forEach(projections::applyStatus);
             }
         };
-        this.certification = new FeedFollower<>(token, vertx, firstRetry, maxRetry) {
+        this.certification = new FeedFollower<>(token, health, vertx, firstRetry, maxRetry) {
             @Override
             protected String name() {
                 return ProjectionRepository.CERTIFICATION;

@@ -43,18 +43,22 @@ public class PermissionChecks {
     private final DenialLog denials;
     private final GeofenceEngine engine;
     private final Clock clock;
+    private final GeofenceMeters meters;
 
     public PermissionChecks(PolicyStore policy, Projections projections, ReceiptSigner signer, DenialLog denials, Clock clock,
+            GeofenceMeters meters,
             @ConfigProperty(name = "robotid.geofence.max-cache-for", defaultValue = "60s") java.time.Duration maxCacheFor) {
         this.policy = policy;
         this.projections = projections;
         this.signer = signer;
         this.denials = denials;
         this.clock = clock;
+        this.meters = meters;
         this.engine = new GeofenceEngine(maxCacheFor);
     }
 
     public Uni<CheckPermissionResponse> check(CallerIdentity caller, CheckPermissionRequest request) {
+        long started = System.nanoTime();
         String robotId = Violations.requireRobotId("robot_id", request.getRobotId());
         Projections.Projected projected = projections.projected(robotId);
         RobotProjection robot = projected.projection();
@@ -95,7 +99,10 @@ public class PermissionChecks {
                     .setOrganisation(caller.auditOrganisation()).setTraceId(TraceIds.current()).setInputsSha256(digest).build());
         }
         // signed on this event loop with the other receipts it makes meanwhile (no thread hop)
-        return signer.receipt(Receipts.payload(stated), digest).map(receipt -> answer.setReceipt(receipt).build());
+        return signer.receipt(Receipts.payload(stated), digest).map(receipt -> {
+            meters.checked(decision.verdict(), System.nanoTime() - started);
+            return answer.setReceipt(receipt).build();
+        });
     }
 
     private static IndoorLocation indoor(CheckPermissionRequest request) {

@@ -15,6 +15,9 @@ import io.robotid.evidence.format.Receipts;
 import io.robotid.evidence.merkle.MerkleTree;
 import io.robotid.kit.signing.SigningKeyRing;
 import io.robotid.proto.geofence.v1.Receipt;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
@@ -50,10 +53,18 @@ public class ReceiptSigner {
     private final LongAdder batches = new LongAdder();
     private final LongAdder receipts = new LongAdder();
 
-    public ReceiptSigner(GeofenceKeys keys, Clock clock, ReceiptBatchLog batchLog) {
+    /** {@code robotid_receipts_batch_size_receipts}: receipts per signature. */
+    private final DistributionSummary batchSizes;
+
+    public ReceiptSigner(GeofenceKeys keys, Clock clock, ReceiptBatchLog batchLog, MeterRegistry meters) {
         this.keys = keys;
         this.clock = clock;
         this.batchLog = batchLog;
+        this.batchSizes = DistributionSummary.builder("robotid.receipts.batch.size").baseUnit("receipts")
+                .description("Receipts signed with one signature (one batch)").publishPercentileHistogram()
+                .minimumExpectedValue(1.0).maximumExpectedValue((double) MAX_BATCH).register(meters);
+        FunctionCounter.builder("robotid.receipts.signed", receipts, LongAdder::sum)
+                .description("Receipts signed").register(meters);
     }
 
     /** The receipt of a decision whose canonical record is {@code payload}. */
@@ -123,6 +134,7 @@ public class ReceiptSigner {
             }
             batches.increment();
             receipts.add(batch.size());
+            batchSizes.record(batch.size());
         } catch (RuntimeException e) {
             LOG.errorf(e, "a receipt batch of %d could not be signed", batch.size());
             batch.forEach(r -> r.emitter().fail(e));

@@ -1,5 +1,7 @@
 package io.robotid.identity.service;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.robotid.evidence.format.IdentityCertificates;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -59,10 +61,14 @@ public class IdentityIssuer {
     private final IssuanceRepository issuances;
     private final SigningKeyRing keys;
 
-    public IdentityIssuer(FilingGateway filing, IssuanceRepository issuances, SigningKeyRing keys) {
+    /** {@code robotid_ids_issued_total}: robot IDs issued (committed; a replayed batch is not counted again). */
+    private final Counter issued;
+
+    public IdentityIssuer(FilingGateway filing, IssuanceRepository issuances, SigningKeyRing keys, MeterRegistry meters) {
         this.filing = filing;
         this.issuances = issuances;
         this.keys = keys;
+        this.issued = Counter.builder("robotid.ids.issued").description("Robot IDs issued").register(meters);
     }
 
     /** Checks every field; field names are the request's. */
@@ -152,6 +158,7 @@ public class IdentityIssuer {
         List<java.util.concurrent.CompletableFuture<List<IssuedIdentity>>> chunks = sign(batch, signer,
                 command.hardwareSerials());
         return issuances.complete(batch, chunks.stream().map(chunk -> Uni.createFrom().completionStage(chunk)).toList())
+                .invoke(ids -> issued.increment(ids.size()))
                 .onFailure().invoke(() -> chunks.forEach(chunk -> chunk.cancel(false)));
     }
 

@@ -26,6 +26,7 @@ import io.robotid.proto.lifecycle.v1.WatchStatusChangesResponse;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.robotid.identity.repository.IdentityRepository;
+import io.robotid.kit.feed.FeedHealth;
 import io.robotid.kit.feed.PositionedFeedFollower;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -54,11 +55,11 @@ public class RetirementFollower extends PositionedFeedFollower<WatchStatusChange
     private final LifecycleServiceGrpc.LifecycleServiceStub lifecycle;
     private final boolean enabled;
 
-    public RetirementFollower(@GrpcClient("lifecycle") Channel lifecycle, ServiceToken token, Pool database, Vertx vertx,
+    public RetirementFollower(@GrpcClient("lifecycle") Channel lifecycle, ServiceToken token, FeedHealth health, Pool database, Vertx vertx,
             @ConfigProperty(name = "robotid.identity.lifecycle-feed.enabled", defaultValue = "true") boolean enabled,
             @ConfigProperty(name = "robotid.identity.lifecycle-feed.first-retry", defaultValue = "500ms") Duration firstRetry,
             @ConfigProperty(name = "robotid.identity.lifecycle-feed.max-retry", defaultValue = "30s") Duration maxRetry) {
-        super(token, vertx, firstRetry, maxRetry, database, CONSUMER);
+        super(token, health, vertx, firstRetry, maxRetry, database, CONSUMER);
         this.lifecycle = LifecycleServiceGrpc.newStub(lifecycle);
         this.enabled = enabled;
     }

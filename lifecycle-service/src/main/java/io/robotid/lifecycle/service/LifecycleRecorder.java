@@ -59,14 +59,17 @@ public class LifecycleRecorder {
     private final IdentityGateway identity;
     private final MaintenanceThresholds thresholds;
     private final TransparencyLog log;
+    private final LifecycleMeters meters;
 
     public LifecycleRecorder(RobotRepository robots, RecallRepository recalls, IdentityGateway identity, TransparencyLog log,
+            LifecycleMeters meters,
             @ConfigProperty(name = "robotid.lifecycle.maintenance.battery-health-below", defaultValue = "70") double batteryBelow,
             @ConfigProperty(name = "robotid.lifecycle.maintenance.joint-wear-above", defaultValue = "80") double wearAbove) {
         this.robots = robots;
         this.recalls = recalls;
         this.identity = identity;
         this.log = log;
+        this.meters = meters;
         this.thresholds = new MaintenanceThresholds(batteryBelow, wearAbove);
     }
 
@@ -111,6 +114,8 @@ public class LifecycleRecorder {
         public RecordEventResponse response;
         private Checked checked;
         private IdempotentSqlWrites.Claim claim;
+        /** Appended by this call (not a retry answered from its stored result). */
+        private boolean appended;
 
         public BatchItem(WriteContext context, RecordEventRequest request) {
             this.context = context;
@@ -163,7 +168,9 @@ public class LifecycleRecorder {
         return issued.chain(() -> {
             List<BatchItem> toWrite = pending.stream().filter(item -> item.refusal == null).toList();
             return toWrite.isEmpty() ? Uni.createFrom().voidItem()
-                    : robots.database().withTransaction(connection -> writeOn(connection, toWrite));
+                    : robots.database().withTransaction(connection -> writeOn(connection, toWrite))
+                            .invoke(() -> toWrite.stream().filter(item -> item.appended)
+                                    .forEach(item -> meters.appended(item.checked.type())));
         }).replaceWith(items);
     }
 
@@ -233,6 +240,7 @@ public class LifecycleRecorder {
                     RobotRepository.Appended a = apply(item, locked, stillOpen);
                     appended.add(a);
                     item.response = RecordEventResponse.newBuilder().setEvent(a.event()).build();
+                    item.appended = true;
                     responses.put(item.context.requestId(), item.response);
                 } catch (DomainException e) {
                     item.refusal = e;

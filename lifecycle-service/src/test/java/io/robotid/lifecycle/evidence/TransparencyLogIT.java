@@ -314,6 +314,13 @@ class TransparencyLogIT {
         }
     }
 
+    /** The value of one Prometheus sample line ({@code name{labels} value ...}). */
+    static double sample(String metrics, String series) {
+        return metrics.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).split(" ")[0]))
+                .orElseThrow(() -> new AssertionError("no sample " + series + " in /q/metrics"));
+    }
+
     @Test
     @Order(4)
     void writesGoOnWithoutTheQuorumAndNothingIsLostWhenTheWitnessesReturn() throws Exception {
@@ -334,6 +341,13 @@ class TransparencyLogIT {
                 + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.body()).contains("transparency-log").contains("waiting or missed").contains("witness w2");
+        // the metrics say the same: cosignatures per witness, the failures of the ones down, a served size behind
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + Fleet.LIFECYCLE_PORT
+                + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(sample(metrics, "robotid_tlog_cosignatures_total{witness=\"w1\"}")).isPositive();
+        assertThat(sample(metrics, "robotid_tlog_witness_failures_total{witness=\"w2\"}")).isPositive();
+        assertThat(sample(metrics, "robotid_tlog_served_size_leaves")).isEqualTo((double) served)
+                .isLessThan(sample(metrics, "robotid_tlog_size_leaves"));
 
         w.get(1).restart();
         w.get(2).restart();

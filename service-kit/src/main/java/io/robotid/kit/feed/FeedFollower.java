@@ -34,6 +34,7 @@ public abstract class FeedFollower<R, E> {
     public static final int WINDOW = 500;
 
     private final ServiceToken token;
+    private final FeedHealth health;
     private final Vertx vertx;
     private final Duration firstRetry;
     private final Duration maxRetry;
@@ -47,9 +48,17 @@ public abstract class FeedFollower<R, E> {
     private boolean storing;
     private volatile long applied;
     private volatile boolean caughtUp;
+    /** When the follower last stopped having every entry (System.nanoTime); 0 while it has them all. */
+    private volatile long behindSince;
+    /** Why the last stream ended or could not start; null while streaming. */
+    private volatile String trouble;
+    /** Whether the last delivery filled the window (more was waiting). */
+    private boolean windowFull;
+    static final long STREAM_ACCEPTED_MILLIS = 1000;
 
-    protected FeedFollower(ServiceToken token, Vertx vertx, Duration firstRetry, Duration maxRetry) {
+    protected FeedFollower(ServiceToken token, FeedHealth health, Vertx vertx, Duration firstRetry, Duration maxRetry) {
         this.token = token;
+        this.health = health;
         this.vertx = vertx;
         this.firstRetry = firstRetry;
         this.maxRetry = maxRetry;
@@ -77,11 +86,14 @@ public abstract class FeedFollower<R, E> {
         }
         running = true;
         failures = 0;
+        behindSince = System.nanoTime();
+        health.started(this);
         connect();
     }
 
     public synchronized void stop() {
         running = false;
+        health.stopped(this);
         generation++;
         if (timer >= 0) {
             vertx.cancelTimer(timer);
@@ -107,14 +119,43 @@ public abstract class FeedFollower<R, E> {
         return caughtUp;
     }
 
+    /**
+     * How long since the follower last had every entry: zero while its stream is open and the last
+     * delivery was less than it asked for; growing while it is disconnected or working through a backlog.
+     */
+    public Duration lag() {
+        long since = behindSince;
+        return since == 0 ? Duration.ZERO : Duration.ofNanos(Math.max(1, System.nanoTime() - since));
+    }
+
+    /** Why the feed's last stream ended or could not start (null while it streams). */
+    public String trouble() {
+        return trouble;
+    }
+
+    private void behind() {
+        if (behindSince == 0) {
+            behindSince = System.nanoTime();
+        }
+    }
+
     private synchronized void connect() {
         timer = -1;
         if (!running) {
             return;
         }
         long current = ++generation;
-        storedPosition().chain(from -> token.get().map(t -> new Object[] {from, t})).subscribe().with(
+        storedPosition().chain(from -> token.get().onFailure().invoke(this::signInFailed).map(t -> new Object[] {from, t}))
+                .subscribe().with(
                 start -> open(current, (Long) start[0], (String) start[1]), failure -> ended(current, failure));
+    }
+
+    private void signInFailed(Throwable failure) {
+        String before = trouble;
+        trouble = failure.getMessage();
+        if (!trouble.equals(before)) { // said once, not at every reconnect
+            LOG.errorf("the %s feed cannot be followed: %s", name(), trouble);
+        }
     }
 
     private synchronized void open(long current, long from, String accessToken) {
@@ -126,6 +167,16 @@ public abstract class FeedFollower<R, E> {
             buffer.clear();
         }
         LOG.infof("following the %s feed from sequence %d", name(), from);
+        // A stream that is still open a second later was accepted: with nothing waiting (no full window
+        // since), the follower has every entry. An idle feed sends nothing, so this is the only sign.
+        vertx.setTimer(STREAM_ACCEPTED_MILLIS, id -> {
+            synchronized (FeedFollower.this) {
+                if (current == generation && call != null && !windowFull) {
+                    trouble = null;
+                    behindSince = 0;
+                }
+            }
+        });
         open(accessToken, from, new ClientResponseObserver<R, E>() {
             @Override
             public void beforeStart(ClientCallStreamObserver<R> stream) {
@@ -209,6 +260,12 @@ public abstract class FeedFollower<R, E> {
             call.request(n);
             if (n < WINDOW) {
                 caughtUp = true; // the server sent less than asked: it had nothing more then
+                windowFull = false;
+                trouble = null;
+                behindSince = 0;
+            } else {
+                windowFull = true;
+                behind();
             }
         }
     }
@@ -224,8 +281,14 @@ public abstract class FeedFollower<R, E> {
             return;
         }
         call = null;
+        behind();
         if (failure != null && Status.fromThrowable(failure).getCode() == Status.Code.UNAUTHENTICATED) {
             token.forget();
+        }
+        if (failure == null) {
+            trouble = "the stream ended";
+        } else if (!(failure instanceof ServiceToken.SignInFailed)) {
+            trouble = "the stream failed: " + failure;
         }
         failures++;
         long delay = Math.min(maxRetry.toMillis(), firstRetry.toMillis() * (1L << Math.min(failures - 1, 20)));

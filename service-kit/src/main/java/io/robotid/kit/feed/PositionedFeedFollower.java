@@ -26,9 +26,9 @@ public abstract class PositionedFeedFollower<R, E> extends FeedFollower<R, E> {
     private final String consumer;
     private volatile long lastStored;
 
-    protected PositionedFeedFollower(ServiceToken token, Vertx vertx, Duration firstRetry, Duration maxRetry, Pool database,
+    protected PositionedFeedFollower(ServiceToken token, FeedHealth health, Vertx vertx, Duration firstRetry, Duration maxRetry, Pool database,
             String consumer) {
-        super(token, vertx, firstRetry, maxRetry);
+        super(token, health, vertx, firstRetry, maxRetry);
         this.database = database;
         this.consumer = consumer;
     }

@@ -1,5 +1,7 @@
 package io.robotid.kit.security;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import io.quarkus.oidc.client.OidcClient;
 import io.quarkus.oidc.client.Tokens;
 import io.smallrye.mutiny.Uni;
@@ -14,10 +16,21 @@ import io.smallrye.mutiny.Uni;
  */
 public class ServiceToken {
     private final OidcClient oidc;
+    private final String client;
     private volatile Tokens tokens;
+
+    /** The service could not get a token: the message names the client and the provider, for the log and readiness. */
+    public static final class SignInFailed extends RuntimeException {
+        SignInFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     public ServiceToken(OidcClient oidc) {
         this.oidc = oidc;
+        var config = ConfigProvider.getConfig();
+        this.client = "'" + config.getOptionalValue("quarkus.oidc-client.client-id", String.class).orElse("(none)") + "' at "
+                + config.getOptionalValue("quarkus.oidc-client.auth-server-url", String.class).orElse("(no provider)");
     }
 
     /** A valid access token: the cached one, or a new one from the token endpoint. */
@@ -26,7 +39,10 @@ public class ServiceToken {
         if (current != null && !current.isAccessTokenExpired() && !current.isAccessTokenWithinRefreshInterval()) {
             return Uni.createFrom().item(current.getAccessToken());
         }
-        return oidc.getTokens().invoke(fresh -> tokens = fresh).map(Tokens::getAccessToken);
+        return oidc.getTokens().invoke(fresh -> tokens = fresh).map(Tokens::getAccessToken)
+                .onFailure().transform(f -> new SignInFailed("cannot sign in as the REGISTRY_SERVICE client " + client
+                        + " (ROBOTID_REGISTRY_CLIENT_ID / _SECRET; does the provider have this client, with this secret?): "
+                        + f.getMessage(), f));
     }
 
     /** Forgets the cached token (after a peer refused it). */

@@ -178,6 +178,19 @@ public class SigningKeyRing {
         return active;
     }
 
+    /** What the keys sign (e.g. "identity certificates"). */
+    public String purpose() {
+        return purpose;
+    }
+
+    /** Seconds since the active key was first published (NaN before it is), for the key-rotation alert. */
+    public double activeKeyAgeSeconds() {
+        ActiveKey current = active;
+        PublicKeyRecord published = current == null ? null : publicKeys.get(current.keyId());
+        return published == null ? Double.NaN
+                : Duration.between(published.validFrom(), clock.instant()).toMillis() / 1000.0;
+    }
+
     /** The private key that signed with {@code keyId}, if this replica holds it. */
     public Optional<Ed25519.SigningKey> privateKey(String keyId) {
         return Optional.ofNullable(privateKeys.get(keyId));

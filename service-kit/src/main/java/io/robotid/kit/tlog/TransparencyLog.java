@@ -38,6 +38,9 @@ import io.robotid.evidence.tlog.SignedNote;
 import io.robotid.evidence.tlog.Tiles;
 import io.robotid.evidence.tlog.TlogProof;
 import io.robotid.evidence.tlog.WitnessPolicy;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -104,10 +107,27 @@ public class TransparencyLog {
     /** Whether this replica held the integrator lock in its last round. */
     private volatile boolean heldLock;
 
+    /** The size of the newest checkpoint this replica signed, and of the newest one served (cosigned). */
+    private final java.util.concurrent.atomic.AtomicLong integratedSize = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong servedSize = new java.util.concurrent.atomic.AtomicLong();
+    private final MeterRegistry meters;
+    private final Timer integrationDelay;
+
     @Inject
-    public TransparencyLog(TlogConfig config, Pool database, Vertx vertx,
+    public TransparencyLog(TlogConfig config, Pool database, Vertx vertx, MeterRegistry meters,
             @ConfigProperty(name = "quarkus.application.name", defaultValue = "robotid") String application) {
         this.config = config;
+        this.meters = meters;
+        // robotid_tlog_size_leaves, robotid_tlog_served_size_leaves, robotid_tlog_integration_delay_seconds,
+        // robotid_tlog_cosignatures_total{witness} and robotid_tlog_witness_failures_total{witness}
+        Gauge.builder("robotid.tlog.size", integratedSize, java.util.concurrent.atomic.AtomicLong::get).baseUnit("leaves")
+                .description("Leaves in the newest checkpoint this replica integrated").register(meters);
+        Gauge.builder("robotid.tlog.served.size", servedSize, java.util.concurrent.atomic.AtomicLong::get).baseUnit("leaves")
+                .description("Leaves in the newest checkpoint served (cosigned by the witness quorum)").register(meters);
+        this.integrationDelay = Timer.builder("robotid.tlog.integration.delay")
+                .description("How long the oldest leaf of each integrated batch waited to enter the log")
+                .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
+                .maximumExpectedValue(java.time.Duration.ofMinutes(5)).register(meters);
         this.database = database;
         this.vertx = vertx;
         this.origin = config.origin().orElse("robotid.local/" + application);
@@ -143,9 +163,18 @@ public class TransparencyLog {
         if (policy != null && policy.logs().stream().noneMatch(l -> l.key().equals(signer.verifierKey()))) {
             throw new IllegalStateException("robotid.tlog.policy-file does not list this log's key " + signer.verifierKey().vkey());
         }
+        if (policy != null) { // every witness's counters show from the first scrape, at 0
+            policy.witnesses().forEach(w -> {
+                meters.counter("robotid.tlog.cosignatures", "witness", w.name());
+                meters.counter("robotid.tlog.witness.failures", "witness", w.name());
+            });
+        }
         LOG.infof("transparency log %s (%s), %d witness(es)", origin, signer.verifierKey().vkey(),
                 policy == null ? 0 : policy.witnesses().size());
         timer = vertx.setPeriodic(config.integrateInterval().toMillis(), id -> tick());
+        status().subscribe().with(ignored -> {
+        }, ignored -> {
+        });
     }
 
     void stop(@Observes ShutdownEvent stop) {
@@ -281,7 +310,7 @@ public class TransparencyLog {
 
     private Uni<Optional<Long>> integrateOn(SqlConnection c) {
         return latestSize(c).chain(size -> c.preparedQuery("""
-                select seq, entry from tlog_leaf where leaf_index is null order by seq limit $1""")
+                select seq, entry, created_at from tlog_leaf where leaf_index is null order by seq limit $1""")
                 .execute(Tuple.of((long) config.integrateBatch())).chain(pending -> {
                     lastBatch = pending.size();
                     if (pending.size() == 0) {
@@ -291,6 +320,8 @@ public class TransparencyLog {
                                         n.iterator().next().getLong("n") > 0 ? Uni.createFrom().item(Optional.<Long>empty())
                                                 : storeCheckpoint(c, 0, Proofs.emptyRoot()).replaceWith(Optional.of(0L)));
                     }
+                    java.time.OffsetDateTime oldest = pending.iterator().next().getOffsetDateTime("created_at");
+                    integrationDelay.record(java.time.Duration.between(oldest.toInstant(), java.time.Instant.now()));
                     List<Long> seqs = new ArrayList<>(pending.size());
                     List<byte[]> leafHashes = new ArrayList<>(pending.size());
                     for (Row r : pending) {
@@ -330,7 +361,13 @@ public class TransparencyLog {
         return c.preparedQuery("""
                 insert into tlog_checkpoint (size, root, note, cosigned_note, cosigned_at)
                 values ($1, $2, $3, $4, case when $4::text is null then null else now() end)""")
-                .execute(Tuple.of(size, Buffer.buffer(root), note, policy == null ? note : null)).replaceWithVoid();
+                .execute(Tuple.of(size, Buffer.buffer(root), note, policy == null ? note : null))
+                .invoke(() -> {
+                    integratedSize.accumulateAndGet(size, Math::max);
+                    if (policy == null) {
+                        servedSize.accumulateAndGet(size, Math::max);
+                    }
+                }).replaceWithVoid();
     }
 
     private static Uni<Long> latestSize(SqlClient c) {
@@ -446,6 +483,7 @@ public class TransparencyLog {
                             return database.preparedQuery("""
                                     update tlog_checkpoint set cosigned_note = $2, cosigned_at = now() where size = $1""")
                                     .execute(Tuple.of(size, full))
+                                    .invoke(() -> servedSize.accumulateAndGet(size, Math::max))
                                     .replaceWithVoid();
                         });
                     });
@@ -484,6 +522,7 @@ public class TransparencyLog {
                 SignedNote.Signature s = SignedNote.parseSignatureLine(line);
                 if (witness.key().matches(s)) {
                     witness.key().verify(text, s);
+                    meters.counter("robotid.tlog.cosignatures", "witness", witness.name()).increment();
                     if (witnessTrouble.remove(witness.name()) != null) {
                         LOG.infof("transparency log %s: witness %s cosigns again", origin, witness.name());
                     }
@@ -503,6 +542,7 @@ public class TransparencyLog {
             delay = config.witnessMaxBackoff();
         }
         witnessTrouble.put(witness.name(), new Trouble(why, System.nanoTime() + delay.toNanos(), delay));
+        meters.counter("robotid.tlog.witness.failures", "witness", witness.name()).increment();
         // said once per change, not at every checkpoint while a witness stays down
         if (before == null || !why.equals(before.why())) {
             LOG.warnf("transparency log %s: witness %s did not cosign: %s", origin, witness.name(), why);
@@ -607,6 +647,9 @@ public class TransparencyLog {
                        coalesce(max(size) filter (where cosigned_note is not null), 0) as cosigned from tlog_checkpoint""")
                 .execute().map(rows -> {
                     Row r = rows.iterator().next();
+                    // every replica's gauges follow the log (readiness probes call this), not only the integrator's
+                    integratedSize.accumulateAndGet(r.getLong("size"), Math::max);
+                    servedSize.accumulateAndGet(r.getLong("cosigned"), Math::max);
                     return new Status(origin, r.getLong("size"), r.getLong("cosigned"), witnessTrouble.entrySet().stream()
                             .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> e.getValue().why())));
                 });
