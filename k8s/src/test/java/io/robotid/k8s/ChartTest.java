@@ -646,8 +646,9 @@ class ChartTest {
         assertThat(exprs.get("RobotidCheckLatencyHigh")).contains("robotid_permission_checks_seconds_bucket").endsWith("> 0.05");
         assertThat(exprs.get("RobotidSigningKeyNearRotation")).endsWith("> 28944000"); // 335 days
         // every alert is about this release's services only, and no Go template is left unrendered
-        assertThat(exprs.values()).allMatch(e -> e.contains("job=~\"robotid-.*\"") || e.contains("pod=~\"robotid-.*\""))
-                .noneMatch(e -> e.contains("{{"));
+        String services = "robotid-(filing|identity|lifecycle|certification|geofence)";
+        assertThat(exprs.values()).allMatch(e -> e.contains("job=~\"" + services + "\", namespace=\"registry\"")
+                || e.contains("pod=~\"" + services + "-[a-z0-9]+-[a-z0-9]+\", namespace=\"registry\"")).noneMatch(e -> e.contains("{{"));
     }
 
     @Test

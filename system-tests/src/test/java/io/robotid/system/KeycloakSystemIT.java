@@ -128,7 +128,7 @@ class KeycloakSystemIT {
         registry = new Registry()
                 .withEnvironment("ROBOTID_OIDC_ISSUER", ISSUER)
                 .withEnvironment("ROBOTID_REGISTRY_CLIENT_ID", "REGISTRY_SERVICE")
-                .withEnvironment("ROBOTID_REGISTRY_CLIENT_SECRET", "change-me-registry-service")
+                .withEnvironment("ROBOTID_REGISTRY_CLIENT_SECRET", secretOf("REGISTRY_SERVICE"))
                 .withProperty("robotid.identity.lifecycle-feed.max-retry", "2s")
                 .start("filing-service", "identity-service", "lifecycle-service");
         endpoints = new Endpoints() {
@@ -168,10 +168,13 @@ class KeycloakSystemIT {
      * organisation's client that `bin/robotid keycloak-client` adds (once), as the README tells.
      */
     static String keycloakToken(String role, String claim, String value) {
-        String[] client = clients.computeIfAbsent(role + " " + claim + "=" + value, key -> claim == null
-                ? new String[] {"example-" + role.toLowerCase().replace('_', '-'),
-                        "change-me-example-" + role.toLowerCase().replace('_', '-')}
-                : addClient(role, claim + "=" + value));
+        String[] client = clients.computeIfAbsent(role + " " + claim + "=" + value, key -> {
+            if (claim != null) {
+                return addClient(role, claim + "=" + value);
+            }
+            String example = "example-" + role.toLowerCase().replace('_', '-');
+            return new String[] {example, secretOf(example)};
+        });
         return token(client[0], client[1]);
     }
 
@@ -223,10 +226,35 @@ class KeycloakSystemIT {
         }
     }
 
+    static String adminToken() {
+        return post(BASE + "/realms/master/protocol/openid-connect/token",
+                "grant_type=password&client_id=admin-cli&username=admin&password=admin", null).get("access_token").asText();
+    }
+
+    /** The secret Keycloak generated for a client of the realm file on import (the file holds none). */
+    static String secretOf(String clientId) {
+        try {
+            String admin = adminToken();
+            JsonNode found = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(BASE
+                    + "/admin/realms/robotid/clients?clientId=" + clientId)).header("authorization", "Bearer " + admin)
+                    .build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(found).as("client " + clientId).hasSize(1);
+            JsonNode secret = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/admin/realms/robotid/clients/"
+                    + found.get(0).get("id").asText() + "/client-secret")).header("authorization", "Bearer " + admin).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(secret.path("value").asText()).as("generated secret of " + clientId).hasSizeGreaterThan(16);
+            return secret.get("value").asText();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A client an administrator adds through Keycloak's admin API (for the fault cases only). */
     static void adminAddsClient(String json) throws Exception {
-        String admin = post(BASE + "/realms/master/protocol/openid-connect/token",
-                "grant_type=password&client_id=admin-cli&username=admin&password=admin", null).get("access_token").asText();
+        String admin = adminToken();
         int status = HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/admin/realms/robotid/clients"))
                 .header("authorization", "Bearer " + admin).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -51,13 +51,19 @@ class LocalRunEmbeddedPostgresIT {
     static Run robotid(String... args) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of(ROOT.resolve("bin/robotid").toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+        Path output = Files.createTempFile("robotid-" + args[0], ".out");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile());
         builder.environment().putAll(environment());
         builder.environment().remove("ROBOTID_OIDC_ISSUER");
         Process p = builder.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
-        String text = new String(out, StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("bin/robotid " + String.join(" ", args) + " did not finish within 10 minutes:\n"
+                    + Files.readString(output));
+        }
+        String text = Files.readString(output, StandardCharsets.UTF_8);
+        Files.delete(output);
         System.out.println("bin/robotid " + String.join(" ", args) + " ->\n" + text);
         return new Run(p.exitValue(), text);
     }

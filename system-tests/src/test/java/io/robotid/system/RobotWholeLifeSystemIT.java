@@ -467,6 +467,7 @@ class RobotWholeLifeSystemIT {
         assertThat(checks.sum("robotid_receipts_signed_total")).isGreaterThanOrEqualTo(
                 checks.sum("robotid_permission_checks_seconds_count"));
         assertThat(checks.sum("robotid_denials_written_total")).isGreaterThanOrEqualTo(1);
+        assertThat(checks.names()).contains("robotid_denials_dropped_total", "robotid_denials_waiting");
         assertThat(checks.sum("robotid_denials_dropped_total")).isZero();
         // each follower applied the lifecycle feed and has every entry (lag 0)
         for (String follower : List.of("identity-service", "certification-service", "geofence-service")) {

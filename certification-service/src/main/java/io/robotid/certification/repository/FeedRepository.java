@@ -92,13 +92,13 @@ public class FeedRepository {
         }
     }
 
-    /** One page of entries after {@code sequence}, in order, each with its number and seal. */
     /** The newest sequence of the certification feed (0 before any). */
     public Uni<Long> head() {
         return database.query("select coalesce(max(sequence), 0) as head from certification_feed").execute()
                 .map(rows -> rows.iterator().next().getLong("head"));
     }
 
+    /** One page of entries after {@code sequence}, in order, each with its number and seal. */
     public Uni<List<WatchCertificationChangesResponse>> after(long sequence, int limit) {
         return database.preparedQuery("""
                 select sequence, body, entry_hash from certification_feed where sequence > $1 order by sequence limit $2""")

@@ -101,6 +101,11 @@ public class LifecycleFollower extends PositionedFeedFollower<WatchStatusChanges
     }
 
     @Override
+    protected java.time.Instant changedAt(WatchStatusChangesResponse entry) {
+        return entry.hasChangedAt() ? instant(entry.getChangedAt()) : null;
+    }
+
+    @Override
     protected void open(String token, long from, ClientResponseObserver<WatchStatusChangesRequest, WatchStatusChangesResponse> observer) {
         feed.open(token, from, observer);
     }

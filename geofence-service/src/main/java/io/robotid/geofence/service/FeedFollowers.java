@@ -77,6 +77,11 @@ public class FeedFollowers {
             }
 
             @Override
+            protected java.time.Instant changedAt(WatchStatusChangesResponse entry) {
+                return entry.hasChangedAt() ? instant(entry.getChangedAt()) : null;
+            }
+
+            @Override
             protected Uni<Long> storedPosition() {
                 return repository.position(ProjectionRepository.LIFECYCLE);
             }
@@ -108,6 +113,11 @@ public class FeedFollowers {
             @Override
             protected String name() {
                 return ProjectionRepository.CERTIFICATION;
+            }
+
+            @Override
+            protected java.time.Instant changedAt(WatchCertificationChangesResponse entry) {
+                return entry.hasChangedAt() ? instant(entry.getChangedAt()) : null;
             }
 
             @Override

@@ -77,6 +77,11 @@ public class RetirementFollower extends PositionedFeedFollower<WatchStatusChange
     }
 
     @Override
+    protected java.time.Instant changedAt(WatchStatusChangesResponse entry) {
+        return entry.hasChangedAt() ? instant(entry.getChangedAt()) : null;
+    }
+
+    @Override
     protected String name() {
         return "lifecycle";
     }

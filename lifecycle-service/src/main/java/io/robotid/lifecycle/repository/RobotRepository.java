@@ -508,13 +508,13 @@ public class RobotRepository {
                 });
     }
 
-    /** A page of the feed after {@code feedSequence}, as stored: each entry with its seal. */
     /** The newest sequence of the status feed (0 before any). */
     public Uni<Long> feedHead() {
         return database.query("select coalesce(max(feed_sequence), 0) as head from status_feed").execute()
                 .map(rows -> rows.iterator().next().getLong("head"));
     }
 
+    /** A page of the feed after {@code feedSequence}, as stored: each entry with its seal. */
     public Uni<List<WatchStatusChangesResponse>> feedAfter(long feedSequence, int limit) {
         return database.preparedQuery(FEED_SELECT + " where feed_sequence > $1 order by feed_sequence limit $2")
                 .execute(Tuple.of(feedSequence, limit)).map(RobotRepository::feedRows);

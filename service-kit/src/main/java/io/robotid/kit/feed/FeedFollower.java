@@ -50,11 +50,23 @@ public abstract class FeedFollower<R, E> {
     private volatile boolean caughtUp;
     /** When the follower last stopped having every entry (System.nanoTime); 0 while it has them all. */
     private volatile long behindSince;
+    /** Whether it has had every entry at least once since it started. */
+    private volatile boolean caughtUpOnce;
     /** Why the last stream ended or could not start; null while streaming. */
     private volatile String trouble;
-    /** Whether the last delivery filled the window (more was waiting). */
-    private boolean windowFull;
-    static final long STREAM_ACCEPTED_MILLIS = 1000;
+    /**
+     * When the current stream was opened and when it last delivered an entry (System.nanoTime; 0: not open,
+     * nothing yet). A refused connection or token fails a stream within milliseconds; one that hangs until
+     * its connect timeout counts as open meanwhile (an idle feed sends nothing, so nothing else tells).
+     */
+    private volatile long openedAt;
+    private volatile long lastDelivery;
+    /** The changed_at of the last entry applied (epoch millis; 0: unknown). */
+    private volatile long lastChangedAt;
+    private long evaluator = -1;
+    /** A stream quiet this long, with nothing waiting to be stored, has every entry; so has one delivering fresh entries. */
+    static final long QUIET_MILLIS = 1000;
+    static final long FRESH_MILLIS = 5000;
 
     protected FeedFollower(ServiceToken token, FeedHealth health, Vertx vertx, Duration firstRetry, Duration maxRetry) {
         this.token = token;
@@ -76,6 +88,16 @@ public abstract class FeedFollower<R, E> {
     /** Stores the entries' effects and the new position in one transaction. */
     protected abstract Uni<Void> store(List<E> entries);
 
+    /** When the entry was recorded at its publisher (null when the feed does not say). */
+    protected java.time.Instant changedAt(E entry) {
+        return null;
+    }
+
+    /** A feed entry's protobuf timestamp as an instant (for {@link #changedAt}). */
+    protected static java.time.Instant instant(com.google.protobuf.Timestamp t) {
+        return java.time.Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+
     /** Applies stored entries to memory (nothing, for a follower whose effects are all in the database). */
     protected void apply(List<E> entries) {
     }
@@ -87,7 +109,9 @@ public abstract class FeedFollower<R, E> {
         running = true;
         failures = 0;
         behindSince = System.nanoTime();
+        caughtUpOnce = false;
         health.started(this);
+        evaluator = vertx.setPeriodic(QUIET_MILLIS / 2, id -> evaluate());
         connect();
     }
 
@@ -95,6 +119,10 @@ public abstract class FeedFollower<R, E> {
         running = false;
         health.stopped(this);
         generation++;
+        if (evaluator >= 0) {
+            vertx.cancelTimer(evaluator);
+            evaluator = -1;
+        }
         if (timer >= 0) {
             vertx.cancelTimer(timer);
             timer = -1;
@@ -120,12 +148,47 @@ public abstract class FeedFollower<R, E> {
     }
 
     /**
-     * How long since the follower last had every entry: zero while its stream is open and the last
-     * delivery was less than it asked for; growing while it is disconnected or working through a backlog.
+     * How long since the follower last had every entry: zero while its stream is open and either quiet
+     * (nothing delivered for a second and nothing waiting to be stored: the publisher has nothing more) or
+     * delivering entries recorded in the last few seconds (live traffic); growing while it is disconnected,
+     * cannot sign in, or works through older entries (a backlog).
      */
     public Duration lag() {
         long since = behindSince;
         return since == 0 ? Duration.ZERO : Duration.ofNanos(Math.max(1, System.nanoTime() - since));
+    }
+
+    /** Whether it has had every entry at least once since it started. */
+    public boolean caughtUpOnce() {
+        return caughtUpOnce;
+    }
+
+    /** Decides, twice a second, whether the follower has every entry (see {@link #lag()}). */
+    private void evaluate() {
+        boolean pending;
+        synchronized (buffer) { // before this follower's lock: storeBuffered takes them in that order
+            pending = storing || !buffer.isEmpty();
+        }
+        evaluate(pending);
+    }
+
+    private synchronized void evaluate(boolean pending) {
+        if (!running) {
+            return;
+        }
+        long now = System.nanoTime();
+        long opened = openedAt;
+        boolean open = call != null && opened != 0 && now - opened >= QUIET_MILLIS * 1_000_000;
+        boolean quiet = !pending && now - Math.max(lastDelivery, opened) >= QUIET_MILLIS * 1_000_000;
+        long changed = lastChangedAt;
+        boolean fresh = changed > 0 && System.currentTimeMillis() - changed <= FRESH_MILLIS;
+        if (open && (quiet || fresh)) {
+            behindSince = 0;
+            caughtUpOnce = true;
+            trouble = null;
+        } else {
+            behind();
+        }
     }
 
     /** Why the feed's last stream ended or could not start (null while it streams). */
@@ -167,16 +230,8 @@ public abstract class FeedFollower<R, E> {
             buffer.clear();
         }
         LOG.infof("following the %s feed from sequence %d", name(), from);
-        // A stream that is still open a second later was accepted: with nothing waiting (no full window
-        // since), the follower has every entry. An idle feed sends nothing, so this is the only sign.
-        vertx.setTimer(STREAM_ACCEPTED_MILLIS, id -> {
-            synchronized (FeedFollower.this) {
-                if (current == generation && call != null && !windowFull) {
-                    trouble = null;
-                    behindSince = 0;
-                }
-            }
-        });
+        openedAt = System.nanoTime();
+        lastDelivery = 0;
         open(accessToken, from, new ClientResponseObserver<R, E>() {
             @Override
             public void beforeStart(ClientCallStreamObserver<R> stream) {
@@ -188,6 +243,7 @@ public abstract class FeedFollower<R, E> {
 
             @Override
             public void onNext(E entry) {
+                lastDelivery = System.nanoTime();
                 boolean startStoring;
                 synchronized (buffer) {
                     buffer.add(entry);
@@ -233,6 +289,8 @@ public abstract class FeedFollower<R, E> {
             store(toStore).subscribe().with(ok -> {
                 apply(toStore);
                 applied = sequence(toStore.get(toStore.size() - 1));
+                java.time.Instant changed = changedAt(toStore.get(toStore.size() - 1));
+                lastChangedAt = changed == null ? 0 : changed.toEpochMilli();
                 failures = 0;
                 request(current, ask);
                 boolean more;
@@ -260,12 +318,6 @@ public abstract class FeedFollower<R, E> {
             call.request(n);
             if (n < WINDOW) {
                 caughtUp = true; // the server sent less than asked: it had nothing more then
-                windowFull = false;
-                trouble = null;
-                behindSince = 0;
-            } else {
-                windowFull = true;
-                behind();
             }
         }
     }
@@ -281,6 +333,7 @@ public abstract class FeedFollower<R, E> {
             return;
         }
         call = null;
+        openedAt = 0;
         behind();
         if (failure != null && Status.fromThrowable(failure).getCode() == Status.Code.UNAUTHENTICATED) {
             token.forget();

@@ -17,10 +17,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
 /**
- * The feed followers of a service, seen from outside: readiness check "feeds" (DOWN, with the reason,
- * while a follower has not had every entry for longer than {@code robotid.feeds.max-lag}), and the
- * meters {@code robotid_feed_position} (the last sequence applied) and {@code robotid_feed_lag_seconds}
- * (how long since the follower last had every entry; 0 while it has), labelled by feed.
+ * The feed followers of a service, seen from outside: readiness check "feeds", and the meters. The check
+ * is DOWN, with the reason, while a follower that has never had every entry since the service started has
+ * been behind for longer than {@code robotid.feeds.max-lag} (it cannot sign in, its publisher is
+ * unreachable, or its backlog is long): such a replica would serve an incomplete view. Once a follower has
+ * caught up, falling behind later (its publisher or the OIDC provider down) leaves the check UP with the
+ * follower "degraded" and why: the replica keeps serving what it has (geofence answers checks from memory),
+ * rather than every follower of the registry leaving service with one peer; the alert on
+ * {@code robotid_feed_lag_seconds} calls an operator. Meters: {@code robotid_feed_position} (the last sequence
+ * applied) and {@code robotid_feed_lag_seconds} (how long since the follower last had every entry; 0 while
+ * it has), labelled by feed.
  */
 @Readiness
 @Default // injectable by followers too (a qualifier alone would hide it)
@@ -72,10 +78,15 @@ public class FeedHealth implements HealthCheck {
             if (lag.isZero()) {
                 state = "has every entry up to " + f.applied();
             } else {
-                state = "behind for " + lag.toSeconds() + " s at " + f.applied()
-                        + (trouble == null ? " (catching up)" : ": " + trouble);
-                if (lag.compareTo(maxLag) > 0) {
-                    answer.down();
+                String why = trouble == null ? " (catching up)" : ": " + trouble;
+                if (!f.caughtUpOnce()) {
+                    state = "behind for " + lag.toSeconds() + " s at " + f.applied() + ", never caught up since start" + why;
+                    if (lag.compareTo(maxLag) > 0) {
+                        answer.down();
+                    }
+                } else {
+                    // it keeps serving what it had: its peers being down must not take it out of service too
+                    state = "degraded: behind for " + lag.toSeconds() + " s at " + f.applied() + why;
                 }
             }
             answer.withData(f.name(), state);

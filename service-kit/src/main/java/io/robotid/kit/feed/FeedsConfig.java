@@ -9,8 +9,9 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "robotid.feeds")
 public interface FeedsConfig {
     /**
-     * A follower that has not had every entry of its feed for longer than this (it cannot sign in, the
-     * publisher is down, or it is working through a backlog) makes readiness check "feeds" DOWN.
+     * A follower that has not caught up since the service started and is behind for longer than this (it
+     * cannot sign in, the publisher is down, or it is working through a backlog) makes readiness check
+     * "feeds" DOWN; one that falls behind later is reported degraded.
      */
     @WithDefault("2m")
     Duration maxLag();

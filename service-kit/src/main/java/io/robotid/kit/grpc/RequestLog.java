@@ -48,8 +48,11 @@ public class RequestLog implements ServerInterceptor {
         return next.startCall(new SimpleForwardingServerCall<>(call) {
             @Override
             public void close(Status status, Metadata trailers) {
-                log(call.getMethodDescriptor().getFullMethodName(), status, System.nanoTime() - started);
-                super.close(status, trailers);
+                try {
+                    log(call.getMethodDescriptor().getFullMethodName(), status, System.nanoTime() - started);
+                } finally {
+                    super.close(status, trailers);
+                }
             }
         }, headers);
     }

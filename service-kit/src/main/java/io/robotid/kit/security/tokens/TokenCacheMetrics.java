@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
  * {@code robotid_token_cache_hits_total} and {@code robotid_token_cache_misses_total} (a miss is a token
- * quarkus-oidc verified), and {@code robotid_token_cache_tokens}, the verified tokens kept.
+ * quarkus-oidc verified), and {@code robotid_token_cache_size_tokens}, the verified tokens kept.
  */
 @Singleton
 public class TokenCacheMetrics implements MeterBinder {
