@@ -178,27 +178,39 @@ class KeycloakSystemIT {
         return token(client[0], client[1]);
     }
 
-    static String[] addClient(String role, String claim) {
+    record Run(int status, String out, String err) {
+    }
+
+    /** bin/robotid against the realm, as its administrator (ROBOTID_KEYCLOAK_ADMIN_PASSWORD) unless told otherwise. */
+    static Run robotid(Map<String, String> extra, String... args) {
         try {
-            ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("bin/robotid").toString(), "keycloak-client", role, claim)
-                    .directory(ROOT.toFile());
+            List<String> command = new java.util.ArrayList<>(List.of(ROOT.resolve("bin/robotid").toString()));
+            command.addAll(List.of(args));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile());
             builder.environment().put("ROBOTID_OIDC_ISSUER", ISSUER);
             builder.environment().put("ROBOTID_KEYCLOAK_ADMIN_PASSWORD", "admin");
             builder.environment().put("ROBOTID_STATE_DIR", ROOT.resolve("system-tests/target/keycloak-state").toString());
+            builder.environment().putAll(extra);
             Process p = builder.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).as(out + err).isZero();
-            String id = out.replaceAll("(?s).*client_id=(\\S+).*", "$1");
-            String secret = out.replaceAll("(?s).*client_secret=(\\S+).*", "$1");
-            return new String[] {id, secret};
+            return new Run(p.exitValue(), out, err);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    static String[] addClient(String role, String claim) {
+        Run run = robotid(Map.of(), "keycloak-client", role, claim);
+        String out = run.out();
+        assertThat(run.status()).as(out + run.err()).isZero();
+        String id = out.replaceAll("(?s).*client_id=(\\S+).*", "$1");
+        String secret = out.replaceAll("(?s).*client_secret=(\\S+).*", "$1");
+        return new String[] {id, secret};
     }
 
     static String token(String clientId, String secret) {
@@ -319,6 +331,29 @@ class KeycloakSystemIT {
         assertThat(filing(shortLived).getManufacturer(get).getManufacturer().getCode()).isEqualTo(maker.manufacturerCode);
         Thread.sleep(5_000);
         refused(() -> filing(shortLived).getManufacturer(get), Status.Code.UNAUTHENTICATED);
+    }
+
+    @Test
+    @Order(6)
+    void theToolsRefuseWhatTheyCannotDoAgainstKeycloakSayingWhy() {
+        // a claim cannot be asked of an outside provider: refused, not silently dropped
+        Run token = robotid(Map.of(), "token", "MANUFACTURER", "manufacturer_code=0021");
+        assertThat(token.status()).isEqualTo(2);
+        assertThat(token.err()).contains("'manufacturer_code=0021' cannot be asked for");
+        Run noPassword = robotid(Map.of("ROBOTID_KEYCLOAK_ADMIN_PASSWORD", ""), "keycloak-client", "OPERATOR", "org_id=org-x");
+        assertThat(noPassword.status()).isNotZero();
+        assertThat(noPassword.err()).contains("set ROBOTID_KEYCLOAK_ADMIN_PASSWORD");
+        Run wrongPassword = robotid(Map.of("ROBOTID_KEYCLOAK_ADMIN_PASSWORD", "wrong"), "keycloak-client", "OPERATOR", "org_id=org-x");
+        assertThat(wrongPassword.status()).isNotZero();
+        assertThat(wrongPassword.err()).contains("refused the administrator admin");
+        Run badValue = robotid(Map.of(), "keycloak-client", "OPERATOR", "org_id=a b");
+        assertThat(badValue.status()).isNotZero();
+        assertThat(badValue.err()).contains("org_id must be 1 to 64 of");
+        // the same organisation twice: the second is refused, the first keeps its client
+        assertThat(robotid(Map.of(), "keycloak-client", "OPERATOR", "org_id=org-twice").status()).isZero();
+        Run twice = robotid(Map.of(), "keycloak-client", "OPERATOR", "org_id=org-twice");
+        assertThat(twice.status()).isNotZero();
+        assertThat(twice.err()).contains("already has a client operator-org-twice");
     }
 
     @Test

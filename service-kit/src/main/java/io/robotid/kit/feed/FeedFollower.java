@@ -47,7 +47,6 @@ public abstract class FeedFollower<R, E> {
     private final List<E> buffer = new ArrayList<>();
     private boolean storing;
     private volatile long applied;
-    private volatile boolean caughtUp;
     /** When the follower last stopped having every entry (System.nanoTime); 0 while it has them all. */
     private volatile long behindSince;
     /** Whether it has had every entry at least once since it started. */
@@ -142,10 +141,6 @@ public abstract class FeedFollower<R, E> {
         return applied;
     }
 
-    /** Whether the stream delivered everything up to now at least once since start. */
-    public boolean caughtUp() {
-        return caughtUp;
-    }
 
     /**
      * How long since the follower last had every entry: zero while its stream is open and either quiet
@@ -316,9 +311,6 @@ public abstract class FeedFollower<R, E> {
     private synchronized void request(long current, int n) {
         if (current == generation && call != null) {
             call.request(n);
-            if (n < WINDOW) {
-                caughtUp = true; // the server sent less than asked: it had nothing more then
-            }
         }
     }
 

@@ -24,7 +24,7 @@ public final class FeedHead {
     }
 
     /** Registers the gauge of {@code feed} and starts reading {@code latest} (the repository's max sequence). */
-    public static FeedHead start(MeterRegistry meters, Vertx vertx, String feed, Supplier<Uni<Long>> latest) {
+    public static void start(MeterRegistry meters, Vertx vertx, String feed, Supplier<Uni<Long>> latest) {
         FeedHead h = new FeedHead();
         Gauge.builder("robotid.feed.head", h.head, AtomicLong::get).tag("feed", feed)
                 .description("The newest sequence of a feed this service publishes").register(meters);
@@ -33,10 +33,5 @@ public final class FeedHead {
         });
         read.run();
         vertx.setPeriodic(EVERY.toMillis(), id -> read.run());
-        return h;
-    }
-
-    public long head() {
-        return head.get();
     }
 }
