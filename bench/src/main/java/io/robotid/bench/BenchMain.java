@@ -7,7 +7,7 @@ import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * {@code java -jar bench/target/quarkus-app/quarkus-run.jar issuance|lifecycle|geofence|hotpaths|hotpaths-summary|grpc-bodies
+ * {@code java -jar bench/target/quarkus-app/quarkus-run.jar issuance|lifecycle|lifecycle-scale|geofence|hotpaths|hotpaths-summary|grpc-bodies
  * [--option value ...]}.
  */
 @QuarkusMain
@@ -16,7 +16,7 @@ public class BenchMain implements QuarkusApplication {
     @Override
     public int run(String... args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: issuance|lifecycle|geofence|hotpaths|hotpaths-summary|grpc-bodies [--option value ...]");
+            System.err.println("usage: issuance|lifecycle|lifecycle-scale|geofence|hotpaths|hotpaths-summary|grpc-bodies [--option value ...]");
             return 2;
         }
         Map<String, String> options = new LinkedHashMap<>();
@@ -26,6 +26,7 @@ public class BenchMain implements QuarkusApplication {
         return switch (args[0]) {
             case "issuance" -> new IssuanceBenchmark().run(options);
             case "lifecycle" -> new LifecycleBenchmark().run(options);
+            case "lifecycle-scale" -> new LifecycleScaleBenchmark(options).run(options);
             case "tlog" -> new TlogBenchmark().run(options);
             case "geofence" -> new GeofenceBenchmark(options).run();
             case "hotpaths" -> new HotPathsBenchmark(options).run();

@@ -163,9 +163,18 @@ public class IssuanceBenchmark {
         String site = asMaker.registerProductionSite(RegisterProductionSiteRequest.newBuilder()
                 .setRequestId(UUID.randomUUID().toString()).setManufacturerCode(code).setName("Bench plant")
                 .setAddress("1 Bench Road").setCountry("CN").build()).getSite().getSiteCode();
+        return new Filed(code, site, fileModel(channel, regulator, token(issuer, "MANUFACTURER", code), code, "Bench"));
+    }
+
+    /** Files one more model of manufacturer {@code code} and has the regulator accept it; answers its model code. */
+    static String fileModel(ManagedChannel channel, String regulator, String maker, String code, String name) {
+        var asMaker = FilingServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(maker)));
+        var asRegulator = FilingServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(regulator)));
         String filingId = asMaker.submitModelFiling(SubmitModelFilingRequest.newBuilder()
                 .setRequestId(UUID.randomUUID().toString()).setManufacturerCode(code)
-                .setSpecification(ModelSpecification.newBuilder().setName("Bench").setFamily("Bench")
+                .setSpecification(ModelSpecification.newBuilder().setName(name).setFamily("Bench")
                         .setHardware(HardwareParameters.newBuilder().setHeightM(1.6).setMassKg(60)
                                 .setDegreesOfFreedom(30).setTopSpeedMPerS(1).setBatteryCapacityWh(800)
                                 .setBatteryChemistry(BatteryChemistry.BATTERY_CHEMISTRY_LITHIUM_ION)
@@ -175,10 +184,9 @@ public class IssuanceBenchmark {
                         .setDataCollection(DataCollectionDeclaration.newBuilder().setNotice("none"))
                         .addIntendedScenarios("benchmarks"))
                 .build()).getFiling().getFilingId();
-        String model = asRegulator.reviewModelFiling(ReviewModelFilingRequest.newBuilder()
+        return asRegulator.reviewModelFiling(ReviewModelFilingRequest.newBuilder()
                 .setRequestId(UUID.randomUUID().toString()).setFilingId(filingId).setRevision(1)
                 .setDecision(ReviewDecision.REVIEW_DECISION_ACCEPT).build()).getFiling().getModelCode();
-        return new Filed(code, site, model);
     }
 
     /** COPY of the same number of rows, same columns, into a scratch copy of the identity table. */

@@ -36,6 +36,11 @@ public class IdentityGateway {
         this.deadline = deadline;
     }
 
+    /** Whether this ID is already known to be issued (no question asked). */
+    public boolean knownIssued(RobotId id) {
+        return issued.getIfPresent(id.canonical()) != null;
+    }
+
     /** Completes when the ID was issued; NOT_FOUND when it never was; UNAVAILABLE when identity cannot tell. */
     public Uni<Void> requireIssued(RobotId id) {
         if (issued.getIfPresent(id.canonical()) != null) {

@@ -2,7 +2,6 @@ package io.robotid.lifecycle.grpc;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 
 import jakarta.inject.Inject;
 
@@ -12,7 +11,6 @@ import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.robotid.kit.audit.WriteContext;
-import io.robotid.kit.error.DomainException;
 import io.robotid.kit.paging.PageRequest;
 import io.robotid.kit.security.CallerIdentity;
 import io.robotid.lifecycle.service.ChainVerification;
@@ -57,57 +55,20 @@ public class LifecycleGrpcService implements LifecycleService {
                 WriteContext.of(CallerIdentity.from(identity), request.getRequestId(), "RecordEvent", clock), request);
     }
 
-    /** Requests per transaction in RecordEvents. */
-    static final int BATCH = 200;
-
-    /**
-     * Each request as RecordEvent would record it, in order; one refusal does not stop the stream.
-     * Requests are taken in batches of {@value #BATCH} (the rest when the client half-closes), each
-     * batch in one transaction.
-     */
+    /** Each request as RecordEvent would record it, in order; one refusal does not stop the stream. */
     @Override
     public Uni<RecordEventsResponse> recordEvents(Multi<RecordEventsRequest> requests) {
-        CallerIdentity caller = CallerIdentity.from(identity);
-        java.util.concurrent.atomic.AtomicInteger index = new java.util.concurrent.atomic.AtomicInteger();
-        // Size-only windows: Mutiny's time-bounded windows ignore back-pressure. A partial batch is
-        // recorded when the client half-closes the stream.
-        return requests.group().intoLists().of(BATCH)
-                .onItem().transformToUniAndConcatenate(batch -> {
-                    List<LifecycleRecorder.BatchItem> items = new java.util.ArrayList<>();
-                    List<Integer> positions = new java.util.ArrayList<>();
-                    for (RecordEventsRequest item : batch) {
-                        positions.add(index.getAndIncrement());
-                        RecordEventRequest request = item.getEvent();
-                        WriteContext context;
-                        try {
-                            context = WriteContext.of(caller, request.getRequestId(), "RecordEvent", clock);
-                        } catch (DomainException bad) {
-                            LifecycleRecorder.BatchItem refused = new LifecycleRecorder.BatchItem(null, request);
-                            refused.refusal = bad;
-                            items.add(refused);
-                            continue;
-                        }
-                        items.add(new LifecycleRecorder.BatchItem(context, request));
+        return recorder.recordStream(CallerIdentity.from(identity), requests.map(RecordEventsRequest::getEvent))
+                .collect().in(RecordEventsResponse::newBuilder, (answer, outcome) -> {
+                    if (outcome.recorded()) {
+                        answer.setRecorded(answer.getRecorded() + 1);
+                    } else {
+                        answer.addRefused(RefusedEvent.newBuilder().setIndex(outcome.index())
+                                .setRequestId(outcome.requestId())
+                                .setCode(outcome.refusal().kind().grpcCode().name())
+                                .setMessage(String.valueOf(outcome.refusal().getMessage())));
                     }
-                    List<LifecycleRecorder.BatchItem> toRecord = items.stream().filter(i -> i.refusal == null).toList();
-                    return recorder.recordBatch(toRecord).replaceWith(() -> {
-                        RecordEventsResponse.Builder part = RecordEventsResponse.newBuilder();
-                        for (int i = 0; i < items.size(); i++) {
-                            LifecycleRecorder.BatchItem item = items.get(i);
-                            if (item.refusal == null) {
-                                part.setRecorded(part.getRecorded() + 1);
-                            } else {
-                                part.addRefused(RefusedEvent.newBuilder().setIndex(positions.get(i))
-                                        .setRequestId(item.request.getRequestId())
-                                        .setCode(item.refusal.kind().grpcCode().name())
-                                        .setMessage(String.valueOf(item.refusal.getMessage())));
-                            }
-                        }
-                        return part.build();
-                    });
                 })
-                .collect().in(RecordEventsResponse::newBuilder, (total, part) -> total
-                        .setRecorded(total.getRecorded() + part.getRecorded()).addAllRefused(part.getRefusedList()))
                 .map(RecordEventsResponse.Builder::build);
     }
 

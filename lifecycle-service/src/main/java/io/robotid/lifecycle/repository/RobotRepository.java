@@ -81,7 +81,8 @@ public class RobotRepository {
             fresh[i] = Buffer.buffer(RobotState.newBuilder().setRobotId(sorted[i])
                     .setStatus(RobotStatus.ROBOT_STATUS_REGISTERED).build().toByteArray());
         }
-        return connection.preparedQuery("""
+        // Both statements go out together (pipelined; the connection runs them in order).
+        Uni<Void> created = connection.preparedQuery("""
                 insert into robot (robot_id, manufacturer_code, model_code, status, last_sequence, last_hash, state, updated_at)
                 select u.robot_id, u.manufacturer_code, u.model_code, 'ROBOT_STATUS_REGISTERED', 0, $4, u.state, $5
                 from unnest($1::text[], $2::text[], $3::text[], $6::bytea[]) as u(robot_id, manufacturer_code, model_code, state)
@@ -89,10 +90,12 @@ public class RobotRepository {
                 on conflict (robot_id) do nothing""")
                 .execute(Tuple.from(List.<Object>of(sorted, manufacturers, models, EventChain.GENESIS,
                         now.atOffset(ZoneOffset.UTC), fresh)))
-                .chain(() -> connection.preparedQuery("""
-                        select robot_id, state, status_before_suspension, last_hash from robot
-                        where robot_id = any($1::bpchar[]) order by robot_id for update""")
-                        .execute(Tuple.of(sorted)))
+                .replaceWithVoid();
+        Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> lockedRows = connection.preparedQuery("""
+                select robot_id, state, status_before_suspension, last_hash from robot
+                where robot_id = any($1::bpchar[]) order by robot_id for update""")
+                .execute(Tuple.of(sorted));
+        return Uni.combine().all().unis(created, lockedRows).asTuple().map(done -> done.getItem2())
                 .map(rows -> {
                     Map<String, LockedRobot> locked = new HashMap<>();
                     for (Row row : rows) {
@@ -101,6 +104,17 @@ public class RobotRepository {
                                 before == null ? null : RobotStatus.valueOf(before), row.getString("last_hash")));
                     }
                     return locked;
+                });
+    }
+
+    /** Which of these robots are in the record (have had an event). */
+    public Uni<Set<String>> recorded(List<String> ids) {
+        return database.preparedQuery("select robot_id from robot where robot_id = any($1::bpchar[])")
+                .execute(Tuple.of(ids.toArray(new String[0])))
+                .map(rows -> {
+                    Set<String> out = new java.util.HashSet<>();
+                    rows.forEach(row -> out.add(row.getString("robot_id")));
+                    return out;
                 });
     }
 
@@ -141,23 +155,34 @@ public class RobotRepository {
                 feed.add(a);
             }
         }
-        return insertEvents(connection, appended)
-                .chain(() -> updateRobots(connection, last.values()))
-                .chain(() -> componentsChanged.isEmpty() ? Uni.createFrom().voidItem()
-                        : replaceComponents(connection, componentsChanged, last))
-                .chain(() -> produced.isEmpty() ? Uni.createFrom().voidItem() : connection.preparedQuery("""
-                        update robot r set production_date = u.d
-                        from unnest($1::bpchar[], $2::date[]) as u(robot_id, d) where r.robot_id = u.robot_id""")
-                        .execute(Tuple.of(column(produced, 0, String.class), column(produced, 1, LocalDate.class)))
-                        .replaceWithVoid())
-                .chain(() -> remedied.isEmpty() ? Uni.createFrom().voidItem() : connection.preparedQuery("""
-                        update recall_robot r set remedied_at = u.at
-                        from unnest($1::text[], $2::bpchar[], $3::timestamptz[]) as u(campaign_id, robot_id, at)
-                        where r.campaign_id = u.campaign_id::uuid and r.robot_id = u.robot_id and r.remedied_at is null""")
-                        .execute(Tuple.of(column(remedied, 0, String.class), column(remedied, 1, String.class),
-                                column(remedied, 2, OffsetDateTime.class)))
-                        .replaceWithVoid())
-                .chain(() -> feed.isEmpty() ? Uni.createFrom().voidItem() : appendFeed(connection, feed));
+        // Every statement goes out at once, pipelined: the connection runs them in this order, so the
+        // components are deleted before they are inserted again, and the feed's steps follow each other.
+        List<Uni<Void>> writes = new ArrayList<>();
+        writes.add(insertEvents(connection, appended));
+        writes.add(updateRobots(connection, last.values()));
+        if (!componentsChanged.isEmpty()) {
+            writes.add(replaceComponents(connection, componentsChanged, last));
+        }
+        if (!produced.isEmpty()) {
+            writes.add(connection.preparedQuery("""
+                    update robot r set production_date = u.d
+                    from unnest($1::bpchar[], $2::date[]) as u(robot_id, d) where r.robot_id = u.robot_id""")
+                    .execute(Tuple.of(column(produced, 0, String.class), column(produced, 1, LocalDate.class)))
+                    .replaceWithVoid());
+        }
+        if (!remedied.isEmpty()) {
+            writes.add(connection.preparedQuery("""
+                    update recall_robot r set remedied_at = u.at
+                    from unnest($1::text[], $2::bpchar[], $3::timestamptz[]) as u(campaign_id, robot_id, at)
+                    where r.campaign_id = u.campaign_id::uuid and r.robot_id = u.robot_id and r.remedied_at is null""")
+                    .execute(Tuple.of(column(remedied, 0, String.class), column(remedied, 1, String.class),
+                            column(remedied, 2, OffsetDateTime.class)))
+                    .replaceWithVoid());
+        }
+        if (!feed.isEmpty()) {
+            writes.add(appendFeed(connection, feed));
+        }
+        return Uni.combine().all().unis(writes).discardItems();
     }
 
     private static Uni<Void> insertEvents(SqlConnection connection, List<Appended> appended) {
@@ -258,12 +283,12 @@ public class RobotRepository {
         }
         Uni<Void> cleared = connection.preparedQuery("delete from robot_component where robot_id = any($1::bpchar[])")
                 .execute(Tuple.of(robotIds.toArray(new String[0]))).replaceWithVoid();
-        return rows.isEmpty() ? cleared : cleared.chain(() -> connection.preparedQuery("""
+        return rows.isEmpty() ? cleared : Uni.combine().all().unis(cleared, connection.preparedQuery("""
                 insert into robot_component (robot_id, part_number, lot, serial)
                 select * from unnest($1::text[], $2::text[], $3::text[], $4::text[])""")
                 .execute(Tuple.of(column(rows, 0, String.class), column(rows, 1, String.class), column(rows, 2, String.class),
                         column(rows, 3, String.class)))
-                .replaceWithVoid());
+                .replaceWithVoid()).discardItems();
     }
 
     /**
@@ -272,9 +297,11 @@ public class RobotRepository {
      * (EVIDENCE.md section 5).
      */
     private static Uni<Void> appendFeed(SqlConnection connection, List<Appended> entries) {
-        return connection.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(FEED_LOCK))
-                .chain(() -> connection.query("select coalesce(max(feed_sequence), 0) as last from status_feed").execute())
-                .map(rows -> rows.iterator().next().getLong("last"))
+        Uni<Void> lock = connection.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(FEED_LOCK))
+                .replaceWithVoid();
+        Uni<Long> head = connection.preparedQuery("select coalesce(max(feed_sequence), 0) as last from status_feed")
+                .execute().map(rows -> rows.iterator().next().getLong("last"));
+        return Uni.combine().all().unis(lock, head).asTuple().map(locked -> locked.getItem2())
                 .chain(last -> {
                     List<WatchStatusChangesResponse> sealed = new ArrayList<>(entries.size());
                     for (int i = 0; i < entries.size(); i++) {
@@ -344,22 +371,56 @@ public class RobotRepository {
             String aiModelVersion, String partNumber, List<String> lots, String manufacturerCode, String orgId) {
     }
 
-    /** One page of robots matching every criterion, in ID order, after {@code afterRobotId}. */
+    /**
+     * One page of robots matching every criterion, in ID order, after {@code afterRobotId}. The statement
+     * names only the criteria given (a generic "$2 = '' or model_code = $2" plan cannot use an index, and
+     * PostgreSQL switches a prepared statement to its generic plan after five runs); the values stay bound.
+     */
     public Uni<List<RobotState>> find(Criteria c, String afterRobotId, int limit) {
-        return database.preparedQuery("""
-                select r.state from robot r
-                where r.robot_id > $1
-                  and ($2 = '' or r.model_code = $2) and ($3 = '' or r.status = $3)
-                  and ($4 = '' or r.operator_org_id = $4) and ($5 = '' or r.firmware_version = $5)
-                  and ($6 = '' or r.ai_model_version = $6)
-                  and ($7 = '' or exists (select 1 from robot_component c where c.robot_id = r.robot_id
-                        and c.part_number = $7 and (cardinality($8::text[]) = 0 or c.lot = any($8::text[]))))
-                  and ($9 = '' or r.manufacturer_code = $9)
-                  and ($10 = '' or r.owner_org_id = $10 or r.operator_org_id = $10)
-                order by r.robot_id limit $11""")
-                .execute(Tuple.from(java.util.Arrays.asList(afterRobotId == null ? "" : afterRobotId, c.modelCode(),
-                        c.status(), c.operatorOrgId(), c.firmwareVersion(), c.aiModelVersion(), c.partNumber(),
-                        c.lots().toArray(new String[0]), c.manufacturerCode(), c.orgId(), limit)))
+        List<Object> values = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("select r.state from robot r where r.robot_id > $1");
+        values.add(afterRobotId == null ? "" : afterRobotId);
+        java.util.function.BiConsumer<String, Object> where = (condition, value) -> {
+            values.add(value);
+            sql.append(" and ").append(condition.replace("?", "$" + values.size()));
+        };
+        if (!c.modelCode().isEmpty()) {
+            where.accept("r.model_code = ?", c.modelCode());
+        }
+        if (!c.status().isEmpty()) {
+            where.accept("r.status = ?", c.status());
+        }
+        if (!c.operatorOrgId().isEmpty()) {
+            where.accept("r.operator_org_id = ?", c.operatorOrgId());
+        }
+        if (!c.firmwareVersion().isEmpty()) {
+            where.accept("r.firmware_version = ?", c.firmwareVersion());
+        }
+        if (!c.aiModelVersion().isEmpty()) {
+            where.accept("r.ai_model_version = ?", c.aiModelVersion());
+        }
+        if (!c.partNumber().isEmpty()) {
+            if (c.lots().isEmpty()) {
+                where.accept("exists (select 1 from robot_component rc where rc.robot_id = r.robot_id"
+                        + " and rc.part_number = ?)", c.partNumber());
+            } else {
+                values.add(c.partNumber());
+                values.add(c.lots().toArray(new String[0]));
+                sql.append(" and exists (select 1 from robot_component rc where rc.robot_id = r.robot_id and rc.part_number = $")
+                        .append(values.size() - 1).append(" and rc.lot = any($").append(values.size()).append("::text[]))");
+            }
+        }
+        if (!c.manufacturerCode().isEmpty()) {
+            where.accept("r.manufacturer_code = ?", c.manufacturerCode());
+        }
+        if (!c.orgId().isEmpty()) {
+            values.add(c.orgId());
+            sql.append(" and (r.owner_org_id = $").append(values.size()).append(" or r.operator_org_id = $")
+                    .append(values.size()).append(")");
+        }
+        values.add(limit);
+        sql.append(" order by r.robot_id limit $").append(values.size());
+        return database.preparedQuery(sql.toString()).execute(Tuple.from(values))
                 .map(rows -> {
                     List<RobotState> out = new ArrayList<>();
                     rows.forEach(row -> out.add(parseState(row.getBuffer("state").getBytes())));

@@ -1,5 +1,6 @@
 package io.robotid.lifecycle.service;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +23,7 @@ import io.robotid.kit.error.DomainException;
 import io.robotid.kit.error.GrpcErrors;
 import io.robotid.kit.id.RobotId;
 import io.robotid.kit.idempotency.IdempotentSqlWrites;
+import io.robotid.kit.security.CallerIdentity;
 import io.robotid.kit.validation.Violations;
 import io.robotid.lifecycle.client.IdentityGateway;
 import io.robotid.lifecycle.domain.ChainReplay;
@@ -47,10 +49,11 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
- * Appends events to robots' chains, one event or a batch per transaction: the request ids are
- * claimed, the robots' rows locked (so two writers never fork a chain), each caller's right and
- * the state machine checked, each event sealed onto its chain and the projection updated in
- * memory, then everything stored with a statement per kind of row, and changes put on the feed.
+ * Appends events to robots' chains, one event or a batch per transaction: retries are answered from
+ * their stored results, the robots' rows locked (so two writers never fork a chain), each caller's
+ * right and the state machine checked, each event sealed onto its chain and the projection updated in
+ * memory, then everything stored with a statement per kind of row (the events, the robots, their
+ * components, the feed, the log's leaves, the write records), and changes put on the feed.
  */
 @ApplicationScoped
 public class LifecycleRecorder {
@@ -60,9 +63,16 @@ public class LifecycleRecorder {
     private final MaintenanceThresholds thresholds;
     private final TransparencyLog log;
     private final LifecycleMeters meters;
+    private final Clock clock;
+
+    /** Questions to identity-service in flight at once for one batch. */
+    private static final int IDENTITY_QUESTIONS_AT_ONCE = 4;
+
+    /** Requests per transaction of a stream (RecordEvents). */
+    public static final int BATCH = 200;
 
     public LifecycleRecorder(RobotRepository robots, RecallRepository recalls, IdentityGateway identity, TransparencyLog log,
-            LifecycleMeters meters,
+            LifecycleMeters meters, Clock clock,
             @ConfigProperty(name = "robotid.lifecycle.maintenance.battery-health-below", defaultValue = "70") double batteryBelow,
             @ConfigProperty(name = "robotid.lifecycle.maintenance.joint-wear-above", defaultValue = "80") double wearAbove) {
         this.robots = robots;
@@ -70,6 +80,7 @@ public class LifecycleRecorder {
         this.identity = identity;
         this.log = log;
         this.meters = meters;
+        this.clock = clock;
         this.thresholds = new MaintenanceThresholds(batteryBelow, wearAbove);
     }
 
@@ -97,8 +108,8 @@ public class LifecycleRecorder {
 
     /** Records one event: the same path as a batch of one, whose refusal is thrown. */
     public Uni<RecordEventResponse> record(WriteContext context, RecordEventRequest request) {
-        BatchItem item = new BatchItem(context, request);
-        return write(List.of(item)).map(done -> {
+        Pending item = new Pending(0, context, request);
+        return writeOnce(List.of(item)).map(done -> {
             if (item.refusal != null) {
                 throw item.refusal;
             }
@@ -106,47 +117,132 @@ public class LifecycleRecorder {
         });
     }
 
-    /** One request of a batch: its context, and what became of it (both null while pending). */
-    public static final class BatchItem {
-        public final WriteContext context;
-        public final RecordEventRequest request;
-        public DomainException refusal;
-        public RecordEventResponse response;
-        private Checked checked;
-        private IdempotentSqlWrites.Claim claim;
-        /** Appended by this call (not a retry answered from its stored result). */
-        private boolean appended;
-
-        public BatchItem(WriteContext context, RecordEventRequest request) {
-            this.context = context;
-            this.request = request;
+    /**
+     * What became of one request of a stream, at its position in the stream: the recorded event's
+     * answer, or the refusal. Exactly one of {@code response} and {@code refusal} is set.
+     */
+    public record Outcome(int index, String requestId, RecordEventResponse response, DomainException refusal) {
+        public boolean recorded() {
+            return refusal == null;
         }
     }
 
     /**
-     * Records a batch (RecordEvents) in one transaction with a statement per kind of row, not per
-     * event; a refused event is left out and the others go in. If the transaction itself fails (a
-     * deadlock with another stream, a request id claimed concurrently), the events are recorded
-     * one by one.
+     * Records a stream of requests (RecordEvents) as RecordEvent would record each, in order; one
+     * refusal does not stop the stream. Requests are taken in batches of {@value #BATCH} (the rest
+     * when the client half-closes), each batch in one transaction with a statement per kind of row;
+     * the outcomes come in the order of the requests.
      */
-    public Uni<List<BatchItem>> recordBatch(List<BatchItem> items) {
+    public Multi<Outcome> recordStream(CallerIdentity caller, Multi<RecordEventRequest> requests) {
+        int[] next = { 0 };
+        return inBatches(requests.map(request -> {
+            int index = next[0]++;
+            try {
+                return new Pending(index, WriteContext.of(caller, request.getRequestId(), "RecordEvent", clock), request);
+            } catch (DomainException bad) {
+                return Pending.refused(index, request, bad);
+            }
+        }));
+    }
+
+    /** A request with the write context it is recorded under (made by the caller, as a recall's notifications are). */
+    public record Command(WriteContext context, RecordEventRequest request) {
+    }
+
+    /** Records commands as {@link #recordStream} records requests: in batches, outcomes in order. */
+    public Multi<Outcome> recordAll(Multi<Command> commands) {
+        int[] next = { 0 };
+        return inBatches(commands.map(command -> new Pending(next[0]++, command.context(), command.request())));
+    }
+
+    private Multi<Outcome> inBatches(Multi<Pending> items) {
+        // Size-only windows: Mutiny's time-bounded windows ignore back-pressure.
+        return items.group().intoLists().of(BATCH)
+                .onItem().transformToMultiAndConcatenate(batch -> recordBatch(batch).onItem()
+                        .transformToMulti(done -> Multi.createFrom().iterable(batch.stream().map(Pending::outcome).toList())));
+    }
+
+    /**
+     * One request while its batch is recorded; what became of it is read once, as an {@link Outcome},
+     * when the batch is done. Only this class's write path changes it.
+     */
+    private static final class Pending {
+        final int index;
+        final WriteContext context;
+        final RecordEventRequest request;
+        DomainException refusal;
+        RecordEventResponse response;
+        Checked checked;
+        IdempotentSqlWrites.Claim claim;
+        /** Appended by this call (not a retry answered from its stored result). */
+        boolean appended;
+
+        Pending(int index, WriteContext context, RecordEventRequest request) {
+            this.index = index;
+            this.context = context;
+            this.request = request;
+        }
+
+        static Pending refused(int index, RecordEventRequest request, DomainException refusal) {
+            Pending p = new Pending(index, null, request);
+            p.refusal = refusal;
+            return p;
+        }
+
+        void reset() {
+            refusal = null;
+            response = null;
+            appended = false;
+        }
+
+        Outcome outcome() {
+            return new Outcome(index, request.getRequestId(), refusal == null ? response : null, refusal);
+        }
+    }
+
+    /**
+     * Records a batch in one transaction; a refused event is left out and the others go in. If the
+     * transaction itself fails (a deadlock with another stream, a request id recorded concurrently),
+     * the events are recorded one by one.
+     */
+    private Uni<Void> recordBatch(List<Pending> batch) {
+        List<Pending> items = batch.stream().filter(item -> item.refusal == null).toList();
+        if (items.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         return write(items).onFailure().recoverWithUni(failure -> Multi.createFrom().iterable(items)
                 .filter(item -> item.checked != null)
                 .onItem().transformToUniAndConcatenate(item -> {
-                    item.refusal = null;
-                    item.response = null;
-                    return record(item.context, item.request).invoke(response -> item.response = response)
-                            .replaceWithVoid()
+                    item.reset();
+                    return writeOnce(List.of(item)).replaceWithVoid()
                             .onFailure().recoverWithItem(single -> {
                                 item.refusal = GrpcErrors.classify(single);
                                 return null;
                             });
-                }).collect().last().replaceWith(items));
+                }).collect().last().replaceWithVoid());
     }
 
-    private Uni<List<BatchItem>> write(List<BatchItem> items) {
-        List<BatchItem> pending = new ArrayList<>();
-        for (BatchItem item : items) {
+    /**
+     * {@link #write}, once more if a request id of it was recorded by a concurrent transaction: that
+     * one has committed by then (our insert waited for it), so the second pass answers it as a retry.
+     */
+    private Uni<Void> writeOnce(List<Pending> items) {
+        return write(items).onFailure(RecordedConcurrently.class).recoverWithUni(raced -> {
+            items.forEach(Pending::reset);
+            return write(items);
+        });
+    }
+
+    /** A request id of the batch was recorded by a concurrent transaction first; this one rolls back. */
+    private static final class RecordedConcurrently extends RuntimeException {
+        RecordedConcurrently(int count) {
+            super(count + " request ids were recorded by a concurrent write", null, false, false);
+        }
+    }
+
+    private Uni<Void> write(List<Pending> items) {
+        List<Pending> pending = new ArrayList<>();
+        for (Pending item : items) {
             try {
                 item.checked = check(item.context, item.request);
                 pending.add(item);
@@ -154,52 +250,61 @@ public class LifecycleRecorder {
                 item.refusal = e;
             }
         }
-        // Is each robot an issued ID? One question per robot of the batch (identity-service; cached).
-        Map<RobotId, List<BatchItem>> byRobot = new LinkedHashMap<>();
+        // Is each robot an issued ID? A robot already in the record is (its first event was checked); the
+        // others are asked of identity-service (cached), several at a time.
+        Map<RobotId, List<Pending>> byRobot = new LinkedHashMap<>();
         pending.forEach(item -> byRobot.computeIfAbsent(item.checked.id(), id -> new ArrayList<>()).add(item));
-        Uni<Void> issued = Multi.createFrom().iterable(byRobot.entrySet())
-                .onItem().transformToUniAndConcatenate(robot -> identity.requireIssued(robot.getKey())
+        List<RobotId> unknown = byRobot.keySet().stream().filter(id -> !identity.knownIssued(id)).toList();
+        Uni<Set<String>> recorded = unknown.isEmpty() ? Uni.createFrom().item(Set.of())
+                : robots.recorded(unknown.stream().map(RobotId::canonical).toList());
+        Uni<Void> issued = recorded.chain(inRecord -> Multi.createFrom().iterable(unknown)
+                .filter(id -> !inRecord.contains(id.canonical()))
+                .onItem().transformToUni(id -> identity.requireIssued(id)
                         .onFailure().recoverWithUni(failure -> {
                             DomainException refusal = GrpcErrors.classify(failure);
-                            robot.getValue().forEach(item -> item.refusal = refusal);
+                            byRobot.get(id).forEach(item -> item.refusal = refusal);
                             return Uni.createFrom().voidItem();
                         }))
-                .collect().last().replaceWithVoid();
+                .merge(IDENTITY_QUESTIONS_AT_ONCE)
+                .collect().last().replaceWithVoid());
         return issued.chain(() -> {
-            List<BatchItem> toWrite = pending.stream().filter(item -> item.refusal == null).toList();
+            List<Pending> toWrite = pending.stream().filter(item -> item.refusal == null).toList();
             return toWrite.isEmpty() ? Uni.createFrom().voidItem()
                     : robots.database().withTransaction(connection -> writeOn(connection, toWrite))
                             .invoke(() -> toWrite.stream().filter(item -> item.appended)
                                     .forEach(item -> meters.appended(item.checked.type())));
-        }).replaceWith(items);
+        });
     }
 
     /**
-     * Inside the transaction: claims the request ids (retries get their stored answers), locks the
-     * robots, applies every event in memory in stream order (rights, state machine, expected
-     * sequence, open recalls), then stores the results set-based.
+     * Inside the transaction: answers retries from their stored results, locks the robots, applies
+     * every event in memory in stream order (rights, state machine, expected sequence, open recalls),
+     * then stores the results set-based, the write records last.
      */
-    private Uni<Void> writeOn(SqlConnection connection, List<BatchItem> items) {
+    private Uni<Void> writeOn(SqlConnection connection, List<Pending> items) {
         // A request id repeated inside the batch is answered like a retry of its first use.
-        Map<UUID, BatchItem> first = new LinkedHashMap<>();
-        Map<BatchItem, BatchItem> repeats = new LinkedHashMap<>();
-        for (BatchItem item : items) {
+        Map<UUID, Pending> first = new LinkedHashMap<>();
+        Map<Pending, Pending> repeats = new LinkedHashMap<>();
+        for (Pending item : items) {
             item.claim = IdempotentSqlWrites.Claim.of(item.context, item.request);
-            BatchItem earlier = first.putIfAbsent(item.context.requestId(), item);
+            Pending earlier = first.putIfAbsent(item.context.requestId(), item);
             if (earlier != null) {
                 repeats.put(item, earlier);
             }
         }
-        List<BatchItem> distinct = new ArrayList<>(first.values());
-        return IdempotentSqlWrites.claimAll(connection, distinct.stream().map(i -> i.claim).toList())
-                .chain(claimed -> {
-                    List<BatchItem> retried = distinct.stream().filter(i -> !claimed.contains(i.context.requestId())).toList();
-                    List<BatchItem> fresh = distinct.stream().filter(i -> claimed.contains(i.context.requestId())).toList();
-                    Uni<Void> replayed = retried.isEmpty() ? Uni.createFrom().voidItem()
-                            : IdempotentSqlWrites.stored(connection, retried.stream().map(i -> i.context.requestId()).toList())
-                                    .invoke(stored -> retried.forEach(item -> replay(item, stored.get(item.context.requestId()))))
-                                    .replaceWithVoid();
-                    return replayed.chain(() -> fresh.isEmpty() ? Uni.createFrom().voidItem() : appendOn(connection, fresh));
+        List<Pending> distinct = new ArrayList<>(first.values());
+        return IdempotentSqlWrites.stored(connection, distinct.stream().map(i -> i.context.requestId()).toList())
+                .chain(stored -> {
+                    List<Pending> fresh = new ArrayList<>();
+                    for (Pending item : distinct) {
+                        IdempotentSqlWrites.StoredWrite earlier = stored.get(item.context.requestId());
+                        if (earlier == null) {
+                            fresh.add(item);
+                        } else {
+                            replay(item, earlier);
+                        }
+                    }
+                    return fresh.isEmpty() ? Uni.createFrom().voidItem() : appendOn(connection, fresh);
                 })
                 .invoke(() -> repeats.forEach((repeat, earlier) -> {
                     if (!Arrays.equals(repeat.claim.requestHash(), earlier.claim.requestHash())) {
@@ -212,7 +317,7 @@ public class LifecycleRecorder {
                 }));
     }
 
-    private static void replay(BatchItem item, IdempotentSqlWrites.StoredWrite stored) {
+    private static void replay(Pending item, IdempotentSqlWrites.StoredWrite stored) {
         try {
             item.response = IdempotentSqlWrites.answer(item.claim, stored, RecordEventResponse.parser());
         } catch (DomainException refused) {
@@ -220,43 +325,59 @@ public class LifecycleRecorder {
         }
     }
 
-    private Uni<Void> appendOn(SqlConnection connection, List<BatchItem> items) {
+    private Uni<Void> appendOn(SqlConnection connection, List<Pending> items) {
         Set<String> robotIds = new HashSet<>();
         boolean remedies = false;
-        for (BatchItem item : items) {
+        for (Pending item : items) {
             robotIds.add(item.checked.id().canonical());
             remedies |= item.checked.type() == EventType.EVENT_TYPE_RECALL_REMEDIED;
         }
         Instant now = items.get(0).context.at();
+        // The statements of a step go out together, pipelined on the connection (it runs them in order),
+        // rather than one round trip each: the locks and open recalls, then every write of the batch.
+        Uni<Map<String, RobotRepository.LockedRobot>> lock = robots.lockAll(connection, robotIds, now);
         Uni<Set<String>> openRecalls = remedies ? recalls.openFor(connection, robotIds)
                 : Uni.createFrom().item(Set.<String>of());
-        return robots.lockAll(connection, robotIds, now).chain(locked -> openRecalls.chain(open -> {
-            Set<String> stillOpen = new HashSet<>(open);
+        return Uni.combine().all().unis(lock, openRecalls).asTuple().chain(read -> {
+            Map<String, RobotRepository.LockedRobot> locked = read.getItem1();
+            Set<String> stillOpen = new HashSet<>(read.getItem2());
             List<RobotRepository.Appended> appended = new ArrayList<>();
-            Map<UUID, RecordEventResponse> responses = new LinkedHashMap<>();
-            Set<UUID> refused = new HashSet<>();
-            for (BatchItem item : items) {
+            List<IdempotentSqlWrites.Claim> claims = new ArrayList<>();
+            List<RecordEventResponse> responses = new ArrayList<>();
+            for (Pending item : items) {
                 try {
                     RobotRepository.Appended a = apply(item, locked, stillOpen);
                     appended.add(a);
                     item.response = RecordEventResponse.newBuilder().setEvent(a.event()).build();
                     item.appended = true;
-                    responses.put(item.context.requestId(), item.response);
+                    claims.add(item.claim);
+                    responses.add(item.response);
                 } catch (DomainException e) {
+                    // refused: no write record, so a corrected retry with the same id runs
                     item.refusal = e;
-                    refused.add(item.context.requestId());
                 }
             }
-            return robots.appendAll(connection, appended, now)
-                    .chain(() -> log.appendAll(connection, appended.stream().map(a -> new TransparencyLog.Leaf(
-                            LogKeys.LIFECYCLE_EVENT, LogKeys.event(a.event().getRobotId(), a.event().getSequence()),
-                            io.robotid.evidence.codec.Hex.parse(a.event().getHash()))).toList()))
-                    .chain(() -> IdempotentSqlWrites.completeAll(connection, responses, refused));
-        }));
+            if (appended.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            return Uni.combine().all().unis(
+                    robots.appendAll(connection, appended, now),
+                    log.appendAll(connection, appended.stream().map(a -> new TransparencyLog.Leaf(LogKeys.LIFECYCLE_EVENT,
+                            LogKeys.event(a.event().getRobotId(), a.event().getSequence()),
+                            io.robotid.evidence.codec.Hex.parse(a.event().getHash()))).toList()),
+                    IdempotentSqlWrites.recordAll(connection, claims, responses))
+                    .asTuple()
+                    .invoke(written -> {
+                        if (written.getItem3().size() < claims.size()) {
+                            throw new RecordedConcurrently(claims.size() - written.getItem3().size());
+                        }
+                    })
+                    .replaceWithVoid();
+        });
     }
 
     /** Applies one event to its robot's locked state, in memory; throws the refusal. */
-    private RobotRepository.Appended apply(BatchItem item, Map<String, RobotRepository.LockedRobot> locked,
+    private RobotRepository.Appended apply(Pending item, Map<String, RobotRepository.LockedRobot> locked,
             Set<String> openRecalls) {
         RecordEventRequest request = item.request;
         RobotId id = item.checked.id();

@@ -83,14 +83,18 @@ public class RecallService {
                 .chain(id -> get(id.toString()));
     }
 
-    /** RECALL_NOTIFIED for every affected robot, one at a time, each idempotent. */
+    /**
+     * RECALL_NOTIFIED for every affected robot, each idempotent (its request id is derived from the campaign
+     * and the robot), recorded in the recorder's batches. A notification refused fails the call after the
+     * others are recorded; a retry of the same request records what is missing.
+     */
     private Uni<UUID> notifyAll(WriteContext context, RecallCampaign campaign) {
         UUID campaignId = UUID.fromString(campaign.getCampaignId());
         RecallSeverity severity = campaign.getSeverity();
         // The campaign's own creation time, so that a retry builds byte-identical notifications.
         Timestamp at = Timestamp.newBuilder().setSeconds(campaign.getCreated().getTime().getSeconds()).build();
-        return recalls.robots(campaignId).onItem().transformToMulti(list -> Multi.createFrom().iterable(list))
-                .onItem().transformToUniAndConcatenate((ListAffectedRobotsResponse robot) -> {
+        return recalls.robots(campaignId).onItem().transformToMulti(list -> recorder.recordAll(Multi.createFrom()
+                .iterable(list).map(robot -> {
                     RecordEventRequest event = RecordEventRequest.newBuilder()
                             .setRequestId(UUID.nameUUIDFromBytes((campaignId + "/" + robot.getRobotId())
                                     .getBytes(StandardCharsets.UTF_8)).toString())
@@ -98,11 +102,17 @@ public class RecallService {
                             .setPayload(EventPayload.newBuilder().setRecallNotified(RecallNotified.newBuilder()
                                     .setCampaignId(campaignId.toString()).setSeverity(severity)))
                             .build();
-                    WriteContext per = new WriteContext(context.caller(), UUID.fromString(event.getRequestId()),
-                            "RecordEvent", context.traceId(), context.at());
-                    return recorder.record(per, event).replaceWithVoid();
-                })
-                .collect().last().replaceWith(campaignId);
+                    return new LifecycleRecorder.Command(new WriteContext(context.caller(),
+                            UUID.fromString(event.getRequestId()), "RecordEvent", context.traceId(), context.at()), event);
+                })))
+                .filter(outcome -> !outcome.recorded())
+                .collect().asList() // every notification is tried before a refusal is reported
+                .map(refused -> {
+                    if (!refused.isEmpty()) {
+                        throw refused.get(0).refusal();
+                    }
+                    return campaignId;
+                });
     }
 
     public Uni<RecallCampaign> get(String campaignId) {

@@ -36,7 +36,7 @@ class HistoryAndSearchIT {
 
     @BeforeAll
     static void setUp() {
-        fleet = new Fleet().issue(8);
+        fleet = new Fleet().issue(8 + 30);
     }
 
     @AfterAll
@@ -214,6 +214,31 @@ class HistoryAndSearchIT {
         assertThat(stored.getSequence()).isEqualTo(4 + 3);
         assertThat(fleet.as(Tokens.auditor()).verifyChain(VerifyChainRequest.newBuilder().setRobotId(robot).build())
                 .getIntact()).isTrue();
+    }
+
+    @Test
+    void theSameStreamSentTwiceAtOnceRecordsEachEventOnceAndBothGetItsAnswer() throws Exception {
+        // 30 robots produced by two identical streams racing: the ids are recorded by whichever batch
+        // commits first; the other batch rolls back and answers them as retries (the same events).
+        List<String> robots = fleet.robots.subList(8, 38);
+        String maker = Tokens.manufacturer(fleet.manufacturerCode);
+        List<RecordEventRequest> sent = new ArrayList<>();
+        robots.forEach(robot -> sent.add(event(robot, produced()).build()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> upload(maker, sent));
+            var b = pool.submit(() -> upload(maker, sent));
+            assertThat(a.get().getRecorded()).as(a.get().toString()).isEqualTo(robots.size());
+            assertThat(b.get().getRecorded()).as(b.get().toString()).isEqualTo(robots.size());
+        } finally {
+            pool.shutdownNow();
+        }
+        for (RecordEventRequest request : sent) {
+            assertThat(fleet.as(maker).getRobotStatus(GetRobotStatusRequest.newBuilder().setRobotId(request.getRobotId())
+                    .build()).getState().getLastSequence()).as(request.getRobotId()).isEqualTo(1);
+            // a retry now answers the one event that was recorded
+            assertThat(fleet.as(maker).recordEvent(request).getEvent().getSequence()).isEqualTo(1);
+        }
     }
 
     @Test

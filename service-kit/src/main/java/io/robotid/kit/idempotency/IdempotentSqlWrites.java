@@ -89,46 +89,6 @@ public final class IdempotentSqlWrites {
         }
     }
 
-    /**
-     * Claims many request ids with one statement, on the caller's transaction; answers the ids this
-     * call claimed. An id that was not claimed is already recorded (see {@link #stored}); an id
-     * claimed by a concurrent transaction makes this statement wait for it, as the single claim does.
-     * The ids must be distinct.
-     */
-    public static Uni<Set<UUID>> claimAll(SqlConnection connection, List<Claim> claims) {
-        int n = claims.size();
-        UUID[] ids = new UUID[n];
-        String[] operations = new String[n];
-        String[] subjects = new String[n];
-        String[] roles = new String[n];
-        String[] organisations = new String[n];
-        OffsetDateTime[] times = new OffsetDateTime[n];
-        String[] traces = new String[n];
-        Buffer[] hashes = new Buffer[n];
-        for (int i = 0; i < n; i++) {
-            WriteContext c = claims.get(i).context();
-            ids[i] = c.requestId();
-            operations[i] = c.operation();
-            subjects[i] = c.caller().subject();
-            roles[i] = c.caller().auditRole();
-            organisations[i] = c.caller().auditOrganisation();
-            times[i] = c.at().atOffset(ZoneOffset.UTC);
-            traces[i] = c.traceId();
-            hashes[i] = Buffer.buffer(claims.get(i).requestHash());
-        }
-        return connection.preparedQuery("""
-                insert into write_record (request_id, operation, subject, role, organisation, recorded_at, trace_id, request_sha256)
-                select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                                     $7::text[], $8::bytea[])
-                on conflict (request_id) do nothing returning request_id""")
-                .execute(Tuple.from(List.<Object>of(ids, operations, subjects, roles, organisations, times, traces, hashes)))
-                .map(rows -> {
-                    Set<UUID> claimed = new HashSet<>();
-                    rows.forEach(row -> claimed.add(row.getUUID("request_id")));
-                    return claimed;
-                });
-    }
-
     /** The recorded writes of these request ids. */
     public static Uni<Map<UUID, StoredWrite>> stored(SqlConnection connection, List<UUID> ids) {
         return connection.preparedQuery(
@@ -147,27 +107,53 @@ public final class IdempotentSqlWrites {
     }
 
     /**
-     * Finishes a set-based write: stores the responses of the writes done and drops the claims of
-     * the requests that were refused (so a corrected retry with the same id runs).
+     * Records set-based writes at the end of their transaction, one row per request with its response
+     * (one write per request, where {@link #claimAll} then {@link #completeAll} make two). The caller
+     * has answered the retries it found with {@link #stored} first. Answers the ids recorded: an id
+     * missing was recorded by a concurrent transaction, which has committed by then (the insert waited
+     * for it), so the caller rolls back and answers that request as a retry.
      */
-    public static Uni<Void> completeAll(SqlConnection connection, Map<UUID, ? extends Message> responses,
-            Set<UUID> refused) {
-        Uni<Void> released = refused.isEmpty() ? Uni.createFrom().voidItem()
-                : connection.preparedQuery("delete from write_record where request_id = any($1::uuid[])")
-                        .execute(Tuple.of(refused.toArray(new UUID[0]))).replaceWithVoid();
-        if (responses.isEmpty()) {
-            return released;
+    public static Uni<Set<UUID>> recordAll(SqlConnection connection, List<Claim> claims, List<? extends Message> responses) {
+        int n = claims.size();
+        if (n != responses.size()) {
+            throw new IllegalArgumentException(n + " claims for " + responses.size() + " responses");
         }
-        UUID[] ids = new UUID[responses.size()];
-        Buffer[] bodies = new Buffer[responses.size()];
-        int i = 0;
-        for (Map.Entry<UUID, ? extends Message> e : responses.entrySet()) {
-            ids[i] = e.getKey();
-            bodies[i++] = Buffer.buffer(e.getValue().toByteArray());
+        if (n == 0) {
+            return Uni.createFrom().item(Set.of());
         }
-        return released.chain(() -> connection.preparedQuery("""
-                update write_record w set response = u.response
-                from unnest($1::uuid[], $2::bytea[]) as u(request_id, response) where w.request_id = u.request_id""")
-                .execute(Tuple.of(ids, bodies))).replaceWithVoid();
+        UUID[] ids = new UUID[n];
+        String[] operations = new String[n];
+        String[] subjects = new String[n];
+        String[] roles = new String[n];
+        String[] organisations = new String[n];
+        OffsetDateTime[] times = new OffsetDateTime[n];
+        String[] traces = new String[n];
+        Buffer[] hashes = new Buffer[n];
+        Buffer[] bodies = new Buffer[n];
+        for (int i = 0; i < n; i++) {
+            WriteContext c = claims.get(i).context();
+            ids[i] = c.requestId();
+            operations[i] = c.operation();
+            subjects[i] = c.caller().subject();
+            roles[i] = c.caller().auditRole();
+            organisations[i] = c.caller().auditOrganisation();
+            times[i] = c.at().atOffset(ZoneOffset.UTC);
+            traces[i] = c.traceId();
+            hashes[i] = Buffer.buffer(claims.get(i).requestHash());
+            bodies[i] = Buffer.buffer(responses.get(i).toByteArray());
+        }
+        return connection.preparedQuery("""
+                insert into write_record (request_id, operation, subject, role, organisation, recorded_at, trace_id,
+                                          request_sha256, response)
+                select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                                     $7::text[], $8::bytea[], $9::bytea[])
+                on conflict (request_id) do nothing returning request_id""")
+                .execute(Tuple.from(List.<Object>of(ids, operations, subjects, roles, organisations, times, traces, hashes,
+                        bodies)))
+                .map(rows -> {
+                    Set<UUID> recorded = new HashSet<>();
+                    rows.forEach(row -> recorded.add(row.getUUID("request_id")));
+                    return recorded;
+                });
     }
 }
