@@ -106,15 +106,73 @@ public class LifecycleRecorder {
         return new Checked(id, EventValidator.typeOf(request.getPayload()));
     }
 
-    /** Records one event: the same path as a batch of one, whose refusal is thrown. */
+    /**
+     * Records one event, its refusal thrown. Single calls that arrive while earlier ones are being written
+     * are written together in the next transaction (group commit, at most {@value #BATCH} a transaction and
+     * {@value #SINGLE_TRANSACTIONS_AT_ONCE} transactions at once): each gets the answer it would get alone, as
+     * if the calls had run one after the other in arrival order, for a transaction and a commit shared.
+     */
     public Uni<RecordEventResponse> record(WriteContext context, RecordEventRequest request) {
-        Pending item = new Pending(0, context, request);
-        return writeOnce(List.of(item)).map(done -> {
-            if (item.refusal != null) {
-                throw item.refusal;
+        return Uni.createFrom().emitter(emitter -> {
+            List<Single> now;
+            synchronized (singles) {
+                singles.add(new Single(new Pending(0, context, request), emitter));
+                if (singleTransactions == SINGLE_TRANSACTIONS_AT_ONCE) {
+                    return; // a transaction that ends takes it
+                }
+                singleTransactions++;
+                now = nextSingles();
             }
-            return item.response;
+            recordSingles(now);
         });
+    }
+
+    /** Transactions of single calls in flight at once. */
+    static final int SINGLE_TRANSACTIONS_AT_ONCE = 4;
+
+    /** A single call waiting for its transaction, and where its answer goes. */
+    private record Single(Pending item, io.smallrye.mutiny.subscription.UniEmitter<? super RecordEventResponse> answer) {
+    }
+
+    /** Single calls not yet in a transaction, in arrival order; guarded by itself, with {@link #singleTransactions}. */
+    private final java.util.ArrayDeque<Single> singles = new java.util.ArrayDeque<>();
+    private int singleTransactions;
+
+    /** Up to a batch of waiting single calls; the caller holds the lock. */
+    private List<Single> nextSingles() {
+        List<Single> next = new ArrayList<>(Math.min(BATCH, singles.size()));
+        while (next.size() < BATCH && !singles.isEmpty()) {
+            next.add(singles.poll());
+        }
+        return next;
+    }
+
+    private void recordSingles(List<Single> batch) {
+        recordBatch(batch.stream().map(Single::item).toList()).subscribe().with(done -> {
+            batch.forEach(single -> {
+                if (single.item().refusal != null) {
+                    single.answer().fail(single.item().refusal);
+                } else {
+                    single.answer().complete(single.item().response);
+                }
+            });
+            recordNextSingles();
+        }, failure -> {
+            batch.forEach(single -> single.answer().fail(failure));
+            recordNextSingles();
+        });
+    }
+
+    private void recordNextSingles() {
+        List<Single> next;
+        synchronized (singles) {
+            if (singles.isEmpty()) {
+                singleTransactions--;
+                return;
+            }
+            next = nextSingles();
+        }
+        recordSingles(next);
     }
 
     /**
@@ -277,34 +335,49 @@ public class LifecycleRecorder {
     }
 
     /**
-     * Inside the transaction: answers retries from their stored results, locks the robots, applies
-     * every event in memory in stream order (rights, state machine, expected sequence, open recalls),
-     * then stores the results set-based, the write records last.
+     * Inside the transaction: locks the robots, then answers retries from their stored results, applies
+     * every other event in memory in stream order (rights, state machine, expected sequence, open recalls),
+     * then stores the results set-based, the write records last. The statements of a step go out together,
+     * pipelined on the connection (which runs them in order), rather than one round trip each.
      */
     private Uni<Void> writeOn(SqlConnection connection, List<Pending> items) {
         // A request id repeated inside the batch is answered like a retry of its first use.
         Map<UUID, Pending> first = new LinkedHashMap<>();
         Map<Pending, Pending> repeats = new LinkedHashMap<>();
+        Set<String> robotIds = new HashSet<>();
+        boolean remedies = false;
         for (Pending item : items) {
             item.claim = IdempotentSqlWrites.Claim.of(item.context, item.request);
             Pending earlier = first.putIfAbsent(item.context.requestId(), item);
             if (earlier != null) {
                 repeats.put(item, earlier);
             }
+            robotIds.add(item.checked.id().canonical());
+            remedies |= item.checked.type() == EventType.EVENT_TYPE_RECALL_REMEDIED;
         }
         List<Pending> distinct = new ArrayList<>(first.values());
-        return IdempotentSqlWrites.stored(connection, distinct.stream().map(i -> i.context.requestId()).toList())
-                .chain(stored -> {
+        Instant now = items.get(0).context.at();
+        // The robots are locked first: a concurrent writer of the same request (a client's retry racing its
+        // original) holds the same robot's lock until it commits, so the stored results read after the lock
+        // include its record.
+        Uni<Map<String, RobotRepository.LockedRobot>> lock = robots.lockAll(connection, robotIds, now);
+        Uni<Set<String>> openRecalls = remedies ? recalls.openFor(connection, robotIds)
+                : Uni.createFrom().item(Set.<String>of());
+        Uni<Map<UUID, IdempotentSqlWrites.StoredWrite>> stored = IdempotentSqlWrites.stored(connection,
+                distinct.stream().map(i -> i.context.requestId()).toList());
+        return Uni.combine().all().unis(lock, openRecalls, stored).asTuple()
+                .chain(read -> {
                     List<Pending> fresh = new ArrayList<>();
                     for (Pending item : distinct) {
-                        IdempotentSqlWrites.StoredWrite earlier = stored.get(item.context.requestId());
+                        IdempotentSqlWrites.StoredWrite earlier = read.getItem3().get(item.context.requestId());
                         if (earlier == null) {
                             fresh.add(item);
                         } else {
                             replay(item, earlier);
                         }
                     }
-                    return fresh.isEmpty() ? Uni.createFrom().voidItem() : appendOn(connection, fresh);
+                    return fresh.isEmpty() ? Uni.createFrom().voidItem()
+                            : appendOn(connection, fresh, read.getItem1(), read.getItem2(), now);
                 })
                 .invoke(() -> repeats.forEach((repeat, earlier) -> {
                     if (!Arrays.equals(repeat.claim.requestHash(), earlier.claim.requestHash())) {
@@ -325,55 +398,41 @@ public class LifecycleRecorder {
         }
     }
 
-    private Uni<Void> appendOn(SqlConnection connection, List<Pending> items) {
-        Set<String> robotIds = new HashSet<>();
-        boolean remedies = false;
+    private Uni<Void> appendOn(SqlConnection connection, List<Pending> items,
+            Map<String, RobotRepository.LockedRobot> locked, Set<String> openRecalls, Instant now) {
+        Set<String> stillOpen = new HashSet<>(openRecalls);
+        List<RobotRepository.Appended> appended = new ArrayList<>();
+        List<IdempotentSqlWrites.Claim> claims = new ArrayList<>();
+        List<RecordEventResponse> responses = new ArrayList<>();
         for (Pending item : items) {
-            robotIds.add(item.checked.id().canonical());
-            remedies |= item.checked.type() == EventType.EVENT_TYPE_RECALL_REMEDIED;
+            try {
+                RobotRepository.Appended a = apply(item, locked, stillOpen);
+                appended.add(a);
+                item.response = RecordEventResponse.newBuilder().setEvent(a.event()).build();
+                item.appended = true;
+                claims.add(item.claim);
+                responses.add(item.response);
+            } catch (DomainException e) {
+                // refused: no write record, so a corrected retry with the same id runs
+                item.refusal = e;
+            }
         }
-        Instant now = items.get(0).context.at();
-        // The statements of a step go out together, pipelined on the connection (it runs them in order),
-        // rather than one round trip each: the locks and open recalls, then every write of the batch.
-        Uni<Map<String, RobotRepository.LockedRobot>> lock = robots.lockAll(connection, robotIds, now);
-        Uni<Set<String>> openRecalls = remedies ? recalls.openFor(connection, robotIds)
-                : Uni.createFrom().item(Set.<String>of());
-        return Uni.combine().all().unis(lock, openRecalls).asTuple().chain(read -> {
-            Map<String, RobotRepository.LockedRobot> locked = read.getItem1();
-            Set<String> stillOpen = new HashSet<>(read.getItem2());
-            List<RobotRepository.Appended> appended = new ArrayList<>();
-            List<IdempotentSqlWrites.Claim> claims = new ArrayList<>();
-            List<RecordEventResponse> responses = new ArrayList<>();
-            for (Pending item : items) {
-                try {
-                    RobotRepository.Appended a = apply(item, locked, stillOpen);
-                    appended.add(a);
-                    item.response = RecordEventResponse.newBuilder().setEvent(a.event()).build();
-                    item.appended = true;
-                    claims.add(item.claim);
-                    responses.add(item.response);
-                } catch (DomainException e) {
-                    // refused: no write record, so a corrected retry with the same id runs
-                    item.refusal = e;
-                }
-            }
-            if (appended.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            return Uni.combine().all().unis(
-                    robots.appendAll(connection, appended, now),
-                    log.appendAll(connection, appended.stream().map(a -> new TransparencyLog.Leaf(LogKeys.LIFECYCLE_EVENT,
-                            LogKeys.event(a.event().getRobotId(), a.event().getSequence()),
-                            io.robotid.evidence.codec.Hex.parse(a.event().getHash()))).toList()),
-                    IdempotentSqlWrites.recordAll(connection, claims, responses))
-                    .asTuple()
-                    .invoke(written -> {
-                        if (written.getItem3().size() < claims.size()) {
-                            throw new RecordedConcurrently(claims.size() - written.getItem3().size());
-                        }
-                    })
-                    .replaceWithVoid();
-        });
+        if (appended.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.combine().all().unis(
+                robots.appendAll(connection, appended, now),
+                log.appendAll(connection, appended.stream().map(a -> new TransparencyLog.Leaf(LogKeys.LIFECYCLE_EVENT,
+                        LogKeys.event(a.event().getRobotId(), a.event().getSequence()),
+                        io.robotid.evidence.codec.Hex.parse(a.event().getHash()))).toList()),
+                IdempotentSqlWrites.recordAll(connection, claims, responses))
+                .asTuple()
+                .invoke(written -> {
+                    if (written.getItem3().size() < claims.size()) {
+                        throw new RecordedConcurrently(claims.size() - written.getItem3().size());
+                    }
+                })
+                .replaceWithVoid();
     }
 
     /** Applies one event to its robot's locked state, in memory; throws the refusal. */
