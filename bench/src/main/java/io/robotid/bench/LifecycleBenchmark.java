@@ -77,6 +77,9 @@ public class LifecycleBenchmark {
 
             int singleRate = Integer.parseInt(options.getOrDefault("single-rate", "1000"));
             int singleSeconds = Integer.parseInt(options.getOrDefault("single-seconds", "10"));
+            // on a settled registry: the log integrated, not the backlog of the appends above
+            LifecycleScaleBenchmark.settle(jdbc);
+            fixedRate(lifecycle, serviceProvider, ids, singleRate, 2); // warm-up
             Histogram single = fixedRate(lifecycle, serviceProvider, ids, singleRate, singleSeconds);
 
             double insertRate = plainInserts(jdbc, recorded);

@@ -283,7 +283,7 @@ public class LifecycleScaleBenchmark {
      * Waits until the run's writes are done with: the log has integrated every leaf (so that its integrator
      * does not compete with the queries), then lets autovacuum's analyze see the new rows.
      */
-    private static void settle(String jdbc) throws Exception {
+    static void settle(String jdbc) throws Exception {
         long t0 = System.nanoTime();
         try (Connection c = DriverManager.getConnection(jdbc); Statement sql = c.createStatement()) {
             while (true) {

@@ -460,6 +460,35 @@ public class RobotRepository {
                 });
     }
 
+    /** The key of {@link #events(SqlConnection, List)}'s answer. */
+    public static String eventKey(String robotId, long sequence) {
+        return robotId + "/" + sequence;
+    }
+
+    /**
+     * The events at these chain positions (each given as an event holding only its robot and sequence), read
+     * from their sealed bytes, by {@link #eventKey}; a position with no event is missing from the answer.
+     */
+    public Uni<Map<String, LifecycleEvent>> events(SqlConnection connection, List<LifecycleEvent> positions) {
+        String[] robots = new String[positions.size()];
+        Long[] sequences = new Long[positions.size()];
+        for (int i = 0; i < positions.size(); i++) {
+            robots[i] = positions.get(i).getRobotId();
+            sequences[i] = positions.get(i).getSequence();
+        }
+        return connection.preparedQuery("select " + EVENT_COLUMNS + " from event"
+                + " join unnest($1::bpchar[], $2::bigint[]) as k(robot_id, sequence) using (robot_id, sequence)")
+                .execute(Tuple.of(robots, sequences))
+                .map(rows -> {
+                    Map<String, LifecycleEvent> out = new HashMap<>();
+                    rows.forEach(row -> {
+                        StoredEvent stored = storedEvent(row);
+                        out.put(eventKey(stored.robotId(), stored.sequence()), readEvent(stored));
+                    });
+                    return out;
+                });
+    }
+
     /** An event row as stored: the columns copied for filtering, and the evidence. */
     public record StoredEvent(String robotId, long sequence, String type, Instant occurredAt, String previousHash,
             String hash, EventChain.Stored evidence) {

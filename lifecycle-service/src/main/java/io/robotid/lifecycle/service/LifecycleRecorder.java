@@ -368,16 +368,20 @@ public class LifecycleRecorder {
         return Uni.combine().all().unis(lock, openRecalls, stored).asTuple()
                 .chain(read -> {
                     List<Pending> fresh = new ArrayList<>();
+                    List<Pending> retried = new ArrayList<>();
                     for (Pending item : distinct) {
                         IdempotentSqlWrites.StoredWrite earlier = read.getItem3().get(item.context.requestId());
                         if (earlier == null) {
                             fresh.add(item);
                         } else {
                             replay(item, earlier);
+                            if (item.response != null && isReference(item.response)) {
+                                retried.add(item);
+                            }
                         }
                     }
-                    return fresh.isEmpty() ? Uni.createFrom().voidItem()
-                            : appendOn(connection, fresh, read.getItem1(), read.getItem2(), now);
+                    return answerFromChain(connection, retried).chain(() -> fresh.isEmpty() ? Uni.createFrom().voidItem()
+                            : appendOn(connection, fresh, read.getItem1(), read.getItem2(), now));
                 })
                 .invoke(() -> repeats.forEach((repeat, earlier) -> {
                     if (!Arrays.equals(repeat.claim.requestHash(), earlier.claim.requestHash())) {
@@ -388,6 +392,44 @@ public class LifecycleRecorder {
                         repeat.response = earlier.response;
                     }
                 }));
+    }
+
+    /**
+     * What the write record keeps as a recorded event's answer: a reference to the event (robot, sequence,
+     * hash), not the event again, which would double the bytes written per event. A retry reads the event
+     * from the chain ({@link #answerFromChain}); records written before keep the whole answer and are
+     * answered as stored.
+     */
+    private static RecordEventResponse reference(LifecycleEvent event) {
+        return RecordEventResponse.newBuilder().setEvent(LifecycleEvent.newBuilder().setRobotId(event.getRobotId())
+                .setSequence(event.getSequence()).setHash(event.getHash())).build();
+    }
+
+    private static boolean isReference(RecordEventResponse stored) {
+        return !stored.getEvent().hasRecorded();
+    }
+
+    /** Replaces the retries' referenced answers with their events, read from the chains. */
+    private Uni<Void> answerFromChain(SqlConnection connection, List<Pending> retried) {
+        if (retried.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return robots.events(connection, retried.stream().map(item -> item.response.getEvent()).toList())
+                .invoke(found -> retried.forEach(item -> {
+                    LifecycleEvent ref = item.response.getEvent();
+                    LifecycleEvent event = found.get(RobotRepository.eventKey(ref.getRobotId(), ref.getSequence()));
+                    if (event == null || !event.getHash().equals(ref.getHash())) {
+                        item.response = null;
+                        item.refusal = DomainException.dataLoss("EVIDENCE_MISMATCH", "event " + ref.getSequence()
+                                + " of robot " + ref.getRobotId() + " that request " + item.context.requestId()
+                                + " recorded is " + (event == null ? "missing" : "not the event recorded")
+                                + "; VerifyChain names what changed", Map.of("table", "event",
+                                        "key", "sequence=" + ref.getSequence()));
+                    } else {
+                        item.response = RecordEventResponse.newBuilder().setEvent(event).build();
+                    }
+                }))
+                .replaceWithVoid();
     }
 
     private static void replay(Pending item, IdempotentSqlWrites.StoredWrite stored) {
@@ -411,7 +453,7 @@ public class LifecycleRecorder {
                 item.response = RecordEventResponse.newBuilder().setEvent(a.event()).build();
                 item.appended = true;
                 claims.add(item.claim);
-                responses.add(item.response);
+                responses.add(reference(a.event()));
             } catch (DomainException e) {
                 // refused: no write record, so a corrected retry with the same id runs
                 item.refusal = e;

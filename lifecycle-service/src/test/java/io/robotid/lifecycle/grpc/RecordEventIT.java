@@ -6,6 +6,7 @@ import static io.robotid.testkit.GrpcAssertions.invalid;
 import static io.robotid.testkit.GrpcAssertions.reason;
 import static io.robotid.testkit.GrpcAssertions.refused;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -293,6 +294,19 @@ class RecordEventIT {
         LifecycleEvent first = record(maker(), request);
         assertThat(record(maker(), request)).isEqualTo(first);
         assertThat(state(robot).getLastSequence()).isEqualTo(1);
+    }
+
+    @Test
+    void aRetryIsAnsweredFromTheChainAndAnEventDeletedSinceIsDataLoss() {
+        String robot = robot();
+        RecordEventRequest request = event(robot, produced()).build();
+        LifecycleEvent first = record(maker(), request);
+        // the write record keeps a reference (robot, sequence, hash); the retry reads the event again
+        assertThat(record(maker(), request)).isEqualTo(first);
+        deleteEvents(robot, "1");
+        StatusRuntimeException lost = catchThrowableOfType(() -> record(maker(), request), StatusRuntimeException.class);
+        assertThat(lost.getStatus().getCode()).isEqualTo(Status.Code.DATA_LOSS);
+        assertThat(lost.getStatus().getDescription()).contains("event 1 of robot " + robot).contains("missing");
     }
 
     @Test
