@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,7 +23,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
-import java.util.function.Supplier;
 
 import org.HdrHistogram.Histogram;
 
@@ -32,7 +30,6 @@ import com.google.protobuf.Timestamp;
 
 import io.grpc.ManagedChannel;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import io.robotid.kit.id.RobotId;
 import io.robotid.proto.common.v1.Contact;
 import io.robotid.proto.identity.v1.IdentityServiceGrpc;
@@ -170,7 +167,7 @@ public class LifecycleScaleBenchmark {
             var asRegulator = LifecycleServiceGrpc.newBlockingStub(lifecycle).withDeadlineAfter(1, TimeUnit.HOURS)
                     .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(regulator)));
             String maker0 = modelMaker.get(0);
-            Histogram find = time(queries, () -> {
+            Histogram find = LifecycleBenchmark.time(queries, () -> {
                 int m = random.nextInt(models);
                 return LifecycleServiceGrpc.newBlockingStub(lifecycle)
                         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(regulator)))
@@ -178,22 +175,22 @@ public class LifecycleScaleBenchmark {
                                 .setPartNumber(PARTS[0] + "-" + (m % 7)).addLots("L-" + random.nextInt(LOTS))
                                 .setPageSize(100).build()).getRobotsCount();
             });
-            Histogram status = time(queries, () -> stub(lifecycle, regulator)
+            Histogram status = LifecycleBenchmark.time(queries, () -> stub(lifecycle, regulator)
                     .getRobotStatus(GetRobotStatusRequest.newBuilder().setRobotId(ids.get(random.nextInt(ids.size())))
                             .build()).getState().getLastSequence() > 0 ? 1 : 0);
-            Histogram at = time(queries, () -> stub(lifecycle, regulator)
+            Histogram at = LifecycleBenchmark.time(queries, () -> stub(lifecycle, regulator)
                     .getRobotAt(GetRobotAtRequest.newBuilder().setRobotId(ids.get(random.nextInt(ids.size())))
                             .setAt(Life.at(Math.max(1, perRobot / 2))).build()).getState().getLastSequence() > 0 ? 1 : 0);
-            Histogram list = time(queries, () -> stub(lifecycle, regulator)
+            Histogram list = LifecycleBenchmark.time(queries, () -> stub(lifecycle, regulator)
                     .listEvents(ListEventsRequest.newBuilder().setRobotId(ids.get(random.nextInt(ids.size())))
                             .setPageSize(100).build()).getEventsCount());
             String secondPage = stub(lifecycle, regulator).listEvents(ListEventsRequest.newBuilder()
                     .setRobotId(chained).setPageSize(100).build()).getNextPageToken();
-            Histogram listLong = time(Math.max(20, queries / 10), () -> stub(lifecycle, regulator)
+            Histogram listLong = LifecycleBenchmark.time(Math.max(20, queries / 10), () -> stub(lifecycle, regulator)
                     .listEvents(ListEventsRequest.newBuilder().setRobotId(chained).setPageSize(100)
                             .setPageToken(secondPage).build()).getEventsCount());
             long[] checked = { 0 };
-            Histogram verify = time(Math.max(20, queries / 10), () -> {
+            Histogram verify = LifecycleBenchmark.time(Math.max(20, queries / 10), () -> {
                 VerifyChainResponse v = stub(lifecycle, regulator)
                         .verifyChain(VerifyChainRequest.newBuilder().setRobotId(chained).build());
                 if (!v.getIntact()) {
@@ -216,7 +213,7 @@ public class LifecycleScaleBenchmark {
                             .build()).getCampaign();
             double recallSeconds = seconds(r0);
             Histogram firstPage = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
-            Histogram wholeList = time(Math.max(20, queries / 10), () -> {
+            Histogram wholeList = LifecycleBenchmark.time(Math.max(20, queries / 10), () -> {
                 long s = System.nanoTime();
                 Iterator<ListAffectedRobotsResponse> it = asRegulator.listAffectedRobots(
                         ListAffectedRobotsRequest.newBuilder().setCampaignId(campaign.getCampaignId()).build());
@@ -323,19 +320,6 @@ public class LifecycleScaleBenchmark {
 
     private static double seconds(long since) {
         return (System.nanoTime() - since) / 1e9;
-    }
-
-    private static Histogram time(int runs, Supplier<Integer> query) {
-        for (int i = 0; i < Math.min(20, runs); i++) {
-            query.get(); // warm up
-        }
-        Histogram micros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
-        for (int i = 0; i < runs; i++) {
-            long t0 = System.nanoTime();
-            query.get();
-            micros.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0));
-        }
-        return micros;
     }
 
     /** A life, phase by phase: which event each robot gets in each phase, and who records it. */
@@ -504,7 +488,8 @@ public class LifecycleScaleBenchmark {
                             requests.add(u.request().apply(k));
                         }
                         for (int attempt = 1; !requests.isEmpty(); attempt++) {
-                            RecordEventsResponse r = upload(channel, token(u.role(), u.claim(), u.value()), requests);
+                            RecordEventsResponse r = LifecycleBenchmark.recordEvents(channel, token(u.role(), u.claim(), u.value()),
+                                    requests);
                             recorded.addAndGet(r.getRecorded());
                             List<RecordEventRequest> again = new ArrayList<>();
                             for (RefusedEvent refused : r.getRefusedList()) {
@@ -525,31 +510,6 @@ public class LifecycleScaleBenchmark {
             } finally {
                 pool.shutdown();
             }
-        }
-
-        private RecordEventsResponse upload(ManagedChannel channel, String token, List<RecordEventRequest> requests)
-                throws Exception {
-            CompletableFuture<RecordEventsResponse> answer = new CompletableFuture<>();
-            StreamObserver<RecordEventsRequest> stream = LifecycleServiceGrpc.newStub(channel)
-                    .withDeadlineAfter(2, TimeUnit.HOURS)
-                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)))
-                    .recordEvents(new StreamObserver<>() {
-                        public void onNext(RecordEventsResponse value) {
-                            answer.complete(value);
-                        }
-
-                        public void onError(Throwable t) {
-                            answer.completeExceptionally(t);
-                        }
-
-                        public void onCompleted() {
-                        }
-                    });
-            for (RecordEventRequest request : requests) {
-                stream.onNext(RecordEventsRequest.newBuilder().setEvent(request).build());
-            }
-            stream.onCompleted();
-            return answer.get(2, TimeUnit.HOURS);
         }
     }
 }
