@@ -36,7 +36,7 @@ class HistoryAndSearchIT {
 
     @BeforeAll
     static void setUp() {
-        fleet = new Fleet().issue(8 + 30);
+        fleet = new Fleet().issue(8 + 30 + 20);
     }
 
     @AfterAll
@@ -239,6 +239,40 @@ class HistoryAndSearchIT {
             // a retry now answers the one event that was recorded
             assertThat(fleet.as(maker).recordEvent(request).getEvent().getSequence()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void requestIdsUsedAtOnceForOtherRobotsAreRecordedOnceAndRefusedForTheOther() throws Exception {
+        // Two streams at once with the same request ids for different robots: whichever commits first records
+        // its events; the other finds the ids taken (after its own batch rolled back, if they raced) and is
+        // refused REQUEST_ID_REUSED for each, recording nothing.
+        List<String> robots = fleet.robots.subList(38, 58);
+        String maker = Tokens.manufacturer(fleet.manufacturerCode);
+        List<RecordEventRequest> left = new ArrayList<>();
+        List<RecordEventRequest> right = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            RecordEventRequest request = event(robots.get(i), produced()).build();
+            left.add(request);
+            right.add(request.toBuilder().setRobotId(robots.get(10 + i)).build());
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        List<RecordEventsResponse> answers;
+        try {
+            var a = pool.submit(() -> upload(maker, left));
+            var b = pool.submit(() -> upload(maker, right));
+            answers = List.of(a.get(), b.get());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(answers).extracting(RecordEventsResponse::getRecorded).containsExactlyInAnyOrder(10, 0);
+        RecordEventsResponse refused = answers.get(0).getRecorded() == 0 ? answers.get(0) : answers.get(1);
+        assertThat(refused.getRefusedList()).hasSize(10).allSatisfy(r -> {
+            assertThat(r.getCode()).isEqualTo("INVALID_ARGUMENT");
+            assertThat(r.getMessage()).contains("request_id");
+        });
+        long recordedRobots = robots.stream().filter(robot -> fleet.as(maker).getRobotStatus(GetRobotStatusRequest
+                .newBuilder().setRobotId(robot).build()).getState().getLastSequence() == 1).count();
+        assertThat(recordedRobots).isEqualTo(10);
     }
 
     @Test
