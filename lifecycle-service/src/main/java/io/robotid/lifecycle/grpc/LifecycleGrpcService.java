@@ -13,6 +13,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.robotid.kit.audit.WriteContext;
 import io.robotid.kit.paging.PageRequest;
 import io.robotid.kit.security.CallerIdentity;
+import io.robotid.lifecycle.domain.EventChain;
 import io.robotid.lifecycle.service.ChainVerification;
 import io.robotid.lifecycle.service.LifecycleQueries;
 import io.robotid.lifecycle.service.LifecycleRecorder;
@@ -89,8 +90,12 @@ public class LifecycleGrpcService implements LifecycleService {
 
     @Override
     public Multi<ListAffectedRobotsResponse> listAffectedRobots(ListAffectedRobotsRequest request) {
-        return recalls.affected(request.getCampaignId())
-                .onItem().transformToMulti(list -> Multi.createFrom().iterable(list));
+        return recalls.affected(request.getCampaignId(), request.getPageSize(), request.getPageToken()).map(listed -> {
+            ListAffectedRobotsResponse.Builder robot = ListAffectedRobotsResponse.newBuilder()
+                    .setRobotId(listed.robot().robotId()).setNextPageToken(listed.nextPageToken());
+            listed.robot().remediedAt().ifPresent(at -> robot.setRemedied(true).setRemediedAt(EventChain.timestamp(at)));
+            return robot.build();
+        });
     }
 
     @Override
@@ -143,7 +148,10 @@ public class LifecycleGrpcService implements LifecycleService {
 
     @Override
     public Uni<VerifyChainResponse> verifyChain(VerifyChainRequest request) {
-        return verification.verify(request.getRobotId());
+        return verification.verify(request.getRobotId()).map(report -> VerifyChainResponse.newBuilder()
+                .setIntact(report.intact()).setEventsChecked(report.eventsChecked())
+                .setFirstBrokenSequence(report.firstBrokenSequence()).addAllDiscrepancies(report.discrepancies())
+                .setHeadHash(report.headHash()).build());
     }
 
     /**

@@ -20,10 +20,10 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 
 import io.robotid.kit.audit.WriteContext;
+import io.robotid.lifecycle.domain.AffectedRobot;
 import io.robotid.lifecycle.domain.StateMachine;
 import io.robotid.proto.common.v1.AuditStamp;
 import io.robotid.proto.lifecycle.v1.EventType;
-import io.robotid.proto.lifecycle.v1.ListAffectedRobotsResponse;
 import io.robotid.proto.lifecycle.v1.RecallCampaign;
 import io.robotid.proto.lifecycle.v1.RecallCriteria;
 import io.robotid.proto.lifecycle.v1.RecallSeverity;
@@ -167,18 +167,26 @@ public class RecallRepository {
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(campaign(rows.iterator().next())));
     }
 
-    public Uni<List<ListAffectedRobotsResponse>> robots(UUID id) {
-        return database.preparedQuery(
-                "select robot_id, remedied_at from recall_robot where campaign_id = $1 order by robot_id")
-                .execute(Tuple.of(id)).map(rows -> {
-                    List<ListAffectedRobotsResponse> out = new ArrayList<>();
+    /** Whether the campaign exists (without counting its robots, as {@link #find} does). */
+    public Uni<Boolean> exists(UUID id) {
+        return database.preparedQuery("select 1 from recall_campaign where campaign_id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.size() > 0);
+    }
+
+    /**
+     * Up to {@code limit} of the campaign's robots after {@code afterRobotId} ("" for the first), in robot
+     * ID order: a range of the primary key (campaign_id, robot_id), whatever the campaign's size.
+     */
+    public Uni<List<AffectedRobot>> robots(UUID id, String afterRobotId, int limit) {
+        return database.preparedQuery("""
+                select robot_id, remedied_at from recall_robot where campaign_id = $1 and robot_id > $2::bpchar
+                order by robot_id limit $3""")
+                .execute(Tuple.of(id, afterRobotId, limit)).map(rows -> {
+                    List<AffectedRobot> out = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        ListAffectedRobotsResponse.Builder b = ListAffectedRobotsResponse.newBuilder()
-                                .setRobotId(row.getString("robot_id"));
-                        if (row.getOffsetDateTime("remedied_at") != null) {
-                            b.setRemedied(true).setRemediedAt(timestamp(row.getOffsetDateTime("remedied_at")));
-                        }
-                        out.add(b.build());
+                        java.time.OffsetDateTime remedied = row.getOffsetDateTime("remedied_at");
+                        out.add(new AffectedRobot(row.getString("robot_id"),
+                                Optional.ofNullable(remedied).map(java.time.OffsetDateTime::toInstant)));
                     }
                     return out;
                 });

@@ -21,6 +21,7 @@ import io.robotid.evidence.format.LifecycleEvents;
 import io.robotid.kit.id.RobotId;
 import io.robotid.kit.validation.Violations;
 import io.robotid.lifecycle.client.IdentityGateway;
+import io.robotid.lifecycle.domain.ChainReport;
 import io.robotid.lifecycle.domain.ChainReplay;
 import io.robotid.lifecycle.domain.EventChain;
 import io.robotid.lifecycle.domain.FeedEntries;
@@ -33,7 +34,6 @@ import io.robotid.proto.common.v1.Discrepancy;
 import io.robotid.proto.lifecycle.v1.Component;
 import io.robotid.proto.lifecycle.v1.LifecycleEvent;
 import io.robotid.proto.lifecycle.v1.RobotState;
-import io.robotid.proto.lifecycle.v1.VerifyChainResponse;
 import io.robotid.proto.lifecycle.v1.WatchStatusChangesResponse;
 import io.smallrye.mutiny.Uni;
 
@@ -63,15 +63,14 @@ public class ChainVerification {
         this.recorder = recorder;
     }
 
-    public Uni<VerifyChainResponse> verify(String robotId) {
+    public Uni<ChainReport> verify(String robotId) {
         Violations v = new Violations();
         RobotId id = v.robotId("robot_id", robotId);
         v.throwIfAny();
         return robots.storedRobot(id).chain(robot -> allEvents(id, 0, new ArrayList<>()).chain(events -> {
             if (robot.isEmpty() && events.isEmpty()) {
                 // nothing stored: an issued robot with no event yet is intact; one never issued is NOT_FOUND
-                return identity.requireIssued(id).replaceWith(VerifyChainResponse.newBuilder().setIntact(true)
-                        .setHeadHash(EventChain.GENESIS).build());
+                return identity.requireIssued(id).replaceWith(new ChainReport(true, 0, 0, List.of(), EventChain.GENESIS));
             }
             return robots.storedComponents(id).chain(components -> robots.storedFeed(id)
                     .chain(feed -> recalls.matchesOf(id.canonical())
@@ -108,12 +107,11 @@ public class ChainVerification {
             this.matches = matches;
         }
 
-        VerifyChainResponse run() {
+        ChainReport run() {
             List<LifecycleEvent> events = chain();
             derived(events);
-            return VerifyChainResponse.newBuilder().setIntact(found.isEmpty()).setEventsChecked(rows.size())
-                    .setFirstBrokenSequence(firstBroken).addAllDiscrepancies(found)
-                    .setHeadHash(events.isEmpty() ? EventChain.GENESIS : events.get(events.size() - 1).getHash()).build();
+            return new ChainReport(found.isEmpty(), rows.size(), firstBroken, found,
+                    events.isEmpty() ? EventChain.GENESIS : events.get(events.size() - 1).getHash());
         }
 
         /** The chain itself: hashes, links, sealed fields against their columns, commitments. */

@@ -5,6 +5,8 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,6 +16,7 @@ import io.robotid.kit.audit.WriteContext;
 import io.robotid.kit.error.DomainException;
 import io.robotid.kit.id.RegistryCodes;
 import io.robotid.kit.idempotency.IdempotentSqlWrites;
+import io.robotid.kit.paging.PageRequest;
 import io.robotid.kit.security.Role;
 import io.robotid.kit.validation.Violations;
 import io.robotid.lifecycle.client.FilingGateway;
@@ -22,7 +25,6 @@ import io.robotid.lifecycle.repository.RobotRepository;
 import io.robotid.proto.lifecycle.v1.CreateRecallCampaignRequest;
 import io.robotid.proto.lifecycle.v1.CreateRecallCampaignResponse;
 import io.robotid.proto.lifecycle.v1.EventPayload;
-import io.robotid.proto.lifecycle.v1.ListAffectedRobotsResponse;
 import io.robotid.proto.lifecycle.v1.RecallCampaign;
 import io.robotid.proto.lifecycle.v1.RecallCriteria;
 import io.robotid.proto.lifecycle.v1.RecallNotified;
@@ -30,6 +32,7 @@ import io.robotid.proto.lifecycle.v1.RecallSeverity;
 import io.robotid.proto.lifecycle.v1.RecordEventRequest;
 import io.smallrye.mutiny.Multi;
 import io.robotid.kit.tlog.TransparencyLog;
+import io.robotid.lifecycle.domain.AffectedRobot;
 import io.robotid.lifecycle.domain.LogKeys;
 import io.smallrye.mutiny.Uni;
 
@@ -41,6 +44,9 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class RecallService {
+    /** Robots read per query when listing a campaign's robots. */
+    static final int CHUNK = 500;
+
     private final RobotRepository robots;
     private final RecallRepository recalls;
     private final FilingGateway filing;
@@ -93,18 +99,17 @@ public class RecallService {
         RecallSeverity severity = campaign.getSeverity();
         // The campaign's own creation time, so that a retry builds byte-identical notifications.
         Timestamp at = Timestamp.newBuilder().setSeconds(campaign.getCreated().getTime().getSeconds()).build();
-        return recalls.robots(campaignId).onItem().transformToMulti(list -> recorder.recordAll(Multi.createFrom()
-                .iterable(list).map(robot -> {
-                    RecordEventRequest event = RecordEventRequest.newBuilder()
-                            .setRequestId(UUID.nameUUIDFromBytes((campaignId + "/" + robot.getRobotId())
-                                    .getBytes(StandardCharsets.UTF_8)).toString())
-                            .setRobotId(robot.getRobotId()).setOccurredAt(at)
-                            .setPayload(EventPayload.newBuilder().setRecallNotified(RecallNotified.newBuilder()
-                                    .setCampaignId(campaignId.toString()).setSeverity(severity)))
-                            .build();
-                    return new LifecycleRecorder.Command(new WriteContext(context.caller(),
-                            UUID.fromString(event.getRequestId()), "RecordEvent", context.traceId(), context.at()), event);
-                })))
+        return recorder.recordAll(robotsOf(campaignId, "", Long.MAX_VALUE).map(robot -> {
+                RecordEventRequest event = RecordEventRequest.newBuilder()
+                        .setRequestId(UUID.nameUUIDFromBytes((campaignId + "/" + robot.robotId())
+                                .getBytes(StandardCharsets.UTF_8)).toString())
+                        .setRobotId(robot.robotId()).setOccurredAt(at)
+                        .setPayload(EventPayload.newBuilder().setRecallNotified(RecallNotified.newBuilder()
+                                .setCampaignId(campaignId.toString()).setSeverity(severity)))
+                        .build();
+                return new LifecycleRecorder.Command(new WriteContext(context.caller(),
+                        UUID.fromString(event.getRequestId()), "RecordEvent", context.traceId(), context.at()), event);
+            }))
                 .filter(outcome -> !outcome.recorded())
                 .collect().asList() // every notification is tried before a refusal is reported
                 .map(refused -> {
@@ -121,8 +126,47 @@ public class RecallService {
                 campaignId)));
     }
 
-    public Uni<List<ListAffectedRobotsResponse>> affected(String campaignId) {
-        return get(campaignId).chain(campaign -> recalls.robots(UUID.fromString(campaign.getCampaignId())));
+    /** A robot of a campaign's list, with the page token that lists the robots after it. */
+    public record Listed(AffectedRobot robot, String nextPageToken) {
+    }
+
+    /**
+     * The campaign's robots after the page token, in robot ID order: {@code pageSize} of them (1..500), or
+     * all when 0. Read in keyset chunks of {@link #CHUNK} as the client takes them, so the first robot of a
+     * campaign of any size comes after one short query, and memory stays bounded.
+     */
+    public Multi<Listed> affected(String campaignId, int pageSize, String pageToken) {
+        UUID id = campaignId(campaignId);
+        String filters = "campaign=" + id;
+        PageRequest page = PageRequest.of(pageSize, pageToken, filters);
+        return recalls.exists(id).onItem().transformToMulti(exists -> {
+            if (!exists) {
+                throw DomainException.notFound("recall_campaign", campaignId);
+            }
+            return robotsOf(id, page.isFirst() ? "" : page.cursor(), pageSize == 0 ? Long.MAX_VALUE : page.size())
+                    .map(robot -> new Listed(robot, PageRequest.tokenAfter(robot.robotId(), filters)));
+        });
+    }
+
+    /** Up to {@code limit} of the campaign's robots after a robot ID ("" for the first), read a chunk at a time. */
+    private Multi<AffectedRobot> robotsOf(UUID id, String afterRobotId, long limit) {
+        return Multi.createFrom().deferred(() -> { // the reading position belongs to one subscription
+            AtomicReference<String> after = new AtomicReference<>(afterRobotId);
+            AtomicLong left = new AtomicLong(limit);
+            return Multi.createBy().repeating().uni(() -> {
+                int chunk = (int) Math.min(CHUNK, left.get());
+                return chunk == 0 ? Uni.createFrom().item(List.<AffectedRobot>of())
+                        : recalls.robots(id, after.get(), chunk).invoke(robots -> {
+                            left.addAndGet(-robots.size());
+                            // a short chunk is the end: the next round asks for nothing
+                            if (robots.size() < chunk) {
+                                left.set(0);
+                            } else {
+                                after.set(robots.get(robots.size() - 1).robotId());
+                            }
+                        });
+            }).until(List::isEmpty).onItem().transformToIterable(robots -> robots);
+        });
     }
 
     private static UUID campaignId(String value) {

@@ -131,6 +131,74 @@ class RecallIT {
         assertThat(reason(e)).isEqualTo("RECALL_NOT_OPEN");
     }
 
+    /** Lists a campaign's robots, draining the stream. */
+    static List<ListAffectedRobotsResponse> list(String campaignId, int pageSize, String pageToken) {
+        List<ListAffectedRobotsResponse> out = new ArrayList<>();
+        fleet.as(Tokens.auditor()).listAffectedRobots(ListAffectedRobotsRequest.newBuilder().setCampaignId(campaignId)
+                .setPageSize(pageSize).setPageToken(pageToken).build()).forEachRemaining(out::add);
+        return out;
+    }
+
+    @Test
+    void affectedRobotsComeInRobotIdOrderWholeOrInPagesAndResumeFromAnyRobot() {
+        // lot L8: two thirds of the fleet, more than one chunk the service reads at a time (500)
+        RecallCampaign campaign = fleet.as(Tokens.regulator()).createRecallCampaign(recall()
+                .setSeverity(RecallSeverity.RECALL_SEVERITY_ADVISORY)
+                .setCriteria(RecallCriteria.newBuilder().addModelCodes(model).setPartNumber("MTR-100").addLots("L8"))
+                .build()).getCampaign();
+        List<String> selected = new ArrayList<>();
+        for (int i = 0; i < FLEET; i++) {
+            if (i % 3 != 0) {
+                selected.add(fleet.robots.get(i));
+            }
+        }
+        assertThat(campaign.getAffected()).isEqualTo(selected.size()).isGreaterThan(500);
+        String id = campaign.getCampaignId();
+
+        List<ListAffectedRobotsResponse> whole = list(id, 0, "");
+        // in the database's order of robot IDs (its collation), the order every page follows
+        List<String> ordered = whole.stream().map(ListAffectedRobotsResponse::getRobotId).toList();
+        assertThat(ordered).containsExactlyInAnyOrderElementsOf(selected);
+        assertThat(whole).allSatisfy(r -> assertThat(r.getRemedied()).isFalse());
+
+        // pages of 200: each continues from the last robot of the one before; the end is an empty page
+        List<String> paged = new ArrayList<>();
+        String token = "";
+        int pages = 0;
+        while (true) {
+            List<ListAffectedRobotsResponse> page = list(id, 200, token);
+            assertThat(page.size()).isLessThanOrEqualTo(200);
+            if (page.isEmpty()) {
+                break;
+            }
+            pages++;
+            page.forEach(r -> paged.add(r.getRobotId()));
+            token = page.get(page.size() - 1).getNextPageToken();
+        }
+        assertThat(paged).containsExactlyElementsOf(ordered);
+        assertThat(pages).isEqualTo((selected.size() + 199) / 200);
+
+        // a broken stream resumes after the last robot received
+        List<ListAffectedRobotsResponse> rest = list(id, 0, whole.get(299).getNextPageToken());
+        assertThat(rest).extracting(ListAffectedRobotsResponse::getRobotId)
+                .containsExactlyElementsOf(ordered.subList(300, ordered.size()));
+
+        // bad input names the field; a token of another campaign is not accepted
+        invalid(() -> list(id, -1, ""), "page_size");
+        invalid(() -> list(id, 501, ""), "page_size");
+        invalid(() -> list(id, 10, "not-a-token"), "page_token");
+        RecallCampaign other = fleet.as(Tokens.regulator()).createRecallCampaign(recall()
+                .setSeverity(RecallSeverity.RECALL_SEVERITY_ADVISORY)
+                .setCriteria(RecallCriteria.newBuilder().addModelCodes(model).addFirmwareVersions("9.9.9")).build())
+                .getCampaign();
+        invalid(() -> list(other.getCampaignId(), 10, whole.get(0).getNextPageToken()), "page_token");
+        assertThat(list(other.getCampaignId(), 0, "")).isEmpty();
+        invalid(() -> list("x", 0, ""), "campaign_id");
+        refused(() -> list(UUID.randomUUID().toString(), 0, ""), Status.Code.NOT_FOUND);
+        refused(() -> fleet.anonymous().listAffectedRobots(ListAffectedRobotsRequest.newBuilder().setCampaignId(id)
+                .build()).forEachRemaining(r -> { }), Status.Code.UNAUTHENTICATED);
+    }
+
     @Test
     void onlyTheModelsManufacturerOrARegulatorMayRecall() {
         var e = refused(() -> fleet.as(Tokens.manufacturer("ZZZZ")).createRecallCampaign(recall().build()),
