@@ -4,9 +4,8 @@ import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.quarkus.grpc.GrpcClient;
+import io.robotid.certification.CertificationConfig;
 import io.robotid.kit.grpc.PeerCalls;
 import io.robotid.proto.filing.v1.GetModelRequest;
 import io.robotid.proto.filing.v1.ModelFiling;
@@ -24,9 +23,9 @@ public class FilingGateway {
     private final Duration deadline;
 
     public FilingGateway(@GrpcClient("filing") MutinyFilingServiceGrpc.MutinyFilingServiceStub filing,
-            @ConfigProperty(name = "robotid.certification.filing-deadline", defaultValue = "3s") Duration deadline) {
+            CertificationConfig config) {
         this.filing = filing;
-        this.deadline = deadline;
+        this.deadline = config.filingDeadline();
     }
 
     /** The model with this code (accepted or withdrawn); NOT_FOUND when filing-service knows none. */

@@ -4,12 +4,11 @@ import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.quarkus.grpc.GrpcClient;
+import io.robotid.certification.CertificationConfig;
 import io.robotid.kit.error.DomainException;
 import io.robotid.kit.grpc.PeerCalls;
 import io.robotid.kit.id.RobotId;
@@ -32,9 +31,9 @@ public class IdentityGateway {
     private final Cache<String, Verdict> issued = Caffeine.newBuilder().maximumSize(CACHE_LIMIT).build();
 
     public IdentityGateway(@GrpcClient("identity") MutinyIdentityServiceGrpc.MutinyIdentityServiceStub identity,
-            @ConfigProperty(name = "robotid.certification.identity-deadline", defaultValue = "3s") Duration deadline) {
+            CertificationConfig config) {
         this.identity = identity;
-        this.deadline = deadline;
+        this.deadline = config.identityDeadline();
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.robotid.certification.service;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -12,14 +11,14 @@ import java.util.function.Function;
 import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.grpc.stub.ClientResponseObserver;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.robotid.certification.CertificationConfig;
 import io.robotid.certification.client.LifecycleFeed;
-import io.robotid.certification.client.LifecycleFeedSeal;
+import io.robotid.kit.feed.FeedSeals;
 import io.robotid.certification.domain.CertificationSeals;
 import io.robotid.certification.domain.ProtoValues;
 import io.robotid.certification.domain.RevalidationMark;
@@ -70,17 +69,14 @@ public class LifecycleFollower extends PositionedFeedFollower<WatchStatusChanges
     private final boolean enabled;
 
     public LifecycleFollower(LifecycleFeed feed, ServiceToken token, FeedHealth health, Pool database, FeedRepository certificationFeed,
-            RevalidationMarkRepository marks, Vertx vertx, Clock clock, TransparencyLog log,
-            @ConfigProperty(name = "robotid.certification.lifecycle-feed.enabled", defaultValue = "true") boolean enabled,
-            @ConfigProperty(name = "robotid.certification.lifecycle-feed.first-retry", defaultValue = "500ms") Duration firstRetry,
-            @ConfigProperty(name = "robotid.certification.lifecycle-feed.max-retry", defaultValue = "30s") Duration maxRetry) {
-        super(token, health, vertx, firstRetry, maxRetry, database, CONSUMER);
+            RevalidationMarkRepository marks, Vertx vertx, Clock clock, TransparencyLog log, CertificationConfig config) {
+        super(token, health, vertx, config.lifecycleFeed().firstRetry(), config.lifecycleFeed().maxRetry(), database, CONSUMER);
         this.feed = feed;
         this.certificationFeed = certificationFeed;
         this.marks = marks;
         this.clock = clock;
         this.log = log;
-        this.enabled = enabled;
+        this.enabled = config.lifecycleFeed().enabled();
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -122,7 +118,7 @@ public class LifecycleFollower extends PositionedFeedFollower<WatchStatusChanges
      */
     @Override
     protected void verify(WatchStatusChangesResponse entry) {
-        LifecycleFeedSeal.require(entry);
+        FeedSeals.requireLifecycle(entry);
     }
 
     /** The marks of the tiers the entry re-opens, if any. */

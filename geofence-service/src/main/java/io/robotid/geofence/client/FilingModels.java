@@ -4,9 +4,8 @@ import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.quarkus.grpc.GrpcClient;
+import io.robotid.geofence.GeofenceConfig;
 import io.robotid.kit.grpc.PeerCalls;
 import io.robotid.proto.filing.v1.GetModelRequest;
 import io.robotid.proto.filing.v1.IntelligenceLevel;
@@ -20,9 +19,9 @@ public class FilingModels {
     private final Duration deadline;
 
     public FilingModels(@GrpcClient("filing") MutinyFilingServiceGrpc.MutinyFilingServiceStub filing,
-            @ConfigProperty(name = "robotid.geofence.filing-deadline", defaultValue = "3s") Duration deadline) {
+            GeofenceConfig config) {
         this.filing = filing;
-        this.deadline = deadline;
+        this.deadline = config.filingDeadline();
     }
 
     public Uni<IntelligenceLevel> level(String token, String modelCode) {

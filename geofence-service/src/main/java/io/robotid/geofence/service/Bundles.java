@@ -10,10 +10,9 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import com.google.protobuf.ByteString;
 
+import io.robotid.geofence.GeofenceConfig;
 import io.robotid.geofence.domain.AskingRights;
 import io.robotid.geofence.domain.ZoneDefinitions;
 import io.robotid.geofence.engine.Grant;
@@ -50,16 +49,14 @@ public class Bundles {
     private final double fallbackSpeed;
 
     public Bundles(PolicyStore policy, Projections projections, ReceiptSigner signer, Clock clock,
-            @ConfigProperty(name = "robotid.geofence.bundle.default-validity", defaultValue = "1h") Duration defaultValidity,
-            @ConfigProperty(name = "robotid.geofence.bundle.max-validity", defaultValue = "24h") Duration maxValidity,
-            @ConfigProperty(name = "robotid.geofence.bundle.fallback-speed", defaultValue = "0.5") double fallbackSpeed) {
+            GeofenceConfig config) {
         this.policy = policy;
         this.projections = projections;
         this.signer = signer;
         this.clock = clock;
-        this.defaultValidity = defaultValidity;
-        this.maxValidity = maxValidity;
-        this.fallbackSpeed = fallbackSpeed;
+        this.defaultValidity = config.bundle().defaultValidity();
+        this.maxValidity = config.bundle().maxValidity();
+        this.fallbackSpeed = config.bundle().fallbackSpeed();
     }
 
     public Uni<GetPermissionBundleResponse> bundle(CallerIdentity caller, GetPermissionBundleRequest request) {

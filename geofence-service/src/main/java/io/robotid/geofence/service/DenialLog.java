@@ -10,11 +10,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.robotid.geofence.GeofenceConfig;
 import io.robotid.geofence.repository.DenialRepository;
 import io.robotid.kit.paging.PageRequest;
 import io.robotid.kit.validation.Violations;
@@ -55,11 +55,11 @@ public class DenialLog {
     private long timer = -1;
 
     public DenialLog(DenialRepository repository, io.robotid.geofence.repository.PolicyRepository policies, Vertx vertx,
-            @ConfigProperty(name = "robotid.geofence.denials.queue-limit", defaultValue = "100000") int limit) {
+            GeofenceConfig config) {
         this.repository = repository;
         this.policies = policies;
         this.vertx = vertx;
-        this.limit = limit;
+        this.limit = config.denials().queueLimit();
     }
 
     void onStart(@Observes StartupEvent event) {

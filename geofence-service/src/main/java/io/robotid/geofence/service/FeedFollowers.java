@@ -8,13 +8,13 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.grpc.stub.ClientResponseObserver;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.robotid.geofence.client.FeedSeals;
+import io.robotid.geofence.GeofenceConfig;
+import io.robotid.kit.feed.FeedSeals;
 import io.robotid.geofence.client.Feeds;
 import io.robotid.geofence.client.FilingModels;
 import io.robotid.kit.feed.FeedFollower;
@@ -59,9 +59,9 @@ public class FeedFollowers {
     public FeedFollowers(ProjectionRepository repository, Projections projections, EvidenceIntegrity integrity, Feeds feeds,
             FilingModels filing,
             ServiceToken token, FeedHealth health, Vertx vertx, Clock clock,
-            @ConfigProperty(name = "robotid.geofence.feeds.enabled", defaultValue = "true") boolean enabled,
-            @ConfigProperty(name = "robotid.geofence.feeds.first-retry", defaultValue = "500ms") Duration firstRetry,
-            @ConfigProperty(name = "robotid.geofence.feeds.max-retry", defaultValue = "30s") Duration maxRetry) {
+            GeofenceConfig config) {
+        Duration firstRetry = config.feeds().firstRetry();
+        Duration maxRetry = config.feeds().maxRetry();
         this.repository = repository;
         this.projections = projections;
         this.integrity = integrity;
@@ -69,7 +69,7 @@ public class FeedFollowers {
         this.token = token;
         this.vertx = vertx;
         this.clock = clock;
-        this.enabled = enabled;
+        this.enabled = config.feeds().enabled();
         this.lifecycle = new FeedFollower<>(token, health, vertx, firstRetry, maxRetry) {
             @Override
             protected String name() {

@@ -6,8 +6,7 @@ import java.time.temporal.ChronoUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
+import io.robotid.geofence.GeofenceConfig;
 import io.robotid.geofence.domain.AskingRights;
 import io.robotid.geofence.domain.ZoneDefinitions;
 import io.robotid.geofence.engine.CheckRequest;
@@ -25,7 +24,6 @@ import io.robotid.kit.error.DomainException;
 import io.robotid.kit.validation.Violations;
 import io.robotid.kit.error.TraceIds;
 import io.robotid.kit.security.CallerIdentity;
-import io.robotid.kit.security.Role;
 import io.robotid.proto.geofence.v1.CheckPermissionRequest;
 import io.robotid.proto.geofence.v1.CheckPermissionResponse;
 import io.robotid.proto.geofence.v1.Denial;
@@ -47,14 +45,14 @@ public class PermissionChecks {
 
     public PermissionChecks(PolicyStore policy, Projections projections, ReceiptSigner signer, DenialLog denials, Clock clock,
             GeofenceMeters meters,
-            @ConfigProperty(name = "robotid.geofence.max-cache-for", defaultValue = "60s") java.time.Duration maxCacheFor) {
+            GeofenceConfig config) {
         this.policy = policy;
         this.projections = projections;
         this.signer = signer;
         this.denials = denials;
         this.clock = clock;
         this.meters = meters;
-        this.engine = new GeofenceEngine(maxCacheFor);
+        this.engine = new GeofenceEngine(config.maxCacheFor());
     }
 
     public Uni<CheckPermissionResponse> check(CallerIdentity caller, CheckPermissionRequest request) {

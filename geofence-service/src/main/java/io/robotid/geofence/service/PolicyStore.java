@@ -10,13 +10,13 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.google.protobuf.Message;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.robotid.geofence.GeofenceConfig;
 import io.robotid.evidence.codec.Hex;
 import io.robotid.geofence.domain.PolicyLog;
 import io.robotid.geofence.domain.ZoneDefinitions;
@@ -74,8 +74,15 @@ public class PolicyStore {
         return t;
     });
 
+    @jakarta.inject.Inject
     public PolicyStore(PolicyRepository repository, PermissionWatch watch, Projections projections, Vertx vertx,
-            @ConfigProperty(name = "robotid.geofence.policy-poll", defaultValue = "200ms") Duration poll) {
+            GeofenceConfig config) {
+        this(repository, watch, projections, vertx, config.policyPoll());
+    }
+
+    /** A store that looks for changes every {@code poll} (tests make a second replica with it). */
+    public PolicyStore(PolicyRepository repository, PermissionWatch watch, Projections projections, Vertx vertx,
+            Duration poll) {
         this.repository = repository;
         this.watch = watch;
         this.projections = projections;

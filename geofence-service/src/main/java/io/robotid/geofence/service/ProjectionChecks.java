@@ -3,7 +3,7 @@ package io.robotid.geofence.service;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.robotid.geofence.client.FeedSeals;
+import io.robotid.kit.feed.FeedSeals;
 import io.robotid.geofence.domain.Finding;
 import io.robotid.geofence.repository.ProjectionRepository;
 import io.robotid.proto.certification.v1.WatchCertificationChangesResponse;

@@ -5,9 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.quarkus.grpc.GrpcClient;
+import io.robotid.identity.ResolverConfig;
 import io.robotid.kit.grpc.ForwardedToken;
 import io.robotid.proto.certification.v1.GetEffectiveCertificationsRequest;
 import io.robotid.proto.certification.v1.GetEffectiveCertificationsResponse;
@@ -29,9 +28,9 @@ public class CertificationGateway {
 
     public CertificationGateway(
             @GrpcClient("certification") MutinyCertificationServiceGrpc.MutinyCertificationServiceStub certification,
-            @ConfigProperty(name = "robotid.resolver.certification-deadline", defaultValue = "2s") Duration deadline) {
+            ResolverConfig config) {
         this.certification = certification;
-        this.deadline = deadline;
+        this.deadline = config.certificationDeadline();
     }
 
     /** One page of the certificates of exactly this subject (a robot ID or a model code), every state. */

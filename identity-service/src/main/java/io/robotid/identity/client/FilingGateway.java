@@ -5,9 +5,8 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.quarkus.grpc.GrpcClient;
+import io.robotid.identity.IdentityConfig;
 import io.robotid.kit.grpc.PeerCalls;
 import io.robotid.kit.error.DomainException;
 import io.robotid.proto.filing.v1.FilingStatus;
@@ -33,9 +32,9 @@ public class FilingGateway {
     private final Duration deadline;
 
     public FilingGateway(@GrpcClient("filing") MutinyFilingServiceGrpc.MutinyFilingServiceStub filing,
-            @ConfigProperty(name = "robotid.identity.filing-deadline", defaultValue = "3s") Duration deadline) {
+            IdentityConfig config) {
         this.filing = filing;
-        this.deadline = deadline;
+        this.deadline = config.filingDeadline();
     }
 
     public Uni<IssuanceTarget> checkIssuance(String bearerToken, String manufacturerCode, String modelCode,

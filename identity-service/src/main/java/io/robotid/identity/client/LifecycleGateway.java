@@ -6,11 +6,10 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import com.google.protobuf.Timestamp;
 
 import io.quarkus.grpc.GrpcClient;
+import io.robotid.identity.ResolverConfig;
 import io.robotid.kit.grpc.ForwardedToken;
 import io.robotid.proto.lifecycle.v1.EventPayload;
 import io.robotid.proto.lifecycle.v1.EventType;
@@ -38,9 +37,9 @@ public class LifecycleGateway {
     private final Duration deadline;
 
     public LifecycleGateway(@GrpcClient("lifecycle") MutinyLifecycleServiceGrpc.MutinyLifecycleServiceStub lifecycle,
-            @ConfigProperty(name = "robotid.resolver.lifecycle-deadline", defaultValue = "2s") Duration deadline) {
+            ResolverConfig config) {
         this.lifecycle = lifecycle;
-        this.deadline = deadline;
+        this.deadline = config.lifecycleDeadline();
     }
 
     public Uni<RobotState> status(String token, String robotId) {

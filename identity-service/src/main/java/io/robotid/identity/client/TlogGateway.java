@@ -5,9 +5,9 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.quarkus.grpc.GrpcClient;
+import io.robotid.identity.IdentityConfig;
+import io.robotid.identity.ResolverConfig;
 import io.robotid.kit.grpc.ForwardedToken;
 import io.robotid.proto.tlog.v1.GetRecordEvidenceRequest;
 import io.robotid.proto.tlog.v1.GetRecordEvidenceResponse;
@@ -34,16 +34,15 @@ public class TlogGateway {
     public TlogGateway(
             @GrpcClient("lifecycle") MutinyTransparencyLogServiceGrpc.MutinyTransparencyLogServiceStub lifecycle,
             @GrpcClient("certification") MutinyTransparencyLogServiceGrpc.MutinyTransparencyLogServiceStub certification,
-            @ConfigProperty(name = "robotid.resolver.lifecycle-deadline", defaultValue = "2s") Duration lifecycleDeadline,
-            @ConfigProperty(name = "robotid.resolver.certification-deadline", defaultValue = "2s") Duration certificationDeadline,
+            ResolverConfig resolver,
             @GrpcClient("filing") MutinyTransparencyLogServiceGrpc.MutinyTransparencyLogServiceStub filing,
-            @ConfigProperty(name = "robotid.identity.filing-deadline", defaultValue = "3s") Duration filingDeadline) {
+            IdentityConfig config) {
         this.filing = filing;
-        this.filingDeadline = filingDeadline;
+        this.filingDeadline = config.filingDeadline();
         this.lifecycle = lifecycle;
         this.certification = certification;
-        this.lifecycleDeadline = lifecycleDeadline;
-        this.certificationDeadline = certificationDeadline;
+        this.lifecycleDeadline = resolver.lifecycleDeadline();
+        this.certificationDeadline = resolver.certificationDeadline();
     }
 
     public Uni<GetRecordEvidenceResponse> evidence(Peer peer, String token, String recordKey) {

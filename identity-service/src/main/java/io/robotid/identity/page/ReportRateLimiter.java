@@ -5,8 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.robotid.identity.ResolverConfig;
 
 /**
  * How many public reports one client address may send per window: a fixed window per address,
@@ -26,11 +25,9 @@ public class ReportRateLimiter {
     private final Duration window;
     private final Clock clock;
 
-    public ReportRateLimiter(@ConfigProperty(name = "robotid.resolver.report.rate-limit", defaultValue = "5") int limit,
-            @ConfigProperty(name = "robotid.resolver.report.rate-window", defaultValue = "PT10M") Duration window,
-            Clock clock) {
-        this.limit = limit;
-        this.window = window;
+    public ReportRateLimiter(ResolverConfig config, Clock clock) {
+        this.limit = config.report().rateLimit();
+        this.window = config.report().rateWindow();
         this.clock = clock;
     }
 

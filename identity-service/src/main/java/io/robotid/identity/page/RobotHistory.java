@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.robotid.identity.ResolverConfig;
 import io.robotid.evidence.format.IdentityCertificates;
 import io.robotid.evidence.tlog.HistoryReport;
 import io.robotid.evidence.tlog.HistoryReports;
@@ -75,10 +76,9 @@ public class RobotHistory {
     public RobotHistory(IdentityQueries identities, HistoryShares shares, LifecycleGateway lifecycle,
             CertificationGateway certification, FilingGateway filing, TlogGateway logs, TlogQueries ownLog,
             ServiceToken serviceToken,
-            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "robotid.resolver.history.public-cache",
-                    defaultValue = "5s") java.time.Duration publicCache) {
+            ResolverConfig config) {
         this.publicReports = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000)
-                .expireAfterWrite(publicCache).buildAsync();
+                .expireAfterWrite(config.history().publicCache()).buildAsync();
         this.identities = identities;
         this.shares = shares;
         this.lifecycle = lifecycle;
@@ -367,7 +367,6 @@ public class RobotHistory {
         }).map(next)).whilst(token -> !token.isEmpty() && out.size() < limit).collect().last()
                 .map(ignored -> out.size() > limit ? out.subList(0, limit) : out);
     }
-
 
     private static long sequence(HistoryReport.Entry e) {
         return Long.parseLong(e.key().substring(e.key().lastIndexOf('/') + 1));

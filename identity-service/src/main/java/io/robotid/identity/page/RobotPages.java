@@ -9,11 +9,11 @@ import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.robotid.identity.ResolverConfig;
 import io.robotid.identity.client.CertificationGateway;
 import io.robotid.identity.client.FilingGateway;
 import io.robotid.identity.client.LifecycleGateway;
@@ -65,14 +65,14 @@ public class RobotPages {
 
     public RobotPages(IdentityQueries identities, FilingGateway filing, LifecycleGateway lifecycle,
             CertificationGateway certification, ServiceToken serviceToken,
-            @ConfigProperty(name = "robotid.resolver.public-base-url") String publicBaseUrl) {
+            ResolverConfig config) {
         this.identities = identities;
         this.filing = filing;
         this.lifecycle = lifecycle;
         this.certification = certification;
         this.serviceToken = serviceToken;
-        this.publicBaseUrl = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1)
-                : publicBaseUrl;
+        String base = config.publicBaseUrl();
+        this.publicBaseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
     /** Who is asking: null token for anonymous. */

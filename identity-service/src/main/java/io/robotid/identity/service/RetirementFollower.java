@@ -1,6 +1,5 @@
 package io.robotid.identity.service;
 
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.function.Function;
 import java.util.Set;
@@ -8,7 +7,6 @@ import java.util.Set;
 import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.grpc.Channel;
@@ -16,7 +14,8 @@ import io.grpc.stub.ClientResponseObserver;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.robotid.identity.client.LifecycleFeedSeal;
+import io.robotid.identity.IdentityConfig;
+import io.robotid.kit.feed.FeedSeals;
 import io.robotid.kit.security.ServiceToken;
 import io.robotid.kit.grpc.ForwardedToken;
 import io.robotid.proto.lifecycle.v1.LifecycleServiceGrpc;
@@ -56,12 +55,10 @@ public class RetirementFollower extends PositionedFeedFollower<WatchStatusChange
     private final boolean enabled;
 
     public RetirementFollower(@GrpcClient("lifecycle") Channel lifecycle, ServiceToken token, FeedHealth health, Pool database, Vertx vertx,
-            @ConfigProperty(name = "robotid.identity.lifecycle-feed.enabled", defaultValue = "true") boolean enabled,
-            @ConfigProperty(name = "robotid.identity.lifecycle-feed.first-retry", defaultValue = "500ms") Duration firstRetry,
-            @ConfigProperty(name = "robotid.identity.lifecycle-feed.max-retry", defaultValue = "30s") Duration maxRetry) {
-        super(token, health, vertx, firstRetry, maxRetry, database, CONSUMER);
+            IdentityConfig config) {
+        super(token, health, vertx, config.lifecycleFeed().firstRetry(), config.lifecycleFeed().maxRetry(), database, CONSUMER);
         this.lifecycle = LifecycleServiceGrpc.newStub(lifecycle);
-        this.enabled = enabled;
+        this.enabled = config.lifecycleFeed().enabled();
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -99,7 +96,7 @@ public class RetirementFollower extends PositionedFeedFollower<WatchStatusChange
 
     @Override
     protected void verify(WatchStatusChangesResponse entry) {
-        LifecycleFeedSeal.require(entry);
+        FeedSeals.requireLifecycle(entry);
     }
 
     /** A robot whose status is one of {@link #RETIRING} has its ID retired. */

@@ -4,9 +4,8 @@ import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.quarkus.grpc.GrpcClient;
+import io.robotid.lifecycle.LifecycleConfig;
 import io.robotid.kit.grpc.PeerCalls;
 import io.robotid.proto.filing.v1.GetModelRequest;
 import io.robotid.proto.filing.v1.ModelFiling;
@@ -20,9 +19,9 @@ public class FilingGateway {
     private final Duration deadline;
 
     public FilingGateway(@GrpcClient("filing") MutinyFilingServiceGrpc.MutinyFilingServiceStub filing,
-            @ConfigProperty(name = "robotid.lifecycle.filing-deadline", defaultValue = "3s") Duration deadline) {
+            LifecycleConfig config) {
         this.filing = filing;
-        this.deadline = deadline;
+        this.deadline = config.filingDeadline();
     }
 
     /** The accepted (or withdrawn) model; NOT_FOUND if filing-service knows no such model. */

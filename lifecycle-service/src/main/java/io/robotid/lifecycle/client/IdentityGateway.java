@@ -4,12 +4,11 @@ import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.quarkus.grpc.GrpcClient;
+import io.robotid.lifecycle.LifecycleConfig;
 import io.robotid.kit.error.DomainException;
 import io.robotid.kit.grpc.PeerCalls;
 import io.robotid.kit.id.RobotId;
@@ -31,9 +30,9 @@ public class IdentityGateway {
     private final Cache<String, Boolean> issued = Caffeine.newBuilder().maximumSize(CACHE_LIMIT).build();
 
     public IdentityGateway(@GrpcClient("identity") MutinyIdentityServiceGrpc.MutinyIdentityServiceStub identity,
-            @ConfigProperty(name = "robotid.lifecycle.identity-deadline", defaultValue = "3s") Duration deadline) {
+            LifecycleConfig config) {
         this.identity = identity;
-        this.deadline = deadline;
+        this.deadline = config.identityDeadline();
     }
 
     /** Whether this ID is already known to be issued (no question asked). */

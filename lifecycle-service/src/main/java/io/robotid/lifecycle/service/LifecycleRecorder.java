@@ -13,10 +13,9 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import com.google.protobuf.Timestamp;
 
+import io.robotid.lifecycle.LifecycleConfig;
 import io.robotid.kit.audit.AuditStamp;
 import io.robotid.kit.audit.WriteContext;
 import io.robotid.kit.error.DomainException;
@@ -72,16 +71,15 @@ public class LifecycleRecorder {
     public static final int BATCH = 200;
 
     public LifecycleRecorder(RobotRepository robots, RecallRepository recalls, IdentityGateway identity, TransparencyLog log,
-            LifecycleMeters meters, Clock clock,
-            @ConfigProperty(name = "robotid.lifecycle.maintenance.battery-health-below", defaultValue = "70") double batteryBelow,
-            @ConfigProperty(name = "robotid.lifecycle.maintenance.joint-wear-above", defaultValue = "80") double wearAbove) {
+            LifecycleMeters meters, Clock clock, LifecycleConfig config) {
         this.robots = robots;
         this.recalls = recalls;
         this.identity = identity;
         this.log = log;
         this.meters = meters;
         this.clock = clock;
-        this.thresholds = new MaintenanceThresholds(batteryBelow, wearAbove);
+        this.thresholds = new MaintenanceThresholds(config.maintenance().batteryHealthBelow(),
+                config.maintenance().jointWearAbove());
     }
 
     public MaintenanceThresholds thresholds() {

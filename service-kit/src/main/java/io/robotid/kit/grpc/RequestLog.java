@@ -4,7 +4,6 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -35,8 +34,8 @@ public class RequestLog implements ServerInterceptor {
 
     private final boolean enabled;
 
-    public RequestLog(@ConfigProperty(name = "robotid.request-log.enabled", defaultValue = "true") boolean enabled) {
-        this.enabled = enabled;
+    public RequestLog(RequestLogConfig config) {
+        this.enabled = config.enabled();
     }
 
     @Override

@@ -64,6 +64,14 @@ public class SigningKeyRing {
 
     /**
      * @param purpose what the keys sign, for log lines and errors (e.g. "identity certificates")
+     * @param config  the service's {@code signing.*} group
+     */
+    public SigningKeyRing(String purpose, SigningKeysConfig config, Pool database, Clock clock) {
+        this(purpose, config.keysDir(), config.generateIfMissing(), config.activeKeyId(), database, clock);
+    }
+
+    /**
+     * @param purpose what the keys sign, for log lines and errors (e.g. "identity certificates")
      */
     public SigningKeyRing(String purpose, Path directory, boolean generateIfMissing, Optional<String> activeKeyId,
             Pool database, Clock clock) {

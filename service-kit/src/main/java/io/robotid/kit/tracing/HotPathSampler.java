@@ -5,7 +5,6 @@ import java.util.Set;
 
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -30,11 +29,12 @@ public class HotPathSampler implements Sampler {
     private final Sampler ratio;
     private final Sampler others = Sampler.parentBased(Sampler.alwaysOn());
 
-    public HotPathSampler(
-            @ConfigProperty(name = "robotid.tracing.hot-paths", defaultValue = "robotid.geofence.v1.GeofenceService/CheckPermission,"
-                    + "robotid.geofence.v1.GeofenceService/StreamChecks,robotid.geofence.v1.GeofenceService/Echo")
-            List<String> hotPaths,
-            @ConfigProperty(name = "robotid.tracing.hot-path-ratio", defaultValue = "0.01") double hotPathRatio) {
+    @jakarta.inject.Inject
+    public HotPathSampler(TracingConfig config) {
+        this(config.hotPaths(), config.hotPathRatio());
+    }
+
+    public HotPathSampler(List<String> hotPaths, double hotPathRatio) {
         this.hotPaths = Set.copyOf(hotPaths);
         this.ratio = Sampler.traceIdRatioBased(Math.max(0, Math.min(1, hotPathRatio)));
     }

@@ -1,12 +1,10 @@
 package io.robotid.kit.tracing;
 
 import java.util.List;
-import java.util.Optional;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
@@ -25,8 +23,8 @@ public class TraceExporterProducer {
 
     @Produces
     @Singleton
-    SpanExporter spanExporter(@ConfigProperty(name = "robotid.otlp.endpoint") Optional<String> endpoint) {
-        String url = endpoint.map(String::trim).orElse("");
+    SpanExporter spanExporter(OtlpConfig config) {
+        String url = config.endpoint().map(String::trim).orElse("");
         if (url.isEmpty()) {
             return SpanExporter.composite(List.of());
         }

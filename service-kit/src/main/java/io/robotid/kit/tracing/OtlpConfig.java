@@ -1,0 +1,12 @@
+package io.robotid.kit.tracing;
+
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+
+/** Where spans are exported ({@code robotid.otlp.*}, env {@code ROBOTID_OTLP_ENDPOINT}). */
+@ConfigMapping(prefix = "robotid.otlp")
+public interface OtlpConfig {
+    /** An OTLP/HTTP traces endpoint, e.g. {@code http://collector:4318/v1/traces}; unset: spans are not exported. */
+    Optional<String> endpoint();
+}
