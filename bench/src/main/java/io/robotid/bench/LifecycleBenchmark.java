@@ -54,7 +54,7 @@ public class LifecycleBenchmark {
         ManagedChannel filing = channel(options.getOrDefault("filing", "127.0.0.1:8102"));
         ManagedChannel identity = channel(options.getOrDefault("identity", "127.0.0.1:8101"));
         ManagedChannel lifecycle = channel(options.getOrDefault("lifecycle", "127.0.0.1:8103"));
-        try {
+        try (Autovacuum autovacuum = Autovacuum.on(jdbc)) {
             String regulator = token(issuer, "REGULATOR", null);
             IssuanceBenchmark.Filed filed = IssuanceBenchmark.file(filing, regulator, issuer);
             String maker = token(issuer, "MANUFACTURER", filed.manufacturerCode());

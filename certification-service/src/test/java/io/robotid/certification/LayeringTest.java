@@ -17,7 +17,6 @@ class LayeringTest {
                 "io.robotid.certification.service.BodyService",
                 "io.robotid.certification.service.CertificateService",
                 "io.robotid.certification.service.EffectiveService",
-                "io.robotid.certification.service.RecordVerification",
                 "io.robotid.certification.service.TestResultRecorder",
                 "io.robotid.certification.service.TestResultService");
 

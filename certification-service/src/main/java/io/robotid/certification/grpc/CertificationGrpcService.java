@@ -150,7 +150,9 @@ public class CertificationGrpcService implements CertificationService {
     @Override
     @PermitAll
     public Uni<VerifyRecordsResponse> verifyRecords(VerifyRecordsRequest request) {
-        return verification.verify(request.getSubject(), request.getBodyId());
+        return verification.verify(request.getSubject(), request.getBodyId()).map(report -> VerifyRecordsResponse
+                .newBuilder().setIntact(report.intact()).setRecordsChecked(report.recordsChecked())
+                .addAllDiscrepancies(report.discrepancies()).build());
     }
 
     private CallerIdentity caller() {

@@ -19,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
+import io.robotid.certification.domain.RecordsReport;
 import io.robotid.certification.domain.CertificateChain;
 import io.robotid.certification.domain.CertificateRecord;
 import io.robotid.certification.domain.CertificateState;
@@ -49,7 +50,6 @@ import io.robotid.kit.validation.Violations;
 import io.robotid.proto.certification.v1.ChangeKind;
 import io.robotid.proto.certification.v1.RevalidationNeed;
 import io.robotid.proto.certification.v1.UnitRevalidation;
-import io.robotid.proto.certification.v1.VerifyRecordsResponse;
 import io.robotid.proto.certification.v1.WatchCertificationChangesResponse;
 import io.robotid.proto.common.v1.Discrepancy;
 import io.smallrye.mutiny.Uni;
@@ -115,7 +115,7 @@ public class RecordVerification implements io.robotid.kit.tlog.TlogRecords {
     }
 
     /** Exactly one of {@code subject} (model code or robot ID, any accepted form) and {@code bodyId}. */
-    public Uni<VerifyRecordsResponse> verify(String subject, String bodyId) {
+    public Uni<RecordsReport> verify(String subject, String bodyId) {
         boolean bySubject = subject != null && !subject.isBlank();
         boolean byBody = bodyId != null && !bodyId.isBlank();
         Violations v = new Violations();
@@ -167,7 +167,7 @@ public class RecordVerification implements io.robotid.kit.tlog.TlogRecords {
         final Set<Long> entriesNamed = new HashSet<>();
         int checked;
 
-        VerifyRecordsResponse body(String bodyId, Optional<StoredBody> body, boolean named) {
+        RecordsReport body(String bodyId, Optional<StoredBody> body, boolean named) {
             if (body.isEmpty()) {
                 if (named) {
                     found("certification_body", "body_id=" + bodyId, "",
@@ -182,7 +182,7 @@ public class RecordVerification implements io.robotid.kit.tlog.TlogRecords {
             return answer();
         }
 
-        VerifyRecordsResponse subject(Subject subject, SubjectRecords r) {
+        RecordsReport subject(Subject subject, SubjectRecords r) {
             checked = r.results().size() + r.certificates().size() + r.actions().size() + r.marks().size()
                     + r.feed().size();
             Map<UUID, StoredResult> results = new LinkedHashMap<>();
@@ -641,9 +641,8 @@ public class RecordVerification implements io.robotid.kit.tlog.TlogRecords {
             found.add(Discrepancy.newBuilder().setTable(table).setKey(key).setColumn(column).setProblem(problem).build());
         }
 
-        VerifyRecordsResponse answer() {
-            return VerifyRecordsResponse.newBuilder().setIntact(found.isEmpty()).setRecordsChecked(checked)
-                    .addAllDiscrepancies(found).build();
+        RecordsReport answer() {
+            return new RecordsReport(found.isEmpty(), checked, found);
         }
     }
 
