@@ -111,7 +111,7 @@ public final class GrpcErrors {
             // exceptions (above): a socket failure here is the database connection, e.g. reset by
             // a PostgreSQL shutting down in the middle of a query
             if (t instanceof java.net.SocketException || t instanceof java.nio.channels.ClosedChannelException
-                    || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
+                    || t instanceof io.vertx.sqlclient.ClosedConnectionException || connectionLost(t)) {
                 return DomainException.unavailable("DATABASE_UNAVAILABLE", "the database cannot be reached; retry later");
             }
             Status downstream = downstreamStatus(t);
@@ -133,6 +133,19 @@ public final class GrpcErrors {
         String traceId = TraceIds.current();
         LOG.errorf(failure, "unexpected failure, trace id %s", traceId);
         return DomainException.internal(traceId);
+    }
+
+    /**
+     * A socket torn down under the driver: the JDK's NIO (and Netty's native transport) report a reset or a
+     * broken pipe as a plain IOException, not a SocketException, e.g. while a connection to a PostgreSQL
+     * that is shutting down is being opened.
+     */
+    private static boolean connectionLost(Throwable t) {
+        if (!(t instanceof java.io.IOException) || t.getMessage() == null) {
+            return false;
+        }
+        String message = t.getMessage().toLowerCase(java.util.Locale.ROOT);
+        return message.contains("connection reset") || message.contains("broken pipe");
     }
 
     private static DomainException fromSqlState(String sqlState) {

@@ -143,10 +143,14 @@ class ErrorTableTest {
         // as seen while PostgreSQL shut down under load (PostgresRestartUnderLoadIT)
         for (Throwable lost : new Throwable[] { new java.net.SocketException("Connection reset"),
                 new java.net.ConnectException("Connection refused"), new java.nio.channels.ClosedChannelException(),
+                // NIO's own words while a connection to a PostgreSQL shutting down was being opened
+                new java.io.IOException("Connection reset by peer"), new java.io.IOException("Broken pipe"),
                 new io.vertx.pgclient.PgException("the database system is shutting down", "FATAL", "57P03", null) }) {
             DomainException mapped = GrpcErrors.classify(new java.util.concurrent.CompletionException(lost));
             assertThat(mapped.kind()).as(lost.toString()).isEqualTo(ErrorKind.UNAVAILABLE);
             assertThat(mapped.reason()).isEqualTo("DATABASE_UNAVAILABLE");
         }
+        // any other I/O failure is not taken for a lost connection: it stays INTERNAL
+        assertThat(GrpcErrors.classify(new java.io.IOException("disk full")).kind()).isEqualTo(ErrorKind.INTERNAL);
     }
 }
