@@ -81,4 +81,16 @@ class FeedSealsTest {
                 .setRevalidation(UnitRevalidation.newBuilder().setRobotId("CNABCD0MDL0120260000000000025")).build()))
                 .isInstanceOfSatisfying(DomainException.class, x -> assertThat(x.metadata()).containsEntry("sequence", "9"));
     }
+
+    /** EVIDENCE.md section 5's vector, recomputed from the proto message as a follower receives it. */
+    @Test
+    void theLifecycleFeedVectorOfEvidenceMd() {
+        java.time.Instant at = java.time.Instant.parse("2026-11-22T07:45:10.000001Z");
+        WatchStatusChangesResponse e = WatchStatusChangesResponse.newBuilder().setFeedSequence(7)
+                .setRobotId("CNA1B2C3D4E526BJ000000000001G").setEventSequence(4).setEventHash("33".repeat(32))
+                .setStatus(RobotStatus.ROBOT_STATUS_IN_SERVICE).setSuspended(false).setCause(EventType.EVENT_TYPE_DEPLOYED)
+                .setChangedAt(Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()))
+                .setOperatorOrgId("org-city-services").build();
+        assertThat(FeedSeals.lifecycleSeal(e)).isEqualTo("d34eb78503652bd45ceedbb97cdc921eb72b8d1f5f0aed1011b801a28869ce1a");
+    }
 }
