@@ -93,4 +93,18 @@ class FeedSealsTest {
                 .setOperatorOrgId("org-city-services").build();
         assertThat(FeedSeals.lifecycleSeal(e)).isEqualTo("d34eb78503652bd45ceedbb97cdc921eb72b8d1f5f0aed1011b801a28869ce1a");
     }
+
+    /**
+     * EVIDENCE.md section 6.6's vector, recomputed from the proto message as geofence receives it: the
+     * vector's {@code body} is the entry without its sequence and seal, so adding sequence 12 gives the entry.
+     */
+    @Test
+    void theCertificationFeedVectorOfEvidenceMd() throws Exception {
+        WatchCertificationChangesResponse e = WatchCertificationChangesResponse.parseFrom(Hex.parse(
+                "120608a0b480d806180122320a2463383935643037342d356231612d346332652d396433662d3661376238633964306531661a0643334434453540027801"))
+                .toBuilder().setSequence(12).build();
+        assertThat(e.getKind()).isEqualTo(ChangeKind.CHANGE_KIND_CERTIFICATE_ISSUED);
+        assertThat(e.getChangedAt().getSeconds()).isEqualTo(java.time.Instant.parse("2026-11-20T10:00:00Z").getEpochSecond());
+        assertThat(FeedSeals.certificationSeal(e)).isEqualTo("aba6ab7d8fc23b57b1b54f1f541d97edcab5ee0c1d802f63c78fb18c5bc353c9");
+    }
 }
