@@ -7,14 +7,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 
-import io.robotid.proto.certification.v1.Certificate;
-import io.robotid.proto.certification.v1.EffectiveTier;
-import io.robotid.proto.certification.v1.ExcludedCertificate;
 import io.robotid.proto.certification.v1.ExclusionReason;
-import io.robotid.proto.certification.v1.GetEffectiveCertificationsResponse;
-import io.robotid.proto.certification.v1.MissingRequirement;
 import io.robotid.proto.certification.v1.Requirement;
 import io.robotid.proto.filing.v1.IntelligenceLevel;
 
@@ -32,20 +26,61 @@ import io.robotid.proto.filing.v1.IntelligenceLevel;
  * The conditions of the counting certificates combine to the tightest ({@link Conditions#tightest}),
  * per tier and over all; what DESIGN.md section 6 requires without a counting certificate is
  * reported as missing.
+ *
+ * @param intelligenceLevel  the model's level (UNSPECIFIED when filing-service knows no model)
+ * @param tiers              the tiers with a counting certificate, in tier order
+ * @param conditions         the tightest conditions over every counting certificate; null when none counts
+ * @param missing            what DESIGN.md section 6 requires and no counting certificate gives, in the rules' order
+ * @param needsRevalidation  the unit's marks open at the instant, the oldest of each tier, in tier order
+ * @param excluded           the certificates that do not count, and why, in the order they were given
  */
-public final class EffectiveCertifications {
-    private EffectiveCertifications() {
+public record EffectiveCertifications(String robotId, String modelCode, Instant at, IntelligenceLevel intelligenceLevel,
+        List<TierCertifications> tiers, Conditions conditions, List<Missing> missing,
+        List<RevalidationMark> needsRevalidation, List<Excluded> excluded) {
+
+    public EffectiveCertifications {
+        tiers = List.copyOf(tiers);
+        missing = List.copyOf(missing);
+        needsRevalidation = List.copyOf(needsRevalidation);
+        excluded = List.copyOf(excluded);
+    }
+
+    /** True when counting certificates were combined whose task categories have nothing in common. */
+    public boolean noTaskCategoryAllowed() {
+        return conditions != null && conditions.noTaskCategoryAllowed();
+    }
+
+    /**
+     * A tier with counting certificates: them (in the order they were given), their tightest conditions and the
+     * latest valid_until among them.
+     */
+    public record TierCertifications(Tier tier, List<CertificateRecord> certificates, Conditions conditions,
+            Instant validUntil) {
+        public TierCertifications {
+            certificates = List.copyOf(certificates);
+        }
+
+        public boolean noTaskCategoryAllowed() {
+            return conditions.noTaskCategoryAllowed();
+        }
+    }
+
+    /** A certificate that does not count at the instant, and why. */
+    public record Excluded(CertificateRecord certificate, ExclusionReason reason) {
+    }
+
+    /** A requirement of DESIGN.md section 6 that no counting certificate meets: the tier it needs, and the rule. */
+    public record Missing(Requirement requirement, Tier tier, String rule) {
     }
 
     /**
      * @param certificates the model's and the unit's certificates
      * @param actions      their suspensions, reinstatements and revocations, any order
      * @param marks        the unit's re-validation marks
-     * @param show         how a certificate is shown in the answer
      */
-    public static GetEffectiveCertificationsResponse compute(String robotId, String modelCode, IntelligenceLevel level,
-            Instant at, List<CertificateRecord> certificates, List<CertificateAction> actions, List<RevalidationMark> marks,
-            Function<CertificateRecord, Certificate> show) {
+    public static EffectiveCertifications compute(String robotId, String modelCode, IntelligenceLevel level,
+            Instant at, List<CertificateRecord> certificates, List<CertificateAction> actions,
+            List<RevalidationMark> marks) {
         Map<Tier, RevalidationMark> open = new EnumMap<>(Tier.class);
         for (RevalidationMark mark : marks) {
             if (robotId.equals(mark.robotId) && mark.openAt(at)) {
@@ -56,8 +91,7 @@ public final class EffectiveCertifications {
         actions.stream().sorted(Comparator.comparing((CertificateAction a) -> a.stamp.at).thenComparing(a -> a.id))
                 .forEach(a -> history.computeIfAbsent(a.certificateId, k -> new ArrayList<>()).add(a));
 
-        GetEffectiveCertificationsResponse.Builder answer = GetEffectiveCertificationsResponse.newBuilder()
-                .setRobotId(robotId).setModelCode(modelCode).setAt(ProtoValues.timestamp(at)).setIntelligenceLevel(level);
+        List<Excluded> excluded = new ArrayList<>();
         Map<Tier, List<CertificateRecord>> counting = new EnumMap<>(Tier.class);
         for (CertificateRecord c : certificates) {
             ExclusionReason reason = exclusion(c, stateAt(c, history.getOrDefault(c.id, List.of()), at), at,
@@ -65,28 +99,21 @@ public final class EffectiveCertifications {
             if (reason == null) {
                 counting.computeIfAbsent(c.tier, t -> new ArrayList<>()).add(c);
             } else {
-                answer.addExcluded(ExcludedCertificate.newBuilder().setCertificate(show.apply(c)).setReason(reason));
+                excluded.add(new Excluded(c, reason));
             }
         }
         List<Conditions> all = new ArrayList<>();
+        List<TierCertifications> tiers = new ArrayList<>();
         counting.forEach((tier, list) -> {
             List<Conditions> conditions = list.stream().map(c -> c.conditions.effective()).toList();
             all.addAll(conditions);
             Conditions tightest = Conditions.tightest(conditions);
             Instant until = list.stream().map(c -> c.validUntil).max(Comparator.naturalOrder()).orElseThrow();
-            answer.addTiers(EffectiveTier.newBuilder().setTier(tier.proto())
-                    .addAllCertificates(list.stream().map(show).toList())
-                    .setConditions(ProtoValues.conditions(tightest)).setNoTaskCategoryAllowed(tightest.noTaskCategoryAllowed())
-                    .setValidUntil(ProtoValues.timestamp(until)));
+            tiers.add(new TierCertifications(tier, list, tightest, until));
         });
-        Conditions overall = Conditions.tightest(all);
-        if (overall != null) {
-            answer.setConditions(ProtoValues.conditions(overall)).setNoTaskCategoryAllowed(overall.noTaskCategoryAllowed());
-        }
-        missing(counting, level, answer);
-        open.values().stream().sorted(Comparator.comparing(m -> m.tier))
-                .forEach(m -> answer.addNeedsRevalidation(ProtoValues.need(m)));
-        return answer.build();
+        List<RevalidationMark> needs = open.values().stream().sorted(Comparator.comparing(m -> m.tier)).toList();
+        return new EffectiveCertifications(robotId, modelCode, at, level, tiers, Conditions.tightest(all),
+                missing(counting, level), needs, excluded);
     }
 
     /** The state of a certificate at an instant: ACTIVE when issued, then each action recorded by then. */
@@ -120,35 +147,32 @@ public final class EffectiveCertifications {
     }
 
     /** DESIGN.md section 6, tier by tier. */
-    private static void missing(Map<Tier, List<CertificateRecord>> counting, IntelligenceLevel level,
-            GetEffectiveCertificationsResponse.Builder answer) {
+    private static List<Missing> missing(Map<Tier, List<CertificateRecord>> counting, IntelligenceLevel level) {
+        List<Missing> missing = new ArrayList<>();
         if (!counting.containsKey(Tier.BASE_SAFETY)) {
-            answer.addMissing(missing(Requirement.REQUIREMENT_ANY_OPERATION, Tier.BASE_SAFETY,
+            missing.add(new Missing(Requirement.REQUIREMENT_ANY_OPERATION, Tier.BASE_SAFETY,
                     "every permission check needs a valid BASE_SAFETY certificate (model or unit level); without one the answer is DENY"));
         }
         if (!counting.containsKey(Tier.PUBLIC_SPACE)) {
-            answer.addMissing(missing(Requirement.REQUIREMENT_PUBLIC_SPACE, Tier.PUBLIC_SPACE,
+            missing.add(new Missing(Requirement.REQUIREMENT_PUBLIC_SPACE, Tier.PUBLIC_SPACE,
                     "PUBLIC_SPACE zones require the PUBLIC_SPACE tier"));
         }
         if (!counting.containsKey(Tier.MOBILITY)) {
-            answer.addMissing(missing(Requirement.REQUIREMENT_PUBLIC_SPACE, Tier.MOBILITY,
+            missing.add(new Missing(Requirement.REQUIREMENT_PUBLIC_SPACE, Tier.MOBILITY,
                     "PUBLIC_SPACE zones require the MOBILITY tier"));
         }
         boolean l3OrAbove = level == IntelligenceLevel.INTELLIGENCE_LEVEL_L3 || level == IntelligenceLevel.INTELLIGENCE_LEVEL_L4;
         boolean unknown = level == IntelligenceLevel.INTELLIGENCE_LEVEL_UNSPECIFIED || level == IntelligenceLevel.UNRECOGNIZED;
         if ((l3OrAbove || unknown) && !counting.containsKey(Tier.DATA_SECURITY)) {
-            answer.addMissing(missing(Requirement.REQUIREMENT_PUBLIC_SPACE, Tier.DATA_SECURITY, unknown
+            missing.add(new Missing(Requirement.REQUIREMENT_PUBLIC_SPACE, Tier.DATA_SECURITY, unknown
                     ? "PUBLIC_SPACE zones require DATA_SECURITY for level L3 and above (the model's level is unknown, so it is required)"
                     : "PUBLIC_SPACE zones require DATA_SECURITY for level L3 and above (this model is "
                             + level.name().replace("INTELLIGENCE_LEVEL_", "") + ")"));
         }
         if (!counting.containsKey(Tier.PHYSICAL_INTERACTION)) {
-            answer.addMissing(missing(Requirement.REQUIREMENT_PHYSICAL_INTERACTION_TASKS, Tier.PHYSICAL_INTERACTION,
+            missing.add(new Missing(Requirement.REQUIREMENT_PHYSICAL_INTERACTION_TASKS, Tier.PHYSICAL_INTERACTION,
                     "PHYSICAL_INTERACTION tasks need the PHYSICAL_INTERACTION tier"));
         }
-    }
-
-    private static MissingRequirement missing(Requirement requirement, Tier tier, String rule) {
-        return MissingRequirement.newBuilder().setRequirement(requirement).setTier(tier.proto()).setRule(rule).build();
+        return missing;
     }
 }

@@ -68,30 +68,33 @@ public class CertificationGrpcService implements CertificationService {
     @RolesAllowed(Role.Names.REGULATOR)
     public Uni<AccreditBodyResponse> accreditBody(AccreditBodyRequest request) {
         return write("AccreditBody", request.getRequestId(), request, AccreditBodyResponse.parser(),
-                context -> bodies.accredit(context, request));
+                context -> bodies.accredit(context, CertificationMessages.accreditation(request))
+                        .map(CertificationMessages::accredited));
     }
 
     @Override
     public Uni<GetBodyResponse> getBody(GetBodyRequest request) {
-        return bodies.get(request.getBodyId());
+        return bodies.get(request.getBodyId()).map(CertificationMessages::body);
     }
 
     @Override
     @RolesAllowed(Role.Names.CERTIFICATION_BODY)
     public Uni<SubmitTestResultResponse> submitTestResult(SubmitTestResultRequest request) {
-        return results.submit(
-                WriteContext.of(caller(), request.getRequestId(), TestResultService.OPERATION, clock), token(), request);
+        // the idempotency step (in the service) stores this answer's bytes; a retry gets them back as they were
+        return results.submit(WriteContext.of(caller(), request.getRequestId(), TestResultService.OPERATION, clock),
+                token(), request, CertificationMessages::posted, SubmitTestResultResponse.parser(),
+                CertificationMessages::submitted);
     }
 
     @Override
     public Uni<GetTestResultResponse> getTestResult(GetTestResultRequest request) {
-        return results.get(caller(), request.getResultId());
+        return results.get(caller(), request.getResultId()).map(CertificationMessages::testResult);
     }
 
     @Override
     @RolesAllowed({ Role.Names.REGULATOR, Role.Names.AUDITOR, Role.Names.MANUFACTURER, Role.Names.CERTIFICATION_BODY })
     public Uni<ListTestResultsResponse> listTestResults(ListTestResultsRequest request) {
-        return results.list(caller(), request);
+        return results.list(caller(), CertificationMessages.query(request)).map(CertificationMessages::testResults);
     }
 
     @Override
@@ -102,7 +105,7 @@ public class CertificationGrpcService implements CertificationService {
 
     @Override
     public Uni<ListCertificatesResponse> listCertificates(ListCertificatesRequest request) {
-        return certificates.list(request);
+        return certificates.list(CertificationMessages.query(request)).map(CertificationMessages::certificates);
     }
 
     @Override
@@ -132,7 +135,8 @@ public class CertificationGrpcService implements CertificationService {
     @Override
     public Uni<GetEffectiveCertificationsResponse> getEffectiveCertifications(GetEffectiveCertificationsRequest request) {
         return effective.effective(token(), request.getRobotId(),
-                request.hasAt() ? CertificationProtos.instant(request.getAt()) : null);
+                request.hasAt() ? CertificationProtos.instant(request.getAt()) : null)
+                .map(CertificationMessages::effective);
     }
 
     /**

@@ -15,11 +15,11 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.quarkus.security.Authenticated;
+import io.robotid.certification.domain.CertificateQuery;
 import io.robotid.certification.domain.CertificateState;
 import io.robotid.certification.domain.Tier;
 import io.robotid.certification.service.CertificateService;
 import io.robotid.kit.validation.Violations;
-import io.robotid.proto.certification.v1.ListCertificatesRequest;
 import io.smallrye.mutiny.Uni;
 
 /** Certificates, for anyone authenticated (the same answers as GetCertificate and ListCertificates). */
@@ -69,43 +69,36 @@ public class CertificatesResource {
             @Parameter(description = "next_page_token of the previous page") @QueryParam("page_token") String pageToken) {
         return Uni.createFrom().deferred(() -> {
             Violations v = new Violations();
-            ListCertificatesRequest.Builder b = ListCertificatesRequest.newBuilder();
-            if (subject != null) {
-                b.setSubject(subject);
-            }
+            var tierFilter = io.robotid.proto.certification.v1.Tier.TIER_UNSPECIFIED;
             if (tier != null && !tier.isBlank()) {
                 Tier parsed = Tier.parse(tier);
                 if (parsed == null) {
                     v.add("tier", "must be one of " + RestViews.TIERS + ", got '" + tier + "'");
                 } else {
-                    b.setTier(parsed.proto());
+                    tierFilter = parsed.proto();
                 }
             }
-            if (bodyId != null) {
-                b.setBodyId(bodyId);
-            }
+            var stateFilter = io.robotid.proto.certification.v1.CertificateState.CERTIFICATE_STATE_UNSPECIFIED;
             if (state != null && !state.isBlank()) {
                 CertificateState parsed = CertificateState.parse(state);
                 if (parsed == null) {
                     v.add("state", "must be ACTIVE, SUSPENDED or REVOKED, got '" + state + "'");
                 } else {
-                    b.setState(parsed.proto());
+                    stateFilter = parsed.proto();
                 }
             }
+            int size = 0;
             if (pageSize != null && !pageSize.isBlank()) {
                 try {
-                    b.setPageSize(Integer.parseInt(pageSize.trim()));
+                    size = Integer.parseInt(pageSize.trim());
                 } catch (NumberFormatException e) {
                     v.add("page_size", "must be a whole number from 1 to 500");
                 }
             }
-            if (pageToken != null) {
-                b.setPageToken(pageToken);
-            }
             v.throwIfAny();
-            return certificates.list(b.build());
+            return certificates.list(new CertificateQuery(subject == null ? "" : subject, tierFilter,
+                    bodyId == null ? "" : bodyId, stateFilter, size, pageToken == null ? "" : pageToken));
         }).map(page -> new RestViews.CertificateList(
-                page.getCertificatesList().stream().map(RestViews.CertificateView::of).toList(),
-                page.getNextPageToken().isEmpty() ? null : page.getNextPageToken()));
+                page.items().stream().map(RestViews.CertificateView::of).toList(), page.nextPageToken()));
     }
 }

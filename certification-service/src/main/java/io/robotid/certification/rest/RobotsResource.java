@@ -17,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.robotid.certification.grpc.CertificationMessages;
 import io.robotid.certification.service.EffectiveService;
 import io.robotid.kit.validation.Violations;
 import io.smallrye.mutiny.Uni;
@@ -60,6 +61,6 @@ public class RobotsResource {
             var instant = RestInput.time("at", at, v);
             v.throwIfAny();
             return effective.effective(identity.getCredential(AccessTokenCredential.class).getToken(), robotId, instant);
-        }).map(RestViews.EffectiveView::of);
+        }).map(answer -> RestViews.EffectiveView.of(CertificationMessages.effective(answer)));
     }
 }

@@ -29,6 +29,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.robotid.certification.grpc.CertificationMessages;
+import io.robotid.certification.service.CertificationProtos;
 import io.robotid.certification.service.TestResultService;
 import io.robotid.kit.audit.WriteContext;
 import io.robotid.kit.error.DomainException;
@@ -36,6 +38,7 @@ import io.robotid.kit.error.FieldViolation;
 import io.robotid.kit.security.CallerIdentity;
 import io.robotid.kit.security.Role;
 import io.robotid.kit.validation.Violations;
+import io.robotid.proto.certification.v1.SubmitTestResultResponse;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -95,8 +98,10 @@ public class TestResultsResource {
             allRulesAtOnce(requestIdRules, converted, clock.instant());
             WriteContext context = WriteContext.of(CallerIdentity.from(identity), requestId, TestResultService.OPERATION,
                     clock);
+            // the same request message and answer as gRPC: a retry over either transport gets the stored answer
             return results.submit(context, identity.getCredential(AccessTokenCredential.class).getToken(),
-                    converted.request());
+                    converted.request(), CertificationMessages::posted, SubmitTestResultResponse.parser(),
+                    CertificationMessages::submitted);
         }).map(answer -> answer.hasCertificate()
                 ? Response.created(URI.create("/api/v1/certificates/" + answer.getCertificate().getCertificateId()))
                         .entity(RestViews.CertificateView.of(answer.getCertificate())).build()
@@ -119,7 +124,7 @@ public class TestResultsResource {
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemView.class)))
     public Uni<RestViews.TestResultView> get(@PathParam("resultId") String resultId) {
         return Uni.createFrom().deferred(() -> results.get(CallerIdentity.from(identity), resultId))
-                .map(answer -> RestViews.TestResultView.of(answer.getResult()));
+                .map(result -> RestViews.TestResultView.of(CertificationProtos.result(result)));
     }
 
     /**
@@ -155,7 +160,7 @@ public class TestResultsResource {
         all.addAll(converted.unreadable().list());
         List<String> reported = RestInput.fields(converted.unreadable());
         try {
-            TestResultService.validate(converted.request(), now);
+            TestResultService.validate(CertificationMessages.posted(converted.request()), now);
         } catch (DomainException rules) {
             rules.violations().stream().filter(f -> !reported.contains(f.field())).forEach(all::add);
         }

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.robotid.certification.domain.Accreditation;
 import io.robotid.certification.domain.CertificationBody;
 import io.robotid.certification.domain.CertificationSeals;
 import io.robotid.certification.domain.Tier;
@@ -21,9 +22,6 @@ import io.robotid.kit.error.DomainException;
 import io.robotid.kit.security.CallerIdentity;
 import io.robotid.kit.security.Role;
 import io.robotid.kit.validation.Violations;
-import io.robotid.proto.certification.v1.AccreditBodyRequest;
-import io.robotid.proto.certification.v1.AccreditBodyResponse;
-import io.robotid.proto.certification.v1.GetBodyResponse;
 import io.robotid.certification.domain.LogKeys;
 import io.robotid.kit.tlog.TransparencyLog;
 import io.smallrye.mutiny.Uni;
@@ -45,24 +43,25 @@ public class BodyService {
         this.bodies = bodies;
     }
 
+    /** Accredits a body, or changes its accreditation (the next version); answers the body as accredited now. */
     @WithTransaction
-    public Uni<AccreditBodyResponse> accredit(WriteContext context, AccreditBodyRequest request) {
+    public Uni<CertificationBody> accredit(WriteContext context, Accreditation accreditation) {
         context.caller().requireAnyRole(Role.REGULATOR);
         Violations v = new Violations();
-        String bodyId = bodyId("body_id", request.getBodyId(), v);
-        String name = v.requiredText("name", request.getName(), MAX_NAME);
-        String country = v.country("country", request.getCountry());
-        v.count("tiers", request.getTiersCount(), 1, Tier.values().length);
+        String bodyId = bodyId("body_id", accreditation.bodyId(), v);
+        String name = v.requiredText("name", accreditation.name(), MAX_NAME);
+        String country = v.country("country", accreditation.country());
+        v.count("tiers", accreditation.tiers().size(), 1, Tier.values().length);
         Set<Tier> tiers = EnumSet.noneOf(Tier.class);
-        for (int i = 0; i < request.getTiersCount(); i++) {
-            Tier tier = Tier.of(request.getTiers(i));
+        for (int i = 0; i < accreditation.tiers().size(); i++) {
+            Tier tier = Tier.of(accreditation.tiers().get(i));
             if (tier == null) {
                 v.add("tiers[" + i + "]", "must be a tier such as TIER_BASE_SAFETY (not TIER_UNSPECIFIED)");
             } else if (!tiers.add(tier)) {
                 v.add("tiers[" + i + "]", "repeats " + tier.proto().name());
             }
         }
-        List<String> standards = standards("standards", request.getStandardsList(), MAX_STANDARDS, v);
+        List<String> standards = standards("standards", accreditation.standards(), MAX_STANDARDS, v);
         v.throwIfAny();
 
         return bodies.findForUpdate(bodyId).chain(existing -> {
@@ -76,19 +75,17 @@ public class BodyService {
             body.accredited = context.stamp();
             CertificationSeals.seal(body);
             return (existing == null ? bodies.persist(body) : Uni.createFrom().item(body))
-                    .call(saved -> log.appendInSession(LogKeys.leaf(saved)))
-                    .map(saved -> AccreditBodyResponse.newBuilder().setBody(CertificationProtos.body(saved)).build());
+                    .call(saved -> log.appendInSession(LogKeys.leaf(saved)));
         });
     }
 
     @WithSession
-    public Uni<GetBodyResponse> get(String bodyIdText) {
+    public Uni<CertificationBody> get(String bodyIdText) {
         Violations v = new Violations();
         String bodyId = bodyId("body_id", bodyIdText, v);
         v.throwIfAny();
         return bodies.findById(bodyId)
-                .onItem().ifNull().failWith(() -> DomainException.notFound("certification_body", bodyId))
-                .map(body -> GetBodyResponse.newBuilder().setBody(CertificationProtos.body(body)).build());
+                .onItem().ifNull().failWith(() -> DomainException.notFound("certification_body", bodyId));
     }
 
     /**

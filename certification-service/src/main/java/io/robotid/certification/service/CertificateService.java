@@ -13,9 +13,11 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.robotid.certification.domain.CertificateAction;
 import io.robotid.certification.domain.CertificateAction.Action;
 import io.robotid.certification.domain.CertificateChain;
+import io.robotid.certification.domain.CertificateQuery;
 import io.robotid.certification.domain.CertificateRecord;
 import io.robotid.certification.domain.CertificateState;
 import io.robotid.certification.domain.CertificationSeals;
+import io.robotid.certification.domain.Page;
 import io.robotid.certification.domain.Subject;
 import io.robotid.certification.domain.Tier;
 import io.robotid.certification.repository.CertificateActionRepository;
@@ -29,8 +31,6 @@ import io.robotid.kit.security.Role;
 import io.robotid.kit.validation.Violations;
 import io.robotid.proto.certification.v1.Certificate;
 import io.robotid.proto.certification.v1.ChangeKind;
-import io.robotid.proto.certification.v1.ListCertificatesRequest;
-import io.robotid.proto.certification.v1.ListCertificatesResponse;
 import io.robotid.proto.certification.v1.WatchCertificationChangesResponse;
 import io.robotid.certification.domain.LogKeys;
 import io.robotid.kit.tlog.TransparencyLog;
@@ -39,6 +39,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * Certificates: read by anyone authenticated; suspended, reinstated and revoked, with a reason, by
  * the body that issued them or a regulator. A regulator's suspension is lifted only by a regulator.
+ * A certificate is answered as the {@link Certificate} message (as of the answer's instant): the message the
+ * feed entries carry and seal (EVIDENCE.md section 6.6), not a request or response.
  */
 @ApplicationScoped
 public class CertificateService {
@@ -68,47 +70,44 @@ public class CertificateService {
                 .map(c -> CertificationProtos.certificate(c, clock.instant()));
     }
 
+    /** A page of certificates, oldest first, each shown as of the answer. */
     @WithSession
-    public Uni<ListCertificatesResponse> list(ListCertificatesRequest request) {
+    public Uni<Page<Certificate>> list(CertificateQuery query) {
         Violations v = new Violations();
         String subject = null;
-        if (!request.getSubject().isBlank()) {
-            Subject parsed = Subject.parse("subject", request.getSubject(), v);
+        if (!query.subject().isBlank()) {
+            Subject parsed = Subject.parse("subject", query.subject(), v);
             subject = parsed == null ? null : parsed.canonical();
         }
         Tier tier = null;
-        if (request.getTierValue() != 0) {
-            tier = Tier.of(request.getTier());
+        if (query.tier() != io.robotid.proto.certification.v1.Tier.TIER_UNSPECIFIED) {
+            tier = Tier.of(query.tier());
             if (tier == null) {
                 v.add("tier", "must be a tier such as TIER_BASE_SAFETY, or unset");
             }
         }
         String body = null;
-        if (!request.getBodyId().isBlank()) {
-            body = BodyService.bodyId("body_id", request.getBodyId(), v);
+        if (!query.bodyId().isBlank()) {
+            body = BodyService.bodyId("body_id", query.bodyId(), v);
         }
         CertificateState state = null;
-        if (request.getStateValue() != 0) {
-            state = CertificateState.of(request.getState());
+        if (query.state() != io.robotid.proto.certification.v1.CertificateState.CERTIFICATE_STATE_UNSPECIFIED) {
+            state = CertificateState.of(query.state());
             if (state == null) {
                 v.add("state", "must be CERTIFICATE_STATE_ACTIVE, _SUSPENDED or _REVOKED, or unset");
             }
         }
         v.throwIfAny();
         String filters = "subject=" + subject + "|tier=" + tier + "|body=" + body + "|state=" + state;
-        PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
+        PageRequest page = PageRequest.of(query.pageSize(), query.pageToken(), filters);
         long after = page.isFirst() ? 0 : page.longCursor();
         return certificates.page(new CertificateRepository.Filter(subject, tier, body, state), after, page.fetchSize())
                 .map(rows -> {
                     boolean more = rows.size() > page.size();
                     List<CertificateRecord> items = more ? rows.subList(0, page.size()) : rows;
-                    ListCertificatesResponse.Builder b = ListCertificatesResponse.newBuilder();
                     var now = clock.instant();
-                    items.forEach(c -> b.addCertificates(CertificationProtos.certificate(c, now)));
-                    if (more) {
-                        b.setNextPageToken(PageRequest.tokenAfter(Long.toString(items.get(items.size() - 1).seq), filters));
-                    }
-                    return b.build();
+                    return new Page<>(items.stream().map(c -> CertificationProtos.certificate(c, now)).toList(),
+                            more ? PageRequest.tokenAfter(Long.toString(items.get(items.size() - 1).seq), filters) : null);
                 });
     }
 

@@ -17,7 +17,6 @@ import io.robotid.certification.repository.RevalidationMarkRepository;
 import io.robotid.kit.error.DomainException;
 import io.robotid.kit.id.RobotId;
 import io.robotid.kit.validation.Violations;
-import io.robotid.proto.certification.v1.GetEffectiveCertificationsResponse;
 import io.robotid.proto.filing.v1.IntelligenceLevel;
 import io.smallrye.mutiny.Uni;
 
@@ -42,7 +41,7 @@ public class EffectiveService {
     }
 
     /** @param at null for now */
-    public Uni<GetEffectiveCertificationsResponse> effective(String bearerToken, String robotIdText, Instant at) {
+    public Uni<EffectiveCertifications> effective(String bearerToken, String robotIdText, Instant at) {
         Violations v = new Violations();
         RobotId id = v.robotId("robot_id", robotIdText);
         v.throwIfAny();
@@ -57,8 +56,7 @@ public class EffectiveService {
                                     : Uni.createFrom().failure(e);
                         }))
                 .chain(level -> reads.load(id).map(loaded -> EffectiveCertifications.compute(id.canonical(),
-                        id.modelCode(), level, instant, loaded.certificates(), loaded.actions(), loaded.marks(),
-                        c -> CertificationProtos.certificate(c, instant))));
+                        id.modelCode(), level, instant, loaded.certificates(), loaded.actions(), loaded.marks())));
     }
 
     /** What an answer is computed from, read in one session. */

@@ -14,6 +14,7 @@ import io.robotid.certification.domain.CertificationSeals;
 import io.robotid.certification.domain.RevalidationMark;
 import io.robotid.certification.domain.StoredConditions;
 import io.robotid.certification.domain.SubjectKind;
+import io.robotid.certification.domain.SubmittedTestResult;
 import io.robotid.certification.domain.TestResultRecord;
 import io.robotid.certification.repository.CertificateRepository;
 import io.robotid.certification.repository.FeedRepository;
@@ -23,7 +24,6 @@ import io.robotid.kit.audit.WriteContext;
 import io.robotid.proto.certification.v1.Certificate;
 import io.robotid.proto.certification.v1.ChangeKind;
 import io.robotid.proto.certification.v1.RevalidationNeed;
-import io.robotid.proto.certification.v1.SubmitTestResultResponse;
 import io.robotid.proto.certification.v1.UnitRevalidation;
 import io.robotid.proto.certification.v1.WatchCertificationChangesResponse;
 import io.robotid.certification.domain.LogKeys;
@@ -54,8 +54,9 @@ public class TestResultRecorder {
         this.feed = feed;
     }
 
+    /** Stores the result (and for a pass its certificate); answers what was stored, as of the submission. */
     @WithTransaction
-    public Uni<SubmitTestResultResponse> record(WriteContext context, TestResultService.Submission s,
+    public Uni<SubmittedTestResult> record(WriteContext context, TestResultService.Submission s,
             String manufacturerCode) {
         TestResultRecord result = new TestResultRecord();
         result.id = UUID.randomUUID();
@@ -77,8 +78,7 @@ public class TestResultRecorder {
         if (!s.outcome().passed()) {
             CertificationSeals.seal(result);
             return results.persist(result).call(saved -> log.appendInSession(LogKeys.leaf(saved)))
-                    .map(saved -> SubmitTestResultResponse.newBuilder()
-                    .setResult(CertificationProtos.result(saved)).build());
+                    .map(saved -> new SubmittedTestResult(saved, null, context.at()));
         }
         CertificateRecord certificate = new CertificateRecord();
         certificate.id = UUID.randomUUID();
@@ -112,8 +112,7 @@ public class TestResultRecorder {
                 .chain(() -> Panache.getSession().chain(session -> feed.append(session,
                         WatchCertificationChangesResponse.newBuilder().setChangedAt(CertificationProtos.timestamp(context.at()))
                                 .setKind(ChangeKind.CHANGE_KIND_CERTIFICATE_ISSUED).setCertificate(issued).build())))
-                .replaceWith(() -> SubmitTestResultResponse.newBuilder().setResult(CertificationProtos.result(result))
-                        .setCertificate(issued).build());
+                .replaceWith(() -> new SubmittedTestResult(result, certificate, context.at()));
     }
 
     /**

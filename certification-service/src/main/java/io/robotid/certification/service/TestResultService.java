@@ -11,9 +11,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.robotid.certification.client.FilingGateway;
@@ -21,8 +25,13 @@ import io.robotid.certification.client.IdentityGateway;
 import io.robotid.certification.domain.Conditions;
 import io.robotid.certification.domain.Environment;
 import io.robotid.certification.domain.Outcome;
+import io.robotid.certification.domain.Page;
+import io.robotid.certification.domain.PostedTestResult;
+import io.robotid.certification.domain.PostedTestResult.PostedConditions;
 import io.robotid.certification.domain.Subject;
 import io.robotid.certification.domain.SubjectKind;
+import io.robotid.certification.domain.SubmittedTestResult;
+import io.robotid.certification.domain.TestResultQuery;
 import io.robotid.certification.domain.TestResultRecord;
 import io.robotid.certification.domain.Tier;
 import io.robotid.certification.repository.TestResultRepository;
@@ -33,12 +42,6 @@ import io.robotid.kit.paging.PageRequest;
 import io.robotid.kit.security.CallerIdentity;
 import io.robotid.kit.security.Role;
 import io.robotid.kit.validation.Violations;
-import io.robotid.proto.certification.v1.GetTestResultResponse;
-import io.robotid.proto.certification.v1.ListTestResultsRequest;
-import io.robotid.proto.certification.v1.ListTestResultsResponse;
-import io.robotid.proto.certification.v1.OperatingConditions;
-import io.robotid.proto.certification.v1.SubmitTestResultRequest;
-import io.robotid.proto.certification.v1.SubmitTestResultResponse;
 import io.robotid.proto.identity.v1.Verdict;
 import io.smallrye.mutiny.Uni;
 
@@ -90,16 +93,25 @@ public class TestResultService {
     }
 
     /**
+     * Checks and stores a posted test result, once per request id.
+     *
+     * <p>Idempotency keeps the answer in write_record as the transport's message bytes, and a retry (over gRPC or
+     * REST) gets those bytes back unchanged. So the transport passes its request as received (only hashed, to tell a
+     * retry from a reused id), how it reads as a {@link PostedTestResult} (applied here, after the caller's body is
+     * checked, as before), how it answers a {@link SubmittedTestResult} (built in the write's transaction and stored
+     * as built) and the parser of a stored answer; this class itself sees only the domain's types.
+     *
      * @param bearerToken the caller's token, forwarded to filing-service for a model subject
      */
-    public Uni<SubmitTestResultResponse> submit(WriteContext context, String bearerToken, SubmitTestResultRequest request) {
+    public <Q extends Message, R extends Message> Uni<R> submit(WriteContext context, String bearerToken, Q request,
+            Function<Q, PostedTestResult> read, Parser<R> stored, Function<SubmittedTestResult, R> answer) {
         CallerIdentity caller = context.caller();
         BodyService.callersBody(caller);
-        Submission submission = validate(request, context.at());
+        Submission submission = validate(read.apply(request), context.at());
         return bodies.requireScope(caller, submission.tier(), submission.standards())
                 .chain(body -> manufacturerOf(bearerToken, submission.subject()))
-                .chain(manufacturer -> writes.execute(context, request, SubmitTestResultResponse.parser(),
-                        () -> recorder.record(context, submission, manufacturer)));
+                .chain(manufacturer -> writes.execute(context, request, stored,
+                        () -> recorder.record(context, submission, manufacturer).map(answer)));
     }
 
     /** The subject's manufacturer, once filing-service or identity-service confirmed it exists. */
@@ -118,19 +130,19 @@ public class TestResultService {
     }
 
     /** Every field rule of SubmitTestResult, at once; field names are the request's. */
-    public static Submission validate(SubmitTestResultRequest request, Instant now) {
+    public static Submission validate(PostedTestResult posted, Instant now) {
         Violations v = new Violations();
-        Subject subject = Subject.parse("subject", request.getSubject(), v);
-        Tier tier = Tier.of(request.getTier());
+        Subject subject = Subject.parse("subject", posted.subject(), v);
+        Tier tier = Tier.of(posted.tier());
         if (tier == null) {
             v.add("tier", "is required: one of " + List.of(Tier.values()).stream().map(t -> t.proto().name()).toList());
         }
-        List<String> standards = BodyService.standards("standards", request.getStandardsList(), MAX_STANDARDS, v);
+        List<String> standards = BodyService.standards("standards", posted.standards(), MAX_STANDARDS, v);
         Instant testDate = null;
-        if (!request.hasTestDate()) {
+        if (posted.testDate() == null) {
             v.add("test_date", "is required");
         } else {
-            testDate = micros(CertificationProtos.instant(request.getTestDate()));
+            testDate = micros(posted.testDate());
             if (testDate.isAfter(now.plus(CLOCK_SKEW))) {
                 v.add("test_date", "must not be in the future (at most " + CLOCK_SKEW.toMinutes()
                         + " minutes ahead of the registry's clock)");
@@ -138,22 +150,22 @@ public class TestResultService {
                 v.add("test_date", "must be on or after 2000-01-01");
             }
         }
-        Outcome outcome = Outcome.of(request.getOutcome());
+        Outcome outcome = Outcome.of(posted.outcome());
         if (outcome == null) {
             v.add("outcome", "is required: OUTCOME_PASS, OUTCOME_FAIL or OUTCOME_PASS_WITH_CONDITIONS");
         }
         Conditions conditions = null;
-        if (request.hasConditions()) {
-            conditions = conditions("conditions", request.getConditions(), v);
+        if (posted.conditions() != null) {
+            conditions = conditions("conditions", posted.conditions(), v);
         } else if (outcome == Outcome.PASS_WITH_CONDITIONS) {
             v.add("conditions", "is required for PASS_WITH_CONDITIONS");
         }
         String uri = "";
         String sha = "";
-        if (!request.hasEvidence()) {
+        if (posted.evidence() == null) {
             v.add("evidence", "is required: the report's URI and SHA-256");
         } else {
-            uri = request.getEvidence().getReportUri().trim();
+            uri = posted.evidence().reportUri().trim();
             if (uri.isEmpty()) {
                 v.add("evidence.report_uri", "is required");
             } else if (uri.length() > MAX_URI) {
@@ -161,7 +173,7 @@ public class TestResultService {
             } else if (!absoluteUri(uri)) {
                 v.add("evidence.report_uri", "must be an absolute URI such as https://reports.example/r/123.pdf");
             }
-            sha = request.getEvidence().getReportSha256().trim();
+            sha = posted.evidence().reportSha256().trim();
             if (!SHA256.matcher(sha).matches()) {
                 v.add("evidence.report_sha256", "must be the report's SHA-256 as 64 hex characters");
             }
@@ -169,17 +181,17 @@ public class TestResultService {
         }
         Instant validFrom = null;
         Instant validUntil = null;
-        if (!request.hasValidity()) {
+        if (posted.validity() == null) {
             if (outcome != null && outcome.passed()) {
                 v.add("validity", "is required for a pass: valid_until (exclusive) and optionally valid_from");
             }
         } else {
-            var validity = request.getValidity();
-            validFrom = validity.hasValidFrom() ? micros(CertificationProtos.instant(validity.getValidFrom())) : testDate;
-            if (!validity.hasValidUntil()) {
+            var validity = posted.validity();
+            validFrom = validity.validFrom() != null ? micros(validity.validFrom()) : testDate;
+            if (validity.validUntil() == null) {
                 v.add("validity.valid_until", "is required (the first instant the certificate is no longer valid)");
             } else {
-                validUntil = micros(CertificationProtos.instant(validity.getValidUntil()));
+                validUntil = micros(validity.validUntil());
                 if (validFrom != null && !validUntil.isAfter(validFrom)) {
                     v.add("validity.valid_until", "must be after valid_from (" + validFrom + ")");
                 } else if (validFrom != null && Duration.between(validFrom, validUntil).compareTo(MAX_VALIDITY) > 0) {
@@ -196,30 +208,31 @@ public class TestResultService {
         return at.truncatedTo(ChronoUnit.MICROS);
     }
 
-    static Conditions conditions(String field, OperatingConditions c, Violations v) {
+    static Conditions conditions(String field, PostedConditions c, Violations v) {
         Double speed = null;
-        if (c.hasMaxSpeedMPerS()) {
-            speed = c.getMaxSpeedMPerS();
+        if (c.maxSpeedMPerS() != null) {
+            speed = c.maxSpeedMPerS();
             v.positiveAtMost(field + ".max_speed_m_per_s", speed, MAX_SPEED, "m/s");
         }
         Double payload = null;
-        if (c.hasMaxPayloadKg()) {
-            payload = c.getMaxPayloadKg();
+        if (c.maxPayloadKg() != null) {
+            payload = c.maxPayloadKg();
             v.between(field + ".max_payload_kg", payload, 0, MAX_PAYLOAD, "kg");
         }
-        Environment environment = Environment.of(c.getEnvironment());
+        Environment environment = Environment.of(c.environment());
         if (environment == null) {
             v.add(field + ".environment", "is required: ENVIRONMENT_INDOOR_ONLY or ENVIRONMENT_INDOOR_AND_OUTDOOR");
         }
-        if (!c.hasPeopleNearbyAllowed()) {
+        if (c.peopleNearbyAllowed() == null) {
             v.add(field + ".people_nearby_allowed", "is required (true or false)");
         }
         Set<String> tasks = null;
-        if (c.getAllowedTaskCategoriesCount() > 0) {
-            v.count(field + ".allowed_task_categories", c.getAllowedTaskCategoriesCount(), 0, MAX_TASK_CATEGORIES);
+        List<String> categories = c.allowedTaskCategories();
+        if (categories.size() > 0) {
+            v.count(field + ".allowed_task_categories", categories.size(), 0, MAX_TASK_CATEGORIES);
             tasks = new TreeSet<>();
-            for (int i = 0; i < c.getAllowedTaskCategoriesCount() && i < MAX_TASK_CATEGORIES; i++) {
-                String task = c.getAllowedTaskCategories(i).trim().toLowerCase(Locale.ROOT);
+            for (int i = 0; i < categories.size() && i < MAX_TASK_CATEGORIES; i++) {
+                String task = categories.get(i).trim().toLowerCase(Locale.ROOT);
                 if (!TASK.matcher(task).matches()) {
                     v.add(field + ".allowed_task_categories[" + i + "]",
                             "must be 1..64 of a-z, 0-9, '_', '-', '.', starting with a letter or digit");
@@ -228,10 +241,10 @@ public class TestResultService {
                 }
             }
         }
-        if (environment == null || !c.hasPeopleNearbyAllowed()) {
+        if (environment == null || c.peopleNearbyAllowed() == null) {
             return null;
         }
-        return new Conditions(speed, payload, environment, c.getPeopleNearbyAllowed(), tasks);
+        return new Conditions(speed, payload, environment, c.peopleNearbyAllowed(), tasks);
     }
 
     private static boolean absoluteUri(String text) {
@@ -249,28 +262,29 @@ public class TestResultService {
      * the subject's manufacturer. To anyone else it does not exist.
      */
     @WithSession
-    public Uni<GetTestResultResponse> get(CallerIdentity caller, String resultId) {
+    public Uni<TestResultRecord> get(CallerIdentity caller, String resultId) {
         UUID id = uuid("result_id", resultId);
         return results.findById(id).map(result -> {
             if (result == null || !visible(caller, result)) {
                 throw DomainException.notFound("test_result", id.toString());
             }
-            return GetTestResultResponse.newBuilder().setResult(CertificationProtos.result(result)).build();
+            return result;
         });
     }
 
+    /** A page of the test results the caller may see, oldest first. */
     @WithSession
-    public Uni<ListTestResultsResponse> list(CallerIdentity caller, ListTestResultsRequest request) {
+    public Uni<Page<TestResultRecord>> list(CallerIdentity caller, TestResultQuery query) {
         caller.requireAnyRole(Role.REGULATOR, Role.AUDITOR, Role.MANUFACTURER, Role.CERTIFICATION_BODY);
         Violations v = new Violations();
         String subject = null;
-        if (!request.getSubject().isBlank()) {
-            Subject parsed = Subject.parse("subject", request.getSubject(), v);
+        if (!query.subject().isBlank()) {
+            Subject parsed = Subject.parse("subject", query.subject(), v);
             subject = parsed == null ? null : parsed.canonical();
         }
         Outcome outcome = null;
-        if (request.getOutcomeValue() != 0) {
-            outcome = Outcome.of(request.getOutcome());
+        if (query.outcome() != io.robotid.proto.certification.v1.Outcome.OUTCOME_UNSPECIFIED) {
+            outcome = Outcome.of(query.outcome());
             if (outcome == null) {
                 v.add("outcome", "must be OUTCOME_PASS, OUTCOME_FAIL or OUTCOME_PASS_WITH_CONDITIONS, or unset");
             }
@@ -287,18 +301,14 @@ public class TestResultService {
             }
         }
         String filters = "subject=" + subject + "|outcome=" + outcome + "|m=" + manufacturer + "|b=" + body;
-        PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filters);
+        PageRequest page = PageRequest.of(query.pageSize(), query.pageToken(), filters);
         long after = page.isFirst() ? 0 : page.longCursor();
         return results.page(new TestResultRepository.Filter(subject, outcome, manufacturer, body), after, page.fetchSize())
                 .map(rows -> {
                     boolean more = rows.size() > page.size();
                     List<TestResultRecord> items = more ? rows.subList(0, page.size()) : rows;
-                    ListTestResultsResponse.Builder b = ListTestResultsResponse.newBuilder();
-                    items.forEach(r -> b.addResults(CertificationProtos.result(r)));
-                    if (more) {
-                        b.setNextPageToken(PageRequest.tokenAfter(Long.toString(items.get(items.size() - 1).seq), filters));
-                    }
-                    return b.build();
+                    return new Page<>(items,
+                            more ? PageRequest.tokenAfter(Long.toString(items.get(items.size() - 1).seq), filters) : null);
                 });
     }
 

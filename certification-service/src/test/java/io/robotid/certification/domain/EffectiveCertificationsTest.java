@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import io.robotid.certification.grpc.CertificationMessages;
 import io.robotid.kit.audit.AuditStamp;
 import io.robotid.proto.certification.v1.Certificate;
 import io.robotid.proto.certification.v1.EffectiveTier;
@@ -64,8 +65,8 @@ class EffectiveCertificationsTest {
     }
 
     GetEffectiveCertificationsResponse at(Instant at, IntelligenceLevel level) {
-        return EffectiveCertifications.compute(ROBOT, MODEL, level, at, certificates, actions, marks,
-                c -> Certificate.newBuilder().setCertificateId(c.id.toString()).build());
+        return CertificationMessages.effective(EffectiveCertifications.compute(ROBOT, MODEL, level, at, certificates,
+                actions, marks), c -> Certificate.newBuilder().setCertificateId(c.id.toString()).build());
     }
 
     GetEffectiveCertificationsResponse at(Instant at) {

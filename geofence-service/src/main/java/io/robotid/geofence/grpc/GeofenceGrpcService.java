@@ -8,6 +8,7 @@ import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 
@@ -16,6 +17,7 @@ import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.robotid.geofence.domain.AskingRights;
+import io.robotid.geofence.domain.Box;
 import io.robotid.geofence.domain.ZoneDefinitions;
 import io.robotid.geofence.service.Bundles;
 import io.robotid.geofence.service.GeofenceEvidence;
@@ -24,6 +26,7 @@ import io.robotid.geofence.service.GeofenceKeys;
 import io.robotid.geofence.service.PermissionChecks;
 import io.robotid.geofence.service.PermissionWatch;
 import io.robotid.geofence.service.Projections;
+import io.robotid.geofence.service.RecordedAnswer;
 import io.robotid.geofence.service.ZoneService;
 import io.robotid.kit.audit.WriteContext;
 import io.robotid.kit.error.DomainException;
@@ -74,53 +77,81 @@ public class GeofenceGrpcService implements GeofenceService {
     @Override
     @RolesAllowed({Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
     public Uni<CreateZoneResponse> createZone(CreateZoneRequest request) {
-        return write("CreateZone", request.getRequestId(), c -> zones.create(c, request));
+        return write("CreateZone", request.getRequestId(), c -> zones.create(c, request.getZone(),
+                recorded(request, zone -> CreateZoneResponse.newBuilder().setZone(zone).build(), CreateZoneResponse.parser())));
     }
 
     @Override
     @RolesAllowed({Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
     public Uni<UpdateZoneResponse> updateZone(UpdateZoneRequest request) {
-        return write("UpdateZone", request.getRequestId(), c -> zones.update(c, request));
+        return write("UpdateZone", request.getRequestId(), c -> zones.update(c, request.getZoneId(), request.getZone(),
+                request.hasExpectedVersion() ? request.getExpectedVersion() : null,
+                recorded(request, zone -> UpdateZoneResponse.newBuilder().setZone(zone).build(), UpdateZoneResponse.parser())));
     }
 
     @Override
     @RolesAllowed({Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
     public Uni<DeleteZoneResponse> deleteZone(DeleteZoneRequest request) {
-        return write("DeleteZone", request.getRequestId(), c -> zones.delete(c, request));
+        return write("DeleteZone", request.getRequestId(), c -> zones.delete(c, request.getZoneId(), request.getReason(),
+                recorded(request, zone -> DeleteZoneResponse.newBuilder().setZone(zone).build(), DeleteZoneResponse.parser())));
     }
 
     @Override
     public Uni<GetZoneResponse> getZone(GetZoneRequest request) {
-        return zones.get(request);
+        return zones.get(request.getZoneId()).map(zone -> GetZoneResponse.newBuilder().setZone(zone).build());
     }
 
     @Override
     public Uni<ListZonesResponse> listZones(ListZonesRequest request) {
-        return zones.list(request);
+        ZoneService.ZoneQuery query = new ZoneService.ZoneQuery(request.hasBox() ? box(request.getBox()) : null,
+                request.getAuthority(), request.getKind(), request.getVenue(), request.getIncludeDeleted(), request.getPageSize(),
+                request.getPageToken());
+        return zones.list(query).map(page -> {
+            ListZonesResponse.Builder out = ListZonesResponse.newBuilder().setPolicyVersion(page.policyVersion())
+                    .addAllZones(page.zones());
+            if (page.nextPageToken() != null) {
+                out.setNextPageToken(page.nextPageToken());
+            }
+            return out.build();
+        });
     }
 
     @Override
     @RolesAllowed({Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
     public Uni<GrantPermissionResponse> grantPermission(GrantPermissionRequest request) {
-        return write("GrantPermission", request.getRequestId(), c -> zones.grant(c, request));
+        ZoneService.NewGrant grant = new ZoneService.NewGrant(request.getZoneId(),
+                request.getGranteeCase() == GrantPermissionRequest.GranteeCase.ROBOT_ID ? request.getRobotId() : null,
+                request.getGranteeCase() == GrantPermissionRequest.GranteeCase.OPERATOR_ORG_ID ? request.getOperatorOrgId() : null,
+                request.getTaskCategoriesList(), request.hasValidFrom() ? request.getValidFrom() : null,
+                request.hasValidUntil() ? request.getValidUntil() : null);
+        return write("GrantPermission", request.getRequestId(), c -> zones.grant(c, grant,
+                recorded(request, g -> GrantPermissionResponse.newBuilder().setGrant(g).build(), GrantPermissionResponse.parser())));
     }
 
     @Override
     @RolesAllowed({Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
     public Uni<RevokePermissionResponse> revokePermission(RevokePermissionRequest request) {
-        return write("RevokePermission", request.getRequestId(), c -> zones.revoke(c, request));
+        return write("RevokePermission", request.getRequestId(), c -> zones.revoke(c, request.getGrantId(), request.getReason(),
+                recorded(request, g -> RevokePermissionResponse.newBuilder().setGrant(g).build(), RevokePermissionResponse.parser())));
     }
 
     @Override
     @RolesAllowed({Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR, Role.Names.AUDITOR, Role.Names.ROBOT, Role.Names.OPERATOR})
     public Uni<ListGrantsResponse> listGrants(ListGrantsRequest request) {
-        return zones.grants(caller(), request, projections);
+        return zones.grants(caller(), new ZoneService.GrantQuery(request.getZoneId(), request.getRobotId(),
+                request.getIncludeRevoked(), request.getPageSize(), request.getPageToken()), projections).map(page -> {
+                    ListGrantsResponse.Builder out = ListGrantsResponse.newBuilder().addAllGrants(page.grants());
+                    if (page.nextPageToken() != null) {
+                        out.setNextPageToken(page.nextPageToken());
+                    }
+                    return out.build();
+                });
     }
 
     @Override
     @RolesAllowed({Role.Names.ROBOT, Role.Names.OPERATOR, Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
     public Uni<CheckPermissionResponse> checkPermission(CheckPermissionRequest request) {
-        return checks.check(caller(), request);
+        return checks.check(caller(), GeofenceViews.check(request)).map(GeofenceViews::answer);
     }
 
     @Override
@@ -129,8 +160,9 @@ public class GeofenceGrpcService implements GeofenceService {
         CallerIdentity caller = caller();
         // each check starts as it arrives (so that the receipts of checks arriving together share one signature)
         // and the answers go out in the order asked
-        return requests.map(r -> Uni.createFrom().deferred(() -> checks.check(caller, r.getCheck()))
-                .map(result -> StreamChecksResponse.newBuilder().setCorrelationId(r.getCorrelationId()).setResult(result).build())
+        return requests.map(r -> Uni.createFrom().deferred(() -> checks.check(caller, GeofenceViews.check(r.getCheck())))
+                .map(answer -> StreamChecksResponse.newBuilder().setCorrelationId(r.getCorrelationId())
+                        .setResult(GeofenceViews.answer(answer)).build())
                 .onFailure().recoverWithItem(failure -> StreamChecksResponse.newBuilder().setCorrelationId(r.getCorrelationId())
                         .setError(error(failure)).build())
                 .subscribeAsCompletionStage())
@@ -140,7 +172,13 @@ public class GeofenceGrpcService implements GeofenceService {
     @Override
     @RolesAllowed({Role.Names.ROBOT, Role.Names.OPERATOR, Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
     public Uni<GetPermissionBundleResponse> getPermissionBundle(GetPermissionBundleRequest request) {
-        return bundles.bundle(caller(), request);
+        Box box = request.getRegionCase() == GetPermissionBundleRequest.RegionCase.BOX ? box(request.getBox()) : null;
+        String venue = request.getRegionCase() == GetPermissionBundleRequest.RegionCase.VENUE ? request.getVenue() : null;
+        return bundles.bundle(caller(), request.getRobotId(), request.hasValidity() ? request.getValidity() : null, box, venue)
+                .map(b -> GetPermissionBundleResponse.newBuilder().setBundle(ByteString.copyFrom(b.bundle())).setKeyId(b.keyId())
+                        .setSignature(ByteString.copyFrom(b.signature())).setIssuedAt(ZoneDefinitions.timestamp(b.issuedAt()))
+                        .setExpiresAt(ZoneDefinitions.timestamp(b.expiresAt())).setZoneCount(b.zoneCount())
+                        .setPolicyVersion(b.policyVersion()).build());
     }
 
     @Override
@@ -150,11 +188,7 @@ public class GeofenceGrpcService implements GeofenceService {
             String robotId = Violations.requireRobotId("robot_id", request.getRobotId());
             var robot = projections.get(robotId);
             AskingRights.requireMayAsk(caller(), robotId, robot);
-            WatchPermissionsResponse subscribed = WatchPermissionsResponse.newBuilder()
-                    .setKind(PermissionChangeKind.PERMISSION_CHANGE_KIND_SUBSCRIBED).setRobotId(robotId)
-                    .setChangedAt(ZoneDefinitions.timestamp(clock.instant())).setDetail("watching the permissions of " + robotId)
-                    .setRobot(projections.view(robotId)).build();
-            return watch.watch(robotId, subscribed);
+            return watch.watch(robotId, watch.subscribed(robotId, projections.view(robotId))).map(GeofenceViews::change);
         } catch (RuntimeException e) {
             return Multi.createFrom().failure((e));
         }
@@ -182,7 +216,14 @@ public class GeofenceGrpcService implements GeofenceService {
     @Override
     @RolesAllowed({Role.Names.REGULATOR, Role.Names.AUDITOR, Role.Names.ZONE_AUTHORITY})
     public Uni<ListDenialsResponse> listDenials(ListDenialsRequest request) {
-        return denials.list(caller(), request);
+        return denials.list(caller(), request.getRobotId(), request.getZoneId(), request.getPageSize(), request.getPageToken())
+                .map(page -> {
+                    ListDenialsResponse.Builder out = ListDenialsResponse.newBuilder().addAllDenials(page.denials());
+                    if (page.nextPageToken() != null) {
+                        out.setNextPageToken(page.nextPageToken());
+                    }
+                    return out.build();
+                });
     }
 
     @Override
@@ -224,6 +265,15 @@ public class GeofenceGrpcService implements GeofenceService {
 
     private <R extends Message> Uni<R> write(String operation, String requestId, Function<WriteContext, Uni<R>> work) {
         return work.apply(WriteContext.of(caller(), requestId, operation, clock));
+    }
+
+    /** How a write's answer is made from what it produced, and recorded for its retries (with the request as sent). */
+    private static <T, R extends Message> RecordedAnswer<T, R> recorded(Message request, Function<T, R> answer, Parser<R> parser) {
+        return new RecordedAnswer<>(request, answer, parser);
+    }
+
+    private static Box box(BoundingBox b) {
+        return new Box(b.getMinLatitude(), b.getMinLongitude(), b.getMaxLatitude(), b.getMaxLongitude());
     }
 
 

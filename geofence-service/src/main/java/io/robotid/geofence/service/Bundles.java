@@ -10,11 +10,9 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.google.protobuf.ByteString;
-
 import io.robotid.geofence.GeofenceConfig;
 import io.robotid.geofence.domain.AskingRights;
-import io.robotid.geofence.domain.ZoneDefinitions;
+import io.robotid.geofence.domain.Box;
 import io.robotid.geofence.engine.Grant;
 import io.robotid.geofence.engine.RobotProjection;
 import io.robotid.geofence.engine.Zone;
@@ -24,9 +22,6 @@ import io.robotid.geofence.offline.PermissionBundle;
 import io.robotid.kit.error.DomainException;
 import io.robotid.kit.validation.Violations;
 import io.robotid.kit.security.CallerIdentity;
-import io.robotid.proto.geofence.v1.BoundingBox;
-import io.robotid.proto.geofence.v1.GetPermissionBundleRequest;
-import io.robotid.proto.geofence.v1.GetPermissionBundleResponse;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -59,14 +54,31 @@ public class Bundles {
         this.fallbackSpeed = config.bundle().fallbackSpeed();
     }
 
-    public Uni<GetPermissionBundleResponse> bundle(CallerIdentity caller, GetPermissionBundleRequest request) {
-        String robotId = Violations.requireRobotId("robot_id", request.getRobotId());
-        RobotProjection robot = projections.get(robotId);
-        AskingRights.requireMayAsk(caller, robotId, robot);
-        Duration validity = defaultValidity;
-        if (request.hasValidity()) {
-            validity = Duration.ofSeconds(request.getValidity().getSeconds(), request.getValidity().getNanos());
-            if (validity.compareTo(MIN_VALIDITY) < 0 || validity.compareTo(maxValidity) > 0) {
+    /**
+     * A signed bundle: its bytes as written by {@link BundleCodec}, the Ed25519 signature over them and the key
+     * that made it, and what the bundle holds, for the answer.
+     */
+    public record SignedBundle(byte[] bundle, String keyId, byte[] signature, Instant issuedAt, Instant expiresAt,
+            int zoneCount, long policyVersion) {
+    }
+
+    /**
+     * The bundle of a region for a robot.
+     *
+     * @param robotId the robot, as asked (checked here)
+     * @param validity how long the bundle is valid, as asked (checked here, after who may ask); null: the default
+     * @param box the region as a box; null: not a box
+     * @param venue the region as an indoor venue; null: not a venue (neither: refused)
+     */
+    public Uni<SignedBundle> bundle(CallerIdentity caller, String robotId, com.google.protobuf.Duration validity, Box box,
+            String venue) {
+        String robot = Violations.requireRobotId("robot_id", robotId);
+        RobotProjection projection = projections.get(robot);
+        AskingRights.requireMayAsk(caller, robot, projection);
+        Duration valid = defaultValidity;
+        if (validity != null) {
+            valid = Duration.ofSeconds(validity.getSeconds(), validity.getNanos());
+            if (valid.compareTo(MIN_VALIDITY) < 0 || valid.compareTo(maxValidity) > 0) {
                 throw DomainException.invalidArgument("validity", "must be between " + MIN_VALIDITY.toMinutes() + " minute and "
                         + maxValidity.toHours() + " hours");
             }
@@ -79,41 +91,36 @@ public class Bundles {
         ZoneIndex index = current.index();
         PermissionBundle.Region region;
         List<Zone> zones;
-        switch (request.getRegionCase()) {
-            case BOX -> {
-                BoundingBox b = request.getBox();
-                ZoneService.box(b, "box");
-                region = PermissionBundle.Region.box(b.getMinLatitude(), b.getMinLongitude(), b.getMaxLatitude(), b.getMaxLongitude());
-                zones = index.outdoorZonesIntersecting(b.getMinLatitude(), b.getMinLongitude(), b.getMaxLatitude(), b.getMaxLongitude());
+        if (box != null) {
+            Box b = box.requireValid("box");
+            region = PermissionBundle.Region.box(b.minLatitude(), b.minLongitude(), b.maxLatitude(), b.maxLongitude());
+            zones = index.outdoorZonesIntersecting(b.minLatitude(), b.minLongitude(), b.maxLatitude(), b.maxLongitude());
+        } else if (venue != null) {
+            if (venue.isBlank()) {
+                throw DomainException.invalidArgument("venue", "is required (or give a box)");
             }
-            case VENUE -> {
-                if (request.getVenue().isBlank()) {
-                    throw DomainException.invalidArgument("venue", "is required (or give a box)");
-                }
-                region = PermissionBundle.Region.venue(request.getVenue());
-                zones = index.indoorZonesOf(request.getVenue());
-            }
-            default -> throw DomainException.invalidArgument("region", "exactly one of box and venue is required");
+            region = PermissionBundle.Region.venue(venue);
+            zones = index.indoorZonesOf(venue);
+        } else {
+            throw DomainException.invalidArgument("region", "exactly one of box and venue is required");
         }
         Set<String> zoneIds = new HashSet<>();
         zones.forEach(z -> zoneIds.add(z.id()));
         List<Grant> grants = new ArrayList<>();
         for (Grant g : index.grants()) {
-            boolean mine = robotId.equals(g.robotId()) || (g.operatorOrg() != null && g.operatorOrg().equals(robot.operatorOrg()));
+            boolean mine = robot.equals(g.robotId()) || (g.operatorOrg() != null && g.operatorOrg().equals(projection.operatorOrg()));
             if (mine && zoneIds.contains(g.zoneId())) {
                 grants.add(g);
             }
         }
         Instant issued = clock.instant();
-        Instant expires = issued.plus(validity);
-        byte[] bytes = BundleCodec.write(new PermissionBundle(robotId, issued, expires, index.policyVersion(), region,
-                new PermissionBundle.Fallback(PermissionBundle.Fallback.DENY_EXCEPT_SAFE_FOR_OFFLINE, fallbackSpeed), robot, zones,
-                grants));
+        Instant expires = issued.plus(valid);
+        byte[] bytes = BundleCodec.write(new PermissionBundle(robot, issued, expires, index.policyVersion(), region,
+                new PermissionBundle.Fallback(PermissionBundle.Fallback.DENY_EXCEPT_SAFE_FOR_OFFLINE, fallbackSpeed), projection,
+                zones, grants));
         Context context = Vertx.currentContext();
-        Uni<GetPermissionBundleResponse> signed = signer.sign(bytes).map(s -> GetPermissionBundleResponse.newBuilder()
-                .setBundle(ByteString.copyFrom(bytes)).setKeyId(s.keyId()).setSignature(ByteString.copyFrom(s.signature()))
-                .setIssuedAt(ZoneDefinitions.timestamp(issued)).setExpiresAt(ZoneDefinitions.timestamp(expires))
-                .setZoneCount(zones.size()).setPolicyVersion(index.policyVersion()).build());
+        Uni<SignedBundle> signed = signer.sign(bytes).map(s -> new SignedBundle(bytes, s.keyId(), s.signature(), issued, expires,
+                zones.size(), index.policyVersion()));
         return context == null ? signed : signed.emitOn(task -> context.runOnContext(ignored -> task.run()));
     }
 }

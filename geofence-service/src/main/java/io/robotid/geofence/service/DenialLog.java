@@ -22,8 +22,6 @@ import io.robotid.kit.security.CallerIdentity;
 import io.robotid.kit.security.Role;
 import io.robotid.kit.error.DomainException;
 import io.robotid.proto.geofence.v1.Denial;
-import io.robotid.proto.geofence.v1.ListDenialsRequest;
-import io.robotid.proto.geofence.v1.ListDenialsResponse;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -132,18 +130,24 @@ public class DenialLog {
                 .chain(() -> queue.isEmpty() ? Uni.createFrom().voidItem() : flush());
     }
 
+    /** A page of denials (as stored, sealed), and the token of the next one (null when none follows). */
+    public record DenialPage(List<Denial> denials, String nextPageToken) {
+    }
+
     /**
      * Denials, newest first. Regulators and auditors: all; a zone authority: those that matched one of its
      * zones; an operator: those of the robots it runs, as asked by anyone.
+     *
+     * @param robot only this robot's (as asked; empty: any)
+     * @param zoneAsked only those that matched this zone (as asked; empty: any)
      */
-    public Uni<ListDenialsResponse> list(CallerIdentity caller, ListDenialsRequest request) {
-        String filters = "robot=" + request.getRobotId() + "&zone=" + request.getZoneId();
+    public Uni<DenialPage> list(CallerIdentity caller, String robot, String zoneAsked, int pageSize, String pageToken) {
+        String filters = "robot=" + robot + "&zone=" + zoneAsked;
         Violations v = new Violations();
-        PageRequest page = v.gather(() -> PageRequest.of(request.getPageSize(), request.getPageToken(), filters));
+        PageRequest page = v.gather(() -> PageRequest.of(pageSize, pageToken, filters));
         Long before = page == null ? null : v.gather(page::longCursor);
-        String robotId = request.getRobotId().isEmpty() ? null
-                : v.gather(() -> Violations.requireRobotId("robot_id", request.getRobotId()));
-        UUID zone = request.getZoneId().isEmpty() ? null : v.gather(() -> Violations.requireUuid("zone_id", request.getZoneId()));
+        String robotId = robot.isEmpty() ? null : v.gather(() -> Violations.requireRobotId("robot_id", robot));
+        UUID zone = zoneAsked.isEmpty() ? null : v.gather(() -> Violations.requireUuid("zone_id", zoneAsked));
         String zoneId = zone == null ? null : zone.toString();
         v.throwIfAny();
         Uni<List<String>> scope;
@@ -156,13 +160,9 @@ public class DenialLog {
         }
         return scope.chain(zones -> {
             List<Denial> out = new ArrayList<>();
-            return repository.ids(out, robotId, zoneId, null, zones, before, page.fetchSize()).map(ids -> {
-                ListDenialsResponse.Builder b = ListDenialsResponse.newBuilder().addAllDenials(out.subList(0, Math.min(out.size(), page.size())));
-                if (ids.size() > page.size()) {
-                    b.setNextPageToken(PageRequest.tokenAfter(Long.toString(ids.get(page.size() - 1)), filters));
-                }
-                return b.build();
-            });
+            return repository.ids(out, robotId, zoneId, null, zones, before, page.fetchSize())
+                    .map(ids -> new DenialPage(out.subList(0, Math.min(out.size(), page.size())), ids.size() > page.size()
+                            ? PageRequest.tokenAfter(Long.toString(ids.get(page.size() - 1)), filters) : null));
         });
     }
 }

@@ -3,8 +3,12 @@ package io.robotid.geofence.service;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import com.google.protobuf.Timestamp;
 
 import io.robotid.geofence.GeofenceConfig;
 import io.robotid.geofence.domain.AskingRights;
@@ -13,6 +17,7 @@ import io.robotid.geofence.engine.CheckRequest;
 import io.robotid.geofence.engine.Decision;
 import io.robotid.geofence.engine.GeofenceEngine;
 import io.robotid.geofence.engine.IndoorLocation;
+import io.robotid.geofence.engine.Reason;
 import io.robotid.geofence.engine.RobotProjection;
 import io.robotid.geofence.engine.ValidationException;
 import io.robotid.geofence.engine.ZoneIndex;
@@ -24,9 +29,7 @@ import io.robotid.kit.error.DomainException;
 import io.robotid.kit.validation.Violations;
 import io.robotid.kit.error.TraceIds;
 import io.robotid.kit.security.CallerIdentity;
-import io.robotid.proto.geofence.v1.CheckPermissionRequest;
-import io.robotid.proto.geofence.v1.CheckPermissionResponse;
-import io.robotid.proto.geofence.v1.Denial;
+import io.robotid.proto.geofence.v1.DenialReason;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -55,21 +58,31 @@ public class PermissionChecks {
         this.engine = new GeofenceEngine(config.maxCacheFor());
     }
 
-    public Uni<CheckPermissionResponse> check(CallerIdentity caller, CheckPermissionRequest request) {
+    /**
+     * Decides a check and answers the decision with its signed receipt. The hot path does the work it did when
+     * it took and answered proto: the check is read from the request once (by the adapter, no copy), the answer
+     * message is built once (by the adapter, after signing, from the same values), and the decided-at timestamp
+     * and the reasons, which the denial record seals too, are made once here and shared. Only a DENY builds its
+     * denial, from the check as asked.
+     */
+    public Uni<PermissionAnswer> check(CallerIdentity caller, PermissionCheck check) {
         long started = System.nanoTime();
-        String robotId = Violations.requireRobotId("robot_id", request.getRobotId());
+        String robotId = Violations.requireRobotId("robot_id", check.robotId());
         Projections.Projected projected = projections.projected(robotId);
         RobotProjection robot = projected.projection();
         AskingRights.requireMayAsk(caller, robotId, robot);
         // kept to the microsecond, as every recorded instant (EVIDENCE.md section 1)
-        Instant at = (request.hasAt() ? ZoneDefinitions.instant(true, request.getAt()) : clock.instant())
+        Instant at = (check.at() != null ? ZoneDefinitions.instant(true, check.at()) : clock.instant())
                 .truncatedTo(ChronoUnit.MICROS);
-        CheckRequest engineRequest = switch (request.getPlaceCase()) {
-            case POSITION -> CheckRequest.outdoor(robot, request.getPosition().getLatitude(), request.getPosition().getLongitude(),
-                    request.getTaskCategory(), at);
-            case INDOOR -> new CheckRequest(robot, null, indoor(request), request.getTaskCategory(), at);
-            default -> throw DomainException.invalidArgument("place", "exactly one of position and indoor is required");
-        };
+        Place place = check.place();
+        CheckRequest engineRequest;
+        if (place == null) {
+            throw DomainException.invalidArgument("place", "exactly one of position and indoor is required");
+        } else if (place.outdoor()) {
+            engineRequest = CheckRequest.outdoor(robot, place.latitude(), place.longitude(), check.taskCategory(), at);
+        } else {
+            engineRequest = new CheckRequest(robot, null, indoor(place), check.taskCategory(), at);
+        }
         PolicyStore.Policy current = policy.policy();
         if (!current.verified()) {
             throw DomainException.unavailable("POLICY_NOT_VERIFIED", "the zone policy does not check out against its log ("
@@ -83,40 +96,49 @@ public class PermissionChecks {
             throw ZoneDefinitions.invalid(e.violations().stream()
                     .map(v -> new io.robotid.geofence.engine.FieldViolation(field(v.field()), v.description())).toList());
         }
-        Place place = request.getPlaceCase() == CheckPermissionRequest.PlaceCase.POSITION
-                ? Place.position(request.getPosition().getLatitude(), request.getPosition().getLongitude())
-                : Place.indoor(request.getIndoor().getVenue(), request.getIndoor().getFloor(), request.getIndoor().getZoneCode());
-        ReceiptV2 stated = Receipts.receipt(robotId, place, request.getTaskCategory(), at, decision, current.hash(),
+        ReceiptV2 stated = Receipts.receipt(robotId, place, check.taskCategory(), at, decision, current.hash(),
                 projected.digest());
         String digest = Hex.of(stated.inputsDigest());
-        CheckPermissionResponse.Builder answer = GeofenceViews.decision(robotId, decision, at);
+        Timestamp decidedAt = ZoneDefinitions.timestamp(at);
+        List<DenialReason> reasons = reasons(decision);
         if (!decision.allowed()) {
-            denials.record(Denial.newBuilder().setRobotId(robotId).setCheck(request).addAllReasons(answer.getReasonsList())
+            denials.record(check.asked().denial().setRobotId(robotId).addAllReasons(reasons)
                     .addAllMatchedZoneIds(decision.matchedZoneIds()).setPolicyVersion(decision.policyVersion())
-                    .setDecidedAt(answer.getDecidedAt()).setSubject(caller.subject()).setRole(caller.auditRole())
+                    .setDecidedAt(decidedAt).setSubject(caller.subject()).setRole(caller.auditRole())
                     .setOrganisation(caller.auditOrganisation()).setTraceId(TraceIds.current()).setInputsSha256(digest).build());
         }
         // signed on this event loop with the other receipts it makes meanwhile (no thread hop)
         return signer.receipt(Receipts.payload(stated), digest).map(receipt -> {
             meters.checked(decision.verdict(), System.nanoTime() - started);
-            return answer.setReceipt(receipt).build();
+            return new PermissionAnswer(robotId, decision, decidedAt, reasons, receipt);
         });
     }
 
-    private static IndoorLocation indoor(CheckPermissionRequest request) {
-        var p = request.getIndoor();
+    /** A decision's reasons as the contract and the denial record name them (none unless DENY). */
+    private static List<DenialReason> reasons(Decision decision) {
+        if (decision.reasons().isEmpty()) {
+            return List.of();
+        }
+        List<DenialReason> out = new ArrayList<>(decision.reasons().size());
+        for (Reason r : decision.reasons()) {
+            out.add(DenialReason.valueOf("DENIAL_REASON_" + r.name()));
+        }
+        return out;
+    }
+
+    private static IndoorLocation indoor(Place p) {
         io.robotid.kit.validation.Violations v = new io.robotid.kit.validation.Violations();
-        if (p.getVenue().isBlank()) {
+        if (p.venue().isBlank()) {
             v.add("indoor.venue", "is required");
         }
-        if (p.getFloor().isBlank()) {
+        if (p.floor().isBlank()) {
             v.add("indoor.floor", "is required in a check");
         }
-        if (p.getZoneCode().isBlank()) {
+        if (p.zoneCode().isBlank()) {
             v.add("indoor.zone_code", "is required in a check");
         }
         v.throwIfAny();
-        return new IndoorLocation(p.getVenue(), p.getFloor(), p.getZoneCode());
+        return new IndoorLocation(p.venue(), p.floor(), p.zoneCode());
     }
 
     /** The engine names check fields by its own record; the contract by the proto. */

@@ -246,10 +246,10 @@ public class PolicyStore {
     private void notifyWatchers(java.util.Collection<io.robotid.proto.geofence.v1.Zone> changedZones,
             java.util.Collection<io.robotid.proto.geofence.v1.Grant> changedGrants) {
         for (io.robotid.proto.geofence.v1.Zone z : changedZones) {
-            watch.everyone(PermissionWatch.change(PermissionChangeKind.PERMISSION_CHANGE_KIND_ZONE_CHANGED,
+            watch.everyone(PermissionChange.of(PermissionChangeKind.PERMISSION_CHANGE_KIND_ZONE_CHANGED,
                     "zone " + z.getZoneId() + " (" + z.getDefinition().getName() + ") was " + (z.getDeleted() ? "deleted"
                             : z.hasLastChanged() ? "changed" : "created"))
-                    .setZoneId(z.getZoneId()).setPolicyVersion(z.getVersion()),
+                    .zone(z.getZoneId(), z.getVersion()),
                     projections::view);
         }
         for (io.robotid.proto.geofence.v1.Grant g : changedGrants) {
@@ -258,9 +258,8 @@ public class PolicyStore {
                 boolean concerned = g.getRobotId().equals(robotId) || (!g.getOperatorOrgId().isEmpty()
                         && g.getOperatorOrgId().equals(projections.get(robotId).operatorOrg()));
                 if (concerned) {
-                    watch.robot(robotId, PermissionWatch.change(PermissionChangeKind.PERMISSION_CHANGE_KIND_GRANT_CHANGED, detail)
-                            .setGrantId(g.getGrantId()).setZoneId(g.getZoneId()).setPolicyVersion(g.getVersion())
-                            .setRobot(projections.view(robotId)));
+                    watch.robot(robotId, PermissionChange.of(PermissionChangeKind.PERMISSION_CHANGE_KIND_GRANT_CHANGED, detail)
+                            .grant(g.getGrantId(), g.getZoneId(), g.getVersion()).showing(projections.view(robotId)));
                 }
             }
         }

@@ -146,7 +146,7 @@ public class Projections {
         RobotProjection next = compute(robotId);
         Projected previous = next == null ? projections.remove(robotId) : projections.put(robotId, Projected.of(next));
         if (next != null && (previous == null || !next.equals(previous.projection()))) {
-            watch.robot(robotId, PermissionWatch.change(kind, detail).setRobot(view(robotId)));
+            watch.robot(robotId, PermissionChange.of(kind, detail).showing(view(robotId)));
         }
     }
 
@@ -154,10 +154,10 @@ public class Projections {
         return pending.getOrDefault(robotId, Set.of());
     }
 
-    /** The robot's projection as the gRPC contract shows it (with the open STOP_USE recalls' campaign ids). */
-    public synchronized io.robotid.proto.geofence.v1.RobotProjection view(String robotId) {
+    /** The robot as its watchers are shown it (with the open STOP_USE recalls' campaign ids). */
+    public synchronized RobotView view(String robotId) {
         WatchStatusChangesResponse s = status.get(robotId);
-        return GeofenceViews.projection(get(robotId), pendingOf(robotId), s == null ? List.of() : s.getOpenStopUseRecallsList());
+        return new RobotView(get(robotId), pendingOf(robotId), s == null ? List.of() : s.getOpenStopUseRecallsList());
     }
 
     private RobotProjection compute(String robotId) {

@@ -8,6 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.locationtech.jts.geom.Envelope;
 
+import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
+
+import io.robotid.geofence.domain.Box;
 import io.robotid.geofence.domain.ZoneDefinitions;
 import io.robotid.geofence.engine.Zone;
 import io.robotid.geofence.engine.ZoneGeometry;
@@ -21,7 +25,8 @@ import io.robotid.kit.security.CallerIdentity;
 import io.robotid.kit.security.Role;
 import io.robotid.kit.validation.Violations;
 import io.robotid.proto.common.v1.AuditStamp;
-import io.robotid.proto.geofence.v1.*;
+import io.robotid.proto.geofence.v1.ZoneDefinition;
+import io.robotid.proto.geofence.v1.ZoneKind;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -67,41 +72,80 @@ public class ZoneService {
         }
     }
 
-    public Uni<CreateZoneResponse> create(WriteContext context, CreateZoneRequest request) {
+    /**
+     * A new grant as asked. Exactly one grantee is given (a robot or an operator); both null: neither was.
+     *
+     * @param zoneId the zone, as asked
+     * @param robotId the robot granted, as asked; null: not a robot
+     * @param operatorOrgId the operator granted; null: not an operator
+     * @param taskCategories the tasks allowed (empty: any)
+     * @param validFrom from when; null: from the write
+     * @param validUntil until when; null: no end
+     */
+    public record NewGrant(String zoneId, String robotId, String operatorOrgId, List<String> taskCategories,
+            Timestamp validFrom, Timestamp validUntil) {
+    }
+
+    /**
+     * Which zones to list (every filter optional) and which page.
+     *
+     * @param kind only zones of this kind; {@code ZONE_KIND_UNSPECIFIED}: any
+     */
+    public record ZoneQuery(Box box, String authority, ZoneKind kind, String venue, boolean includeDeleted, int pageSize,
+            String pageToken) {
+    }
+
+    /** A page of zones, the token of the next one (null when none follows) and the policy version listed at. */
+    public record ZonePage(List<io.robotid.proto.geofence.v1.Zone> zones, String nextPageToken, long policyVersion) {
+    }
+
+    /** Which grants to list (of a zone or of a robot, as asked; empty: not that filter) and which page. */
+    public record GrantQuery(String zoneId, String robotId, boolean includeRevoked, int pageSize, String pageToken) {
+    }
+
+    /** A page of grants, and the token of the next one (null when none follows). */
+    public record GrantPage(List<io.robotid.proto.geofence.v1.Grant> grants, String nextPageToken) {
+    }
+
+    public <R extends Message> Uni<R> create(WriteContext context, ZoneDefinition definition,
+            RecordedAnswer<io.robotid.proto.geofence.v1.Zone, R> answer) {
         String authority = authorityOf(context.caller());
         String zoneId = UUID.randomUUID().toString();
-        Zone engineZone = ZoneDefinitions.toZone(zoneId, authority, request.getZone(), "zone");
-        return transaction(context, request, CreateZoneResponse.parser(), c -> policy.nextVersion(c).chain(version -> {
+        Zone engineZone = ZoneDefinitions.toZone(zoneId, authority, definition, "zone");
+        return transaction(context, answer, c -> policy.nextVersion(c).chain(version -> {
             io.robotid.proto.geofence.v1.Zone zone = io.robotid.proto.geofence.v1.Zone.newBuilder().setZoneId(zoneId)
-                    .setAuthority(authority).setDefinition(request.getZone()).setVersion(version).setCreated(stamp(context)).build();
-            return policy.insertZone(c, zone, placement(engineZone)).replaceWith(CreateZoneResponse.newBuilder().setZone(zone).build());
+                    .setAuthority(authority).setDefinition(definition).setVersion(version).setCreated(stamp(context)).build();
+            return policy.insertZone(c, zone, placement(engineZone)).replaceWith(zone);
         }));
     }
 
-    public Uni<UpdateZoneResponse> update(WriteContext context, UpdateZoneRequest request) {
-        UUID zoneId = Violations.requireUuid("zone_id", request.getZoneId());
-        return transaction(context, request, UpdateZoneResponse.parser(), c -> policy.lockZone(c, zoneId).chain(found -> {
-            io.robotid.proto.geofence.v1.Zone current = live(found, request.getZoneId());
+    /** @param expectedVersion the version the caller saw; null: any */
+    public <R extends Message> Uni<R> update(WriteContext context, String zoneIdAsked, ZoneDefinition definition,
+            Long expectedVersion, RecordedAnswer<io.robotid.proto.geofence.v1.Zone, R> answer) {
+        UUID zoneId = Violations.requireUuid("zone_id", zoneIdAsked);
+        return transaction(context, answer, c -> policy.lockZone(c, zoneId).chain(found -> {
+            io.robotid.proto.geofence.v1.Zone current = live(found, zoneIdAsked);
             requireOwner(context.caller(), current);
-            if (request.hasExpectedVersion() && request.getExpectedVersion() != current.getVersion()) {
-                throw DomainException.failedPrecondition("VERSION_MISMATCH", "zone " + request.getZoneId() + " is at version "
-                        + current.getVersion() + ", not " + request.getExpectedVersion(),
+            if (expectedVersion != null && expectedVersion != current.getVersion()) {
+                throw DomainException.failedPrecondition("VERSION_MISMATCH", "zone " + zoneIdAsked + " is at version "
+                        + current.getVersion() + ", not " + expectedVersion,
                         Map.of("current_version", Long.toString(current.getVersion())));
             }
-            Zone engineZone = ZoneDefinitions.toZone(current.getZoneId(), current.getAuthority(), request.getZone(), "zone");
+            Zone engineZone = ZoneDefinitions.toZone(current.getZoneId(), current.getAuthority(), definition, "zone");
             return policy.nextVersion(c).chain(version -> {
-                io.robotid.proto.geofence.v1.Zone zone = current.toBuilder().setDefinition(request.getZone()).setVersion(version)
+                io.robotid.proto.geofence.v1.Zone zone = current.toBuilder().setDefinition(definition).setVersion(version)
                         .setLastChanged(stamp(context)).build();
-                return policy.updateZone(c, zone, placement(engineZone)).replaceWith(UpdateZoneResponse.newBuilder().setZone(zone).build());
+                return policy.updateZone(c, zone, placement(engineZone)).replaceWith(zone);
             });
         }));
     }
 
-    public Uni<DeleteZoneResponse> delete(WriteContext context, DeleteZoneRequest request) {
-        UUID zoneId = Violations.requireUuid("zone_id", request.getZoneId());
-        reason(request.getReason());
-        return transaction(context, request, DeleteZoneResponse.parser(), c -> policy.lockZone(c, zoneId).chain(found -> {
-            io.robotid.proto.geofence.v1.Zone current = live(found, request.getZoneId());
+    public <R extends Message> Uni<R> delete(WriteContext context, String zoneIdAsked, String reason,
+            RecordedAnswer<io.robotid.proto.geofence.v1.Zone, R> answer) {
+        UUID zoneId = Violations.requireUuid("zone_id", zoneIdAsked);
+        reason(reason);
+        return transaction(context, answer, c -> policy.lockZone(c, zoneId).chain(found -> {
+            io.robotid.proto.geofence.v1.Zone current = live(found, zoneIdAsked);
             requireOwner(context.caller(), current);
             return policy.nextVersion(c).chain(version -> {
                 io.robotid.proto.geofence.v1.Zone zone = current.toBuilder().setDeleted(true).setVersion(version)
@@ -109,8 +153,8 @@ public class ZoneService {
                 Zone engineZone = ZoneDefinitions.toZone(current.getZoneId(), current.getAuthority(), current.getDefinition(), "zone");
                 return policy.updateZone(c, zone, placement(engineZone))
                         .chain(() -> policy.lockActiveGrantsOf(c, zoneId))
-                        .chain(grants -> revokeAll(c, grants, version, context, "zone deleted: " + request.getReason()))
-                        .replaceWith(DeleteZoneResponse.newBuilder().setZone(zone).build());
+                        .chain(grants -> revokeAll(c, grants, version, context, "zone deleted: " + reason))
+                        .replaceWith(zone);
             });
         }));
     }
@@ -125,33 +169,34 @@ public class ZoneService {
         return chain;
     }
 
-    public Uni<GrantPermissionResponse> grant(WriteContext context, GrantPermissionRequest request) {
-        UUID zoneId = Violations.requireUuid("zone_id", request.getZoneId());
+    public <R extends Message> Uni<R> grant(WriteContext context, NewGrant asked,
+            RecordedAnswer<io.robotid.proto.geofence.v1.Grant, R> answer) {
+        UUID zoneId = Violations.requireUuid("zone_id", asked.zoneId());
         String grantId = UUID.randomUUID().toString();
         io.robotid.proto.geofence.v1.Grant.Builder b = io.robotid.proto.geofence.v1.Grant.newBuilder().setGrantId(grantId)
-                .setZoneId(request.getZoneId()).addAllTaskCategories(request.getTaskCategoriesList().stream()
+                .setZoneId(asked.zoneId()).addAllTaskCategories(asked.taskCategories().stream()
                         .map(t -> t.toLowerCase(java.util.Locale.ROOT)).toList());
-        switch (request.getGranteeCase()) {
-            case ROBOT_ID -> b.setRobotId(Violations.requireRobotId("robot_id", request.getRobotId()));
-            case OPERATOR_ORG_ID -> {
-                if (request.getOperatorOrgId().isBlank() || request.getOperatorOrgId().length() > 128) {
-                    throw DomainException.invalidArgument("operator_org_id", "must be 1..128 characters");
-                }
-                b.setOperatorOrgId(request.getOperatorOrgId());
+        if (asked.robotId() != null) {
+            b.setRobotId(Violations.requireRobotId("robot_id", asked.robotId()));
+        } else if (asked.operatorOrgId() != null) {
+            if (asked.operatorOrgId().isBlank() || asked.operatorOrgId().length() > 128) {
+                throw DomainException.invalidArgument("operator_org_id", "must be 1..128 characters");
             }
-            default -> throw DomainException.invalidArgument("grantee", "exactly one of robot_id and operator_org_id is required");
+            b.setOperatorOrgId(asked.operatorOrgId());
+        } else {
+            throw DomainException.invalidArgument("grantee", "exactly one of robot_id and operator_org_id is required");
         }
-        if (request.hasValidFrom()) {
-            b.setValidFrom(request.getValidFrom());
+        if (asked.validFrom() != null) {
+            b.setValidFrom(asked.validFrom());
         } else {
             b.setValidFrom(ZoneDefinitions.timestamp(context.at()));
         }
-        if (request.hasValidUntil()) {
-            b.setValidUntil(request.getValidUntil());
+        if (asked.validUntil() != null) {
+            b.setValidUntil(asked.validUntil());
         }
         ZoneDefinitions.validateGrant(ZoneDefinitions.toGrant(b.build()), "");
-        return transaction(context, request, GrantPermissionResponse.parser(), c -> policy.lockZone(c, zoneId).chain(found -> {
-            io.robotid.proto.geofence.v1.Zone zone = live(found, request.getZoneId());
+        return transaction(context, answer, c -> policy.lockZone(c, zoneId).chain(found -> {
+            io.robotid.proto.geofence.v1.Zone zone = live(found, asked.zoneId());
             requireOwner(context.caller(), zone);
             if (zone.getDefinition().getKind() == ZoneKind.ZONE_KIND_PROHIBITED) {
                 throw DomainException.failedPrecondition("ZONE_PROHIBITED", "zone " + zone.getZoneId()
@@ -159,16 +204,17 @@ public class ZoneService {
             }
             return policy.nextVersion(c).chain(version -> {
                 io.robotid.proto.geofence.v1.Grant grant = b.setVersion(version).setGranted(stamp(context)).build();
-                return policy.insertGrant(c, grant).replaceWith(GrantPermissionResponse.newBuilder().setGrant(grant).build());
+                return policy.insertGrant(c, grant).replaceWith(grant);
             });
         }));
     }
 
-    public Uni<RevokePermissionResponse> revoke(WriteContext context, RevokePermissionRequest request) {
-        UUID grantId = Violations.requireUuid("grant_id", request.getGrantId());
-        reason(request.getReason());
-        return transaction(context, request, RevokePermissionResponse.parser(), c -> policy.lockGrant(c, grantId).chain(found -> {
-            io.robotid.proto.geofence.v1.Grant current = found.orElseThrow(() -> DomainException.notFound("grant", request.getGrantId()));
+    public <R extends Message> Uni<R> revoke(WriteContext context, String grantIdAsked, String reason,
+            RecordedAnswer<io.robotid.proto.geofence.v1.Grant, R> answer) {
+        UUID grantId = Violations.requireUuid("grant_id", grantIdAsked);
+        reason(reason);
+        return transaction(context, answer, c -> policy.lockGrant(c, grantId).chain(found -> {
+            io.robotid.proto.geofence.v1.Grant current = found.orElseThrow(() -> DomainException.notFound("grant", grantIdAsked));
             return policy.lockZone(c, UUID.fromString(current.getZoneId())).chain(zone -> {
                 requireOwner(context.caller(), zone.orElseThrow());
                 if (current.getRevoked()) {
@@ -176,56 +222,49 @@ public class ZoneService {
                             Map.of());
                 }
                 return policy.nextVersion(c).chain(version -> {
-                    io.robotid.proto.geofence.v1.Grant grant = current.toBuilder().setRevoked(true).setRevokeReason(request.getReason())
+                    io.robotid.proto.geofence.v1.Grant grant = current.toBuilder().setRevoked(true).setRevokeReason(reason)
                             .setVersion(version).setRevokedBy(stamp(context)).build();
-                    return policy.updateGrant(c, grant).replaceWith(RevokePermissionResponse.newBuilder().setGrant(grant).build());
+                    return policy.updateGrant(c, grant).replaceWith(grant);
                 });
             });
         }));
     }
 
-    public Uni<GetZoneResponse> get(GetZoneRequest request) {
-        UUID zoneId = Violations.requireUuid("zone_id", request.getZoneId());
-        return policy.findZone(zoneId).map(found -> GetZoneResponse.newBuilder()
-                .setZone(found.orElseThrow(() -> DomainException.notFound("zone", request.getZoneId()))).build());
+    public Uni<io.robotid.proto.geofence.v1.Zone> get(String zoneIdAsked) {
+        UUID zoneId = Violations.requireUuid("zone_id", zoneIdAsked);
+        return policy.findZone(zoneId).map(found -> found.orElseThrow(() -> DomainException.notFound("zone", zoneIdAsked)));
     }
 
-    public Uni<ListZonesResponse> list(ListZonesRequest request) {
+    public Uni<ZonePage> list(ZoneQuery query) {
         PolicyRepository.Placement box = null;
-        if (request.hasBox()) {
-            BoundingBox b = request.getBox();
-            box(b, "box");
-            box = new PolicyRepository.Placement(b.getMinLatitude(), b.getMinLongitude(), b.getMaxLatitude(), b.getMaxLongitude(), null);
+        if (query.box() != null) {
+            Box b = query.box().requireValid("box");
+            box = new PolicyRepository.Placement(b.minLatitude(), b.minLongitude(), b.maxLatitude(), b.maxLongitude(), null);
         }
-        PolicyRepository.ZoneFilter filter = new PolicyRepository.ZoneFilter(blankToNull(request.getAuthority()),
-                request.getKind() == ZoneKind.ZONE_KIND_UNSPECIFIED ? null : request.getKind().name(), blankToNull(request.getVenue()),
-                box, request.getIncludeDeleted());
-        PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(), filter.render());
+        PolicyRepository.ZoneFilter filter = new PolicyRepository.ZoneFilter(blankToNull(query.authority()),
+                query.kind() == ZoneKind.ZONE_KIND_UNSPECIFIED ? null : query.kind().name(), blankToNull(query.venue()),
+                box, query.includeDeleted());
+        PageRequest page = PageRequest.of(query.pageSize(), query.pageToken(), filter.render());
         long version = store.current().policyVersion();
-        return policy.listZones(filter, page).map(zones -> {
-            ListZonesResponse.Builder out = ListZonesResponse.newBuilder().setPolicyVersion(version);
-            out.addAllZones(zones.subList(0, Math.min(zones.size(), page.size())));
-            if (zones.size() > page.size()) {
-                out.setNextPageToken(PageRequest.tokenAfter(zones.get(page.size() - 1).getZoneId(), filter.render()));
-            }
-            return out.build();
-        });
+        return policy.listZones(filter, page).map(zones -> new ZonePage(zones.subList(0, Math.min(zones.size(), page.size())),
+                zones.size() > page.size() ? PageRequest.tokenAfter(zones.get(page.size() - 1).getZoneId(), filter.render()) : null,
+                version));
     }
 
     /**
      * Grants of a zone or of a robot. Zone authorities see those of their own zones; regulators and
      * auditors all; a robot its own; an operator those to it or to a robot it runs.
      */
-    public Uni<ListGrantsResponse> grants(CallerIdentity caller, ListGrantsRequest request, Projections projections) {
+    public Uni<GrantPage> grants(CallerIdentity caller, GrantQuery query, Projections projections) {
         Violations v = new Violations();
-        if (request.getZoneId().isEmpty() && request.getRobotId().isEmpty()) {
+        if (query.zoneId().isEmpty() && query.robotId().isEmpty()) {
             v.add("zone_id", "zone_id or robot_id is required");
         }
-        UUID zoneId = request.getZoneId().isEmpty() ? null : v.gather(() -> Violations.requireUuid("zone_id", request.getZoneId()));
-        String robotId = request.getRobotId().isEmpty() ? null
-                : v.gather(() -> Violations.requireRobotId("robot_id", request.getRobotId()));
-        String filters = "zone=" + zoneId + "&robot=" + robotId + "&revoked=" + request.getIncludeRevoked();
-        PageRequest page = v.gather(() -> PageRequest.of(request.getPageSize(), request.getPageToken(), filters));
+        UUID zoneId = query.zoneId().isEmpty() ? null : v.gather(() -> Violations.requireUuid("zone_id", query.zoneId()));
+        String robotId = query.robotId().isEmpty() ? null
+                : v.gather(() -> Violations.requireRobotId("robot_id", query.robotId()));
+        String filters = "zone=" + zoneId + "&robot=" + robotId + "&revoked=" + query.includeRevoked();
+        PageRequest page = v.gather(() -> PageRequest.of(query.pageSize(), query.pageToken(), filters));
         v.throwIfAny();
         String operator = robotId == null ? null : projections.get(robotId).operatorOrg();
         Uni<List<UUID>> scope;
@@ -241,22 +280,18 @@ public class ZoneService {
             throw DomainException.permissionDenied("NOT_YOUR_GRANTS",
                     "grants are shown to zone authorities (their zones), regulators, auditors, the robot itself and its operator");
         }
-        return scope.chain(zones -> policy.listGrants(zoneId, robotId, operator, request.getIncludeRevoked(), zones, page))
-                .map(grants -> {
-                    ListGrantsResponse.Builder out = ListGrantsResponse.newBuilder();
-                    out.addAllGrants(grants.subList(0, Math.min(grants.size(), page.size())));
-                    if (grants.size() > page.size()) {
-                        out.setNextPageToken(PageRequest.tokenAfter(grants.get(page.size() - 1).getGrantId(), filters));
-                    }
-                    return out.build();
-                });
+        return scope.chain(zones -> policy.listGrants(zoneId, robotId, operator, query.includeRevoked(), zones, page))
+                .map(grants -> new GrantPage(grants.subList(0, Math.min(grants.size(), page.size())), grants.size() > page.size()
+                        ? PageRequest.tokenAfter(grants.get(page.size() - 1).getGrantId(), filters) : null));
     }
 
     // ------------------------------------------------------------------------------------------------
 
-    private <R extends com.google.protobuf.Message> Uni<R> transaction(WriteContext context, com.google.protobuf.Message request,
-            com.google.protobuf.Parser<R> parser, java.util.function.Function<SqlConnection, Uni<R>> write) {
-        return database.withTransaction(c -> IdempotentSqlWrites.execute(c, context, request, parser, () -> write.apply(c)))
+    /** One write: idempotent by request id and recorded with its answer (the kit), then the replica's policy refreshed. */
+    private <T, R extends Message> Uni<R> transaction(WriteContext context, RecordedAnswer<T, R> answer,
+            java.util.function.Function<SqlConnection, Uni<T>> write) {
+        return database.withTransaction(c -> IdempotentSqlWrites.execute(c, context, answer.request(), answer.parser(),
+                () -> write.apply(c).map(answer.answer())))
                 .call(ignored -> store.refresh());
     }
 
@@ -285,27 +320,6 @@ public class ZoneService {
     static void reason(String reason) {
         if (reason.isBlank() || reason.length() > 500) {
             throw DomainException.invalidArgument("reason", "is required: 1..500 characters");
-        }
-    }
-
-    public static void box(BoundingBox b, String field) {
-        io.robotid.kit.validation.Violations v = new io.robotid.kit.validation.Violations();
-        check(b.getMinLatitude(), -90, 90, field + ".min_latitude", v);
-        check(b.getMaxLatitude(), -90, 90, field + ".max_latitude", v);
-        check(b.getMinLongitude(), -180, 180, field + ".min_longitude", v);
-        check(b.getMaxLongitude(), -180, 180, field + ".max_longitude", v);
-        if (b.getMinLatitude() > b.getMaxLatitude()) {
-            v.add(field + ".max_latitude", "must not be below min_latitude");
-        }
-        if (b.getMinLongitude() > b.getMaxLongitude()) {
-            v.add(field + ".max_longitude", "must not be below min_longitude (a box across the antimeridian is two boxes)");
-        }
-        v.throwIfAny();
-    }
-
-    private static void check(double value, double min, double max, String field, io.robotid.kit.validation.Violations v) {
-        if (Double.isNaN(value) || value < min || value > max) {
-            v.add(field, "must be a number in [" + min + ", " + max + "], not " + value);
         }
     }
 
