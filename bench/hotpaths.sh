@@ -129,7 +129,7 @@ for svc in "${services[@]}"; do
     say "building $svc ..."
     ./mvnw -B -q -DskipTests package -pl "$svc" -am
   fi
-  newer="$(find "$svc/src/main" service-kit/src/main evidence/src/main proto/robotid -newer "$jar" -type f 2>/dev/null | head -n 1)"
+  newer="$(find "$svc/src/main" service-kit/src/main evidence/src/main proto/src/main/proto -newer "$jar" -type f 2>/dev/null | head -n 1)"
   [ -z "$newer" ] || say "NOTE: $jar is older than $newer: the figures are of the built jar (rebuild: ./mvnw -q -DskipTests package -pl $svc -am)"
   result "meta.jar.$svc" "$(date -u -r "$jar" +%Y-%m-%dT%H:%M:%SZ)"
 done

@@ -33,6 +33,26 @@ public final class Tokens {
         return token("erp-" + code, "MANUFACTURER", "manufacturer_code", code);
     }
 
+    /** An operator organisation's token. */
+    public static String operator(String org) {
+        return token("operator-" + org, "OPERATOR", "org_id", org);
+    }
+
+    /** A robot's own token. */
+    public static String robot(String robotId) {
+        return token("robot-" + robotId, "ROBOT", "robot_id", robotId);
+    }
+
+    /** A zone authority's token. */
+    public static String zoneAuthority(String org) {
+        return token("authority-" + org, "ZONE_AUTHORITY", "org_id", org);
+    }
+
+    /** An accredited certification body's token. */
+    public static String certificationBody(String bodyId) {
+        return token("body-" + bodyId, "CERTIFICATION_BODY", "certification_body_id", bodyId);
+    }
+
     public static String role(String role) {
         return token(role.toLowerCase() + "-1", role, null, null);
     }

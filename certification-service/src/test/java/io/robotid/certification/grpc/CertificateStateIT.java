@@ -1,5 +1,6 @@
 package io.robotid.certification.grpc;
 
+import io.robotid.testkit.Filings;
 import static io.robotid.certification.support.Registry.*;
 import static io.robotid.testkit.GrpcAssertions.errorInfo;
 import static io.robotid.testkit.GrpcAssertions.invalid;
@@ -26,7 +27,7 @@ import io.robotid.testkit.Tokens;
 @QuarkusTestResource(RegistryProcesses.class)
 class CertificateStateIT {
     static Registry registry;
-    static Registry.Maker maker;
+    static Filings.Maker maker;
     static String issuer;
     static String other;
 

@@ -1,5 +1,6 @@
 package io.robotid.certification.grpc;
 
+import io.robotid.testkit.Filings;
 import static io.robotid.certification.support.Registry.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,7 +29,7 @@ import io.robotid.testkit.Tokens;
 @QuarkusTestResource(RegistryProcesses.class)
 class CertificationFeedIT {
     static Registry registry;
-    static Registry.Maker maker;
+    static Filings.Maker maker;
     static String body;
 
     @BeforeAll

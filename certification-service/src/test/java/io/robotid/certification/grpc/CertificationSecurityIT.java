@@ -1,5 +1,6 @@
 package io.robotid.certification.grpc;
 
+import io.robotid.testkit.Filings;
 import static io.robotid.certification.support.Registry.*;
 import static io.robotid.testkit.GrpcAssertions.invalid;
 import static io.robotid.testkit.GrpcAssertions.reason;
@@ -164,7 +165,7 @@ class CertificationSecurityIT {
 
     @Test
     void pagesFollowEachOtherWithoutGapsOrRepeats() {
-        Registry.Maker maker = registry.maker(0);
+        Filings.Maker maker = registry.maker(0);
         String body = registry.accredit(Tier.TIER_BASE_SAFETY);
         for (int i = 0; i < 5; i++) {
             registry.as(body(body)).submitTestResult(pass(maker.modelCode(), Tier.TIER_BASE_SAFETY).build());

@@ -1,5 +1,6 @@
 package io.robotid.certification.grpc;
 
+import io.robotid.testkit.Filings;
 import static io.robotid.certification.support.Registry.*;
 import static io.robotid.testkit.GrpcAssertions.invalid;
 import static io.robotid.testkit.GrpcAssertions.refused;
@@ -51,7 +52,7 @@ class EffectiveCertificationsGrpcIT {
 
     @Test
     void modelAndUnitCertificatesCombineWithTheTightestConditions() {
-        Registry.Maker maker = registry.maker(1);
+        Filings.Maker maker = registry.maker(1);
         String robot = maker.robots().get(0);
         registry.as(body(body)).submitTestResult(pass(maker.modelCode(), Tier.TIER_BASE_SAFETY)
                 .setOutcome(Outcome.OUTCOME_PASS_WITH_CONDITIONS)
@@ -81,7 +82,7 @@ class EffectiveCertificationsGrpcIT {
 
     @Test
     void aCertificateExpiresAtExactlyItsValidUntil() {
-        Registry.Maker maker = registry.maker(1);
+        Filings.Maker maker = registry.maker(1);
         String robot = maker.robots().get(0);
         Instant tested = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
         Instant until = tested.plus(7, ChronoUnit.DAYS).plusMillis(123);
@@ -101,7 +102,7 @@ class EffectiveCertificationsGrpcIT {
 
     @Test
     void anExpiredResultIsRecordedButNeverEffective() {
-        Registry.Maker maker = registry.maker(1);
+        Filings.Maker maker = registry.maker(1);
         String robot = maker.robots().get(0);
         Instant tested = Instant.parse("2023-03-01T09:00:00Z");
         Certificate old = registry.as(body(body)).submitTestResult(pass(robot, Tier.TIER_BASE_SAFETY)
@@ -116,7 +117,7 @@ class EffectiveCertificationsGrpcIT {
 
     @Test
     void dataSecurityIsRequiredForPublicSpaceFromLevelL3() {
-        Registry.Maker l3 = registry.maker(1, CapabilityProfile.newBuilder().setAutonomousLocomotion(true)
+        Filings.Maker l3 = registry.maker(1, CapabilityProfile.newBuilder().setAutonomousLocomotion(true)
                 .setAutonomousTaskDecisions(true).setIntendedPhysicalContact(true).build());
         String robot = l3.robots().get(0);
         GetEffectiveCertificationsResponse r = effective(robot, null);
@@ -133,7 +134,7 @@ class EffectiveCertificationsGrpcIT {
     @Test
     void theRobotMustBeAValidIssuedId() {
         invalid(() -> effective("CN-NOT-AN-ID", null), "robot_id");
-        Registry.Maker maker = registry.maker(1);
+        Filings.Maker maker = registry.maker(1);
         String robot = maker.robots().get(0);
         String neverIssued = io.robotid.kit.id.RobotId.compose(robot.substring(0, 2), maker.code(), maker.modelCode(), 26,
                 maker.siteCode(), 4242).canonical();

@@ -1,5 +1,6 @@
 package io.robotid.certification.grpc;
 
+import io.robotid.testkit.Filings;
 import static io.restassured.RestAssured.given;
 import static io.robotid.certification.support.Registry.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,7 +90,7 @@ class OperabilityAndAuditIT {
 
     @Test
     void everyWriteIsAuditedWithItsRequestAndTrace() {
-        Registry.Maker maker = registry.maker(0);
+        Filings.Maker maker = registry.maker(0);
         String bodyId = registry.accredit(Tier.TIER_BASE_SAFETY);
         SubmitTestResultRequest request = pass(maker.modelCode(), Tier.TIER_BASE_SAFETY).build();
         Certificate c = registry.as(body(bodyId)).submitTestResult(request).getCertificate();

@@ -1,5 +1,6 @@
 package io.robotid.certification.grpc;
 
+import io.robotid.testkit.Filings;
 import static io.robotid.certification.support.Registry.*;
 import static io.robotid.testkit.GrpcAssertions.reason;
 import static io.robotid.testkit.GrpcAssertions.refused;
@@ -36,7 +37,7 @@ class PeerUnavailableIT {
 
     @Test
     void filingDownIsUnavailable() {
-        Registry.Maker maker = registry.maker(1);
+        Filings.Maker maker = registry.maker(1);
         String body = registry.accredit(Tier.TIER_BASE_SAFETY);
         RegistryProcesses.stopFiling();
         try {

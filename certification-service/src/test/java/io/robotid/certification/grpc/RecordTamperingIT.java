@@ -1,5 +1,6 @@
 package io.robotid.certification.grpc;
 
+import io.robotid.testkit.Filings;
 import static io.robotid.certification.support.Lifecycle.*;
 import static io.robotid.certification.support.Registry.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,7 +61,7 @@ class RecordTamperingIT {
     static final String SERVICE = Tokens.role("SERVICE_PROVIDER");
 
     static Registry registry;
-    static Registry.Maker maker;
+    static Filings.Maker maker;
     static String body;
     static String model;
     static String robot;
@@ -123,7 +124,7 @@ class RecordTamperingIT {
      */
     @Test
     void everySealedRecordIsInTheLogAndADeletedFailStaysProvable() throws Exception {
-        Registry.Maker m = registry.maker(1);
+        Filings.Maker m = registry.maker(1);
         String b = registry.accredit(Tier.TIER_BASE_SAFETY);
         TestResult fail = registry.as(body(b)).submitTestResult(pass(m.modelCode(), Tier.TIER_BASE_SAFETY)
                 .setOutcome(Outcome.OUTCOME_FAIL).clearValidity().build()).getResult();

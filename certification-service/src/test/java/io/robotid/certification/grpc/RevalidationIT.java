@@ -1,5 +1,6 @@
 package io.robotid.certification.grpc;
 
+import io.robotid.testkit.Filings;
 import static io.robotid.certification.support.Lifecycle.*;
 import static io.robotid.certification.support.Registry.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +29,7 @@ import io.robotid.testkit.Tokens;
 @QuarkusTestResource(RegistryProcesses.class)
 class RevalidationIT {
     static Registry registry;
-    static Registry.Maker maker;
+    static Filings.Maker maker;
     static String body;
     static final String SERVICE = Tokens.role("SERVICE_PROVIDER");
 

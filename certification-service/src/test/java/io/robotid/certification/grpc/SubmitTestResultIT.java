@@ -1,5 +1,6 @@
 package io.robotid.certification.grpc;
 
+import io.robotid.testkit.Filings;
 import static io.robotid.certification.support.Registry.*;
 import static io.robotid.testkit.GrpcAssertions.invalid;
 import static io.robotid.testkit.GrpcAssertions.reason;
@@ -31,7 +32,7 @@ import io.robotid.testkit.Tokens;
 class SubmitTestResultIT {
 
     static Registry registry;
-    static Registry.Maker maker;
+    static Filings.Maker maker;
 
     @BeforeAll
     static void setUp() {

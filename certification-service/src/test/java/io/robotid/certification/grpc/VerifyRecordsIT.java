@@ -1,5 +1,6 @@
 package io.robotid.certification.grpc;
 
+import io.robotid.testkit.Filings;
 import static io.robotid.certification.support.Registry.*;
 import static io.robotid.testkit.GrpcAssertions.invalid;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +35,7 @@ import io.robotid.testkit.Tokens;
 @QuarkusTestResource(RegistryProcesses.class)
 class VerifyRecordsIT {
     static Registry registry;
-    static Registry.Maker maker;
+    static Filings.Maker maker;
     static String body;
 
     @BeforeAll
@@ -55,7 +56,7 @@ class VerifyRecordsIT {
 
     @Test
     void anyoneVerifiesASubjectsRecordsWithoutAToken() {
-        Registry.Maker own = registry.maker(1);
+        Filings.Maker own = registry.maker(1);
         String robot = own.robots().get(0);
         Certificate model = registry.as(body(body)).submitTestResult(pass(own.modelCode(), Tier.TIER_MOBILITY).build())
                 .getCertificate();
@@ -162,7 +163,7 @@ class VerifyRecordsIT {
 
     @Test
     void whatWasNeverStoredVerifiesWithNothingChecked() {
-        Registry.Maker quiet = registry.maker(1);
+        Filings.Maker quiet = registry.maker(1);
         for (VerifyRecordsRequest.Builder request : List.of(
                 VerifyRecordsRequest.newBuilder().setSubject(quiet.modelCode()),
                 VerifyRecordsRequest.newBuilder().setSubject(quiet.robots().get(0)),

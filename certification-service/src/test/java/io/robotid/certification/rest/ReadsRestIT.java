@@ -1,5 +1,6 @@
 package io.robotid.certification.rest;
 
+import io.robotid.testkit.Filings;
 import static io.restassured.RestAssured.given;
 import static io.robotid.certification.rest.TestResultsRestIT.problem;
 import static io.robotid.certification.support.Registry.*;
@@ -34,7 +35,7 @@ import io.robotid.testkit.Tokens;
 @QuarkusTestResource(RegistryProcesses.class)
 class ReadsRestIT {
     static Registry registry;
-    static Registry.Maker maker;
+    static Filings.Maker maker;
     static String bodyId;
     static Instant until;
 

@@ -1,5 +1,6 @@
 package io.robotid.certification.rest;
 
+import io.robotid.testkit.Filings;
 import static io.restassured.RestAssured.given;
 import static io.robotid.certification.support.Registry.body;
 import static io.robotid.certification.support.Registry.requestId;
@@ -39,7 +40,7 @@ import io.robotid.testkit.Tokens;
 @QuarkusTestResource(RegistryProcesses.class)
 class TestResultsRestIT {
     static Registry registry;
-    static Registry.Maker maker;
+    static Filings.Maker maker;
     static String bodyId;
     static final String PROBLEM = "application/problem+json";
 

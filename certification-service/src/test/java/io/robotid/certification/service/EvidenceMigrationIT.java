@@ -1,5 +1,6 @@
 package io.robotid.certification.service;
 
+import io.robotid.testkit.Filings;
 import static io.robotid.certification.support.Lifecycle.*;
 import static io.robotid.certification.support.Registry.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,7 +58,7 @@ class EvidenceMigrationIT {
 
     @Test
     void recordsStoredBeforeSealsAreSealedOnceAndVerifyFromThenOn() {
-        Registry.Maker maker = registry.maker(1);
+        Filings.Maker maker = registry.maker(1);
         String model = maker.modelCode();
         String robot = maker.robots().get(0);
         String body = registry.accredit(Tier.TIER_BASE_SAFETY, Tier.TIER_MOBILITY);

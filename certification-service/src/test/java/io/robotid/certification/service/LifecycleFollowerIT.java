@@ -1,5 +1,6 @@
 package io.robotid.certification.service;
 
+import io.robotid.testkit.Filings;
 import static io.robotid.certification.support.Lifecycle.*;
 import static io.robotid.certification.support.Registry.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,7 +47,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @QuarkusTestResource(RegistryProcesses.class)
 class LifecycleFollowerIT {
     static Registry registry;
-    static Registry.Maker maker;
+    static Filings.Maker maker;
     static final String SERVICE = Tokens.role("SERVICE_PROVIDER");
 
     @Inject

@@ -1,5 +1,6 @@
 package io.robotid.geofence.evidence;
 
+import io.robotid.testkit.Filings;
 import static io.robotid.geofence.support.Registry.*;
 import static io.robotid.geofence.support.Zones.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,7 +54,7 @@ import io.vertx.core.Vertx;
 @QuarkusTestResource(RegistryProcesses.class)
 class EvidenceTamperIT {
     static Registry registry;
-    static Registry.Maker maker;
+    static Filings.Maker maker;
     static String robot;
     static final String CITY = authority("tamper-city");
 

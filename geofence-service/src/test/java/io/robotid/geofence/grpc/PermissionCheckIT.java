@@ -1,5 +1,6 @@
 package io.robotid.geofence.grpc;
 
+import io.robotid.testkit.Filings;
 import static io.robotid.geofence.support.Registry.*;
 import static io.robotid.geofence.support.Zones.*;
 import static io.robotid.testkit.GrpcAssertions.*;
@@ -66,7 +67,7 @@ class PermissionCheckIT {
     static final String OTHER = "op-other";
     static final String CITY = authority("city-geo");
     static Registry registry;
-    static Registry.Maker maker;
+    static Filings.Maker maker;
     static String robotA;
     static String robotB;
     static String robotInStock;

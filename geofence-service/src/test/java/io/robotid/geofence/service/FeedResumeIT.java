@@ -1,5 +1,6 @@
 package io.robotid.geofence.service;
 
+import io.robotid.testkit.Filings;
 import static io.robotid.geofence.support.Registry.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,7 +38,7 @@ import io.robotid.testkit.Tokens;
 @QuarkusTestResource(RegistryProcesses.class)
 class FeedResumeIT {
     static Registry registry;
-    static Registry.Maker maker;
+    static Filings.Maker maker;
 
     @Inject
     FeedFollowers followers;

@@ -3,29 +3,25 @@ package io.robotid.geofence.support;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import com.google.protobuf.Timestamp;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
 import io.robotid.proto.certification.v1.*;
 import io.robotid.proto.common.v1.Contact;
 import io.robotid.proto.common.v1.ContactPurpose;
 import io.robotid.proto.filing.v1.*;
 import io.robotid.proto.geofence.v1.GeofenceServiceGrpc;
 import io.robotid.proto.geofence.v1.ListSigningKeysRequest;
-import io.robotid.proto.identity.v1.IdentityServiceGrpc;
-import io.robotid.proto.identity.v1.IssueIdentitiesRequest;
 import io.robotid.proto.lifecycle.v1.*;
+import io.robotid.testkit.Filings;
+import io.robotid.testkit.GrpcClients;
 import io.robotid.testkit.Tokens;
 
 /**
@@ -35,55 +31,45 @@ import io.robotid.testkit.Tokens;
  */
 public final class Registry implements AutoCloseable {
     public static final int GEOFENCE_PORT = 18105;
-    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-    private final ManagedChannel geofence = channel(GEOFENCE_PORT);
-    private final ManagedChannel filing = channel(RegistryProcesses.FILING_PORT);
-    private final ManagedChannel identity = channel(RegistryProcesses.IDENTITY_PORT);
-    private final ManagedChannel lifecycle = channel(RegistryProcesses.LIFECYCLE_PORT);
-    private final ManagedChannel certification = channel(RegistryProcesses.CERTIFICATION_PORT);
-
-    private static ManagedChannel channel(int port) {
-        return ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-    }
+    private final ManagedChannel geofence = GrpcClients.local(GEOFENCE_PORT);
+    private final ManagedChannel filing = GrpcClients.local(RegistryProcesses.FILING_PORT);
+    private final ManagedChannel identity = GrpcClients.local(RegistryProcesses.IDENTITY_PORT);
+    private final ManagedChannel lifecycle = GrpcClients.local(RegistryProcesses.LIFECYCLE_PORT);
+    private final ManagedChannel certification = GrpcClients.local(RegistryProcesses.CERTIFICATION_PORT);
+    private final Filings filings = new Filings(filing, identity);
 
     static Metadata bearer(String token) {
-        Metadata headers = new Metadata();
-        headers.put(AUTHORIZATION, "Bearer " + token);
-        return headers;
+        return GrpcClients.bearer(token);
     }
 
     public GeofenceServiceGrpc.GeofenceServiceBlockingStub as(String token) {
-        return anonymous().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)));
+        return GrpcClients.as(GeofenceServiceGrpc.newBlockingStub(geofence), token);
     }
 
     /** geofence-service's transparency log (robotid.tlog.v1); with a token when given one. */
     public io.robotid.proto.tlog.v1.TransparencyLogServiceGrpc.TransparencyLogServiceBlockingStub log(String token) {
-        var stub = io.robotid.proto.tlog.v1.TransparencyLogServiceGrpc.newBlockingStub(geofence).withDeadlineAfter(30, TimeUnit.SECONDS);
-        return token == null ? stub : stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)));
+        return GrpcClients.as(io.robotid.proto.tlog.v1.TransparencyLogServiceGrpc.newBlockingStub(geofence), token);
     }
 
     public GeofenceServiceGrpc.GeofenceServiceBlockingStub anonymous() {
-        return GeofenceServiceGrpc.newBlockingStub(geofence).withDeadlineAfter(30, TimeUnit.SECONDS);
+        return as(null);
     }
 
     public GeofenceServiceGrpc.GeofenceServiceStub async(String token) {
-        return GeofenceServiceGrpc.newStub(geofence).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)));
+        return GrpcClients.withToken(GeofenceServiceGrpc.newStub(geofence), token);
     }
 
     public FilingServiceGrpc.FilingServiceBlockingStub filing(String token) {
-        return FilingServiceGrpc.newBlockingStub(filing).withDeadlineAfter(30, TimeUnit.SECONDS)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)));
+        return GrpcClients.as(FilingServiceGrpc.newBlockingStub(filing), token);
     }
 
     public LifecycleServiceGrpc.LifecycleServiceBlockingStub lifecycle(String token) {
-        return LifecycleServiceGrpc.newBlockingStub(lifecycle).withDeadlineAfter(30, TimeUnit.SECONDS)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)));
+        return GrpcClients.as(LifecycleServiceGrpc.newBlockingStub(lifecycle), token);
     }
 
     public CertificationServiceGrpc.CertificationServiceBlockingStub certification(String token) {
-        return CertificationServiceGrpc.newBlockingStub(certification).withDeadlineAfter(30, TimeUnit.SECONDS)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)));
+        return GrpcClients.as(CertificationServiceGrpc.newBlockingStub(certification), token);
     }
 
     /** The published receipt and bundle keys, raw public keys by key id (as a robot would keep them). */
@@ -97,66 +83,33 @@ public final class Registry implements AutoCloseable {
     // ------------------------------------------------------------------------------------------ tokens
 
     public static String requestId() {
-        return UUID.randomUUID().toString();
+        return Filings.requestId();
     }
 
     public static String authority(String org) {
-        return Tokens.token("authority-" + org, "ZONE_AUTHORITY", "org_id", org);
+        return Tokens.zoneAuthority(org);
     }
 
     public static String operator(String org) {
-        return Tokens.token("operator-" + org, "OPERATOR", "org_id", org);
+        return Tokens.operator(org);
     }
 
     public static String robot(String robotId) {
-        return Tokens.token("robot-" + robotId, "ROBOT", "robot_id", robotId);
+        return Tokens.robot(robotId);
     }
 
     // ------------------------------------------------------------------------------------------ fixtures
 
     /** A manufacturer with one accepted model of the capability profile, and issued robot IDs. */
-    public record Maker(String code, String modelCode, List<String> robots) {
-        public String token() {
-            return Tokens.manufacturer(code);
-        }
-    }
-
-    public Maker maker(int robots, CapabilityProfile capabilities) {
-        String code = filing(Tokens.regulator()).registerManufacturer(RegisterManufacturerRequest.newBuilder()
-                .setRequestId(requestId()).setLegalName("Fence Robotics Ltd.").setCountry("CN")
-                .setRegistrationNumber("GEO-" + UUID.randomUUID().toString().substring(0, 12))
-                .addContacts(Contact.newBuilder().setPurpose(ContactPurpose.CONTACT_PURPOSE_PUBLIC).setName("Desk")
-                        .setEmail("desk@example.cn"))
-                .build()).getManufacturer().getCode();
-        String token = Tokens.manufacturer(code);
-        String site = filing(token).registerProductionSite(RegisterProductionSiteRequest.newBuilder().setRequestId(requestId())
-                .setManufacturerCode(code).setName("Plant").setAddress("1 Road").setCountry("CN").build()).getSite().getSiteCode();
-        String filingId = filing(token).submitModelFiling(SubmitModelFilingRequest.newBuilder().setRequestId(requestId())
-                .setManufacturerCode(code)
-                .setSpecification(ModelSpecification.newBuilder().setName("G1").setFamily("G")
-                        .setHardware(HardwareParameters.newBuilder().setHeightM(1.6).setMassKg(60).setDegreesOfFreedom(30)
-                                .setTopSpeedMPerS(2).setPayloadKg(10).setBatteryCapacityWh(800)
-                                .setBatteryChemistry(BatteryChemistry.BATTERY_CHEMISTRY_LITHIUM_ION).addSensors("camera")
-                                .setCompute("soc"))
-                        .setCapabilities(capabilities)
+    public Filings.Maker maker(int robots, CapabilityProfile capabilities) {
+        return filings.maker(new Filings.Company("Fence Robotics Ltd.", "GEO-"),
+                Filings.specification("G1", "G", capabilities, "3.1.0")
                         .setSoftwareBaseline(SoftwareBaseline.newBuilder().setFirmwareVersion("3.1.0").setAiModelVersion("vla-1"))
-                        .setDataCollection(DataCollectionDeclaration.newBuilder().setNotice("none"))
-                        .addIntendedScenarios("tests"))
-                .build()).getFiling().getFilingId();
-        String model = filing(Tokens.regulator()).reviewModelFiling(ReviewModelFilingRequest.newBuilder().setRequestId(requestId())
-                .setFilingId(filingId).setRevision(1).setDecision(ReviewDecision.REVIEW_DECISION_ACCEPT).build())
-                .getFiling().getModelCode();
-        List<String> ids = new ArrayList<>();
-        IdentityServiceGrpc.newBlockingStub(identity).withDeadlineAfter(60, TimeUnit.SECONDS)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)))
-                .issueIdentities(IssueIdentitiesRequest.newBuilder().setRequestId(requestId()).setModelCode(model)
-                        .setSiteCode(site).setProductionYear(26).setCount(robots).build())
-                .forEachRemaining(chunk -> chunk.getIdentitiesList().forEach(i -> ids.add(i.getRobotId())));
-        return new Maker(code, model, ids);
+                        .build(), robots);
     }
 
     /** An L2 model: autonomous locomotion and task decisions, no contact with people, no learning. */
-    public Maker maker(int robots) {
+    public Filings.Maker maker(int robots) {
         return maker(robots, CapabilityProfile.newBuilder().setAutonomousLocomotion(true).setAutonomousTaskDecisions(true).build());
     }
 
@@ -167,7 +120,7 @@ public final class Registry implements AutoCloseable {
     }
 
     /** Produced (firmware 3.1.0, a safety-relevant actuator), sold to and deployed by the operator: IN_SERVICE. */
-    public void inService(Maker maker, String robotId, String operatorOrg) {
+    public void inService(Filings.Maker maker, String robotId, String operatorOrg) {
         produced(maker, robotId);
         record(maker.token(), robotId, EventPayload.newBuilder().setSold(Sold.newBuilder().setBuyerOrgId(operatorOrg)).build());
         record(operator(operatorOrg), robotId, EventPayload.newBuilder().setDeployed(Deployed.newBuilder().setSite("Harbour")
@@ -179,7 +132,7 @@ public final class Registry implements AutoCloseable {
     }
 
     /** Produced (firmware 3.1.0, a safety-relevant actuator): IN_STOCK. */
-    public void produced(Maker maker, String robotId) {
+    public void produced(Filings.Maker maker, String robotId) {
         record(maker.token(), robotId, EventPayload.newBuilder().setProduced(Produced.newBuilder().setBuildDate("2026-11-20")
                 .addComponents(io.robotid.proto.lifecycle.v1.Component.newBuilder().setPartNumber("MTR-100").setLot("L1")
                         .setSerial("S-" + UUID.randomUUID()).setCategory(ComponentCategory.COMPONENT_CATEGORY_ACTUATOR)
@@ -214,7 +167,7 @@ public final class Registry implements AutoCloseable {
         if (conditions != null) {
             r.setConditions(conditions);
         }
-        return certification(Tokens.token("body-" + bodyId, "CERTIFICATION_BODY", "certification_body_id", bodyId))
+        return certification(Tokens.certificationBody(bodyId))
                 .submitTestResult(r.build()).getCertificate();
     }
 
@@ -241,8 +194,6 @@ public final class Registry implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        for (ManagedChannel c : List.of(geofence, filing, identity, lifecycle, certification)) {
-            c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        GrpcClients.close(geofence, filing, identity, lifecycle, certification);
     }
 }

@@ -1,5 +1,6 @@
 package io.robotid.identity.grpc;
 
+import io.robotid.testkit.Filings;
 import static io.robotid.testkit.GrpcAssertions.invalid;
 import static io.robotid.testkit.GrpcAssertions.reason;
 import static io.robotid.testkit.GrpcAssertions.refused;
@@ -38,7 +39,7 @@ import io.robotid.testkit.Tokens;
 class IssueIdentitiesIT {
 
     static Clients clients;
-    static Clients.Maker maker;
+    static Filings.Maker maker;
 
     @BeforeAll
     static void setUp() {
@@ -51,11 +52,11 @@ class IssueIdentitiesIT {
         clients.close();
     }
 
-    static List<Identity> issue(Clients.Maker who, IssueIdentitiesRequest request) {
+    static List<Identity> issue(Filings.Maker who, IssueIdentitiesRequest request) {
         return issueWith(clients, who, request);
     }
 
-    static List<Identity> issueWith(Clients clients, Clients.Maker who, IssueIdentitiesRequest request) {
+    static List<Identity> issueWith(Clients clients, Filings.Maker who, IssueIdentitiesRequest request) {
         List<Identity> out = new ArrayList<>();
         Iterator<IssueIdentitiesResponse> stream = clients.identity(who.token()).issueIdentities(request);
         stream.forEachRemaining(chunk -> out.addAll(chunk.getIdentitiesList()));
@@ -133,7 +134,7 @@ class IssueIdentitiesIT {
 
     @Test
     void sequencesStartAtOneAndContinueAcrossBatches() {
-        Clients.Maker fresh = clients.fileMaker();
+        Filings.Maker fresh = clients.fileMaker();
         List<Identity> first = issue(fresh, Clients.issue(fresh, 3).build());
         List<Identity> second = issue(fresh, Clients.issue(fresh, 2).build());
         assertThat(first).extracting(Identity::getSequence).containsExactly(1L, 2L, 3L);
@@ -156,7 +157,7 @@ class IssueIdentitiesIT {
 
     @Test
     void parallelBatchesForOneModelNeverCollideAndEachIsOneUnbrokenRange() throws Exception {
-        Clients.Maker shared = clients.fileMaker();
+        Filings.Maker shared = clients.fileMaker();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Callable<List<Identity>>> calls = new ArrayList<>();
@@ -195,7 +196,7 @@ class IssueIdentitiesIT {
 
     @Test
     void aRetryAfterTheFirstAttemptWasCutOffCompletesTheSameBatch() throws Exception {
-        Clients.Maker fresh = clients.fileMaker();
+        Filings.Maker fresh = clients.fileMaker();
         IssueIdentitiesRequest request = Clients.issue(fresh, 6000).build();
         // The client gives up long before the server has signed 6000 certificates.
         StatusRuntimeException cut = org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
@@ -214,8 +215,8 @@ class IssueIdentitiesIT {
 
     @Test
     void wrongCallersAreRefusedAndNothingIsIssued() {
-        Clients.Maker victim = clients.fileMaker();
-        Clients.Maker rival = clients.fileMaker();
+        Filings.Maker victim = clients.fileMaker();
+        Filings.Maker rival = clients.fileMaker();
 
         refused(() -> clients.identityAnonymous().issueIdentities(Clients.issue(victim, 1).build()).hasNext(),
                 Status.Code.UNAUTHENTICATED);
@@ -252,7 +253,7 @@ class IssueIdentitiesIT {
 
     @Test
     void aWithdrawnModelGetsNoNewIds() {
-        Clients.Maker retiring = clients.fileMaker();
+        Filings.Maker retiring = clients.fileMaker();
         issue(retiring, Clients.issue(retiring, 1).build());
         clients.withdraw(retiring);
         var e = refused(() -> issue(retiring, Clients.issue(retiring, 1).build()), Status.Code.FAILED_PRECONDITION);
@@ -262,7 +263,7 @@ class IssueIdentitiesIT {
 
     @Test
     void listPagesThroughAModelsIdsInOrder() {
-        Clients.Maker listed = clients.fileMaker();
+        Filings.Maker listed = clients.fileMaker();
         List<String> issued = issue(listed, Clients.issue(listed, 7).build()).stream().map(Identity::getRobotId).toList();
         List<String> paged = new ArrayList<>();
         String token = "";
@@ -279,7 +280,7 @@ class IssueIdentitiesIT {
                 .setModelCode(listed.modelCode()).build()), Status.Code.UNAUTHENTICATED);
     }
 
-    static int countIssued(Clients.Maker who) {
+    static int countIssued(Filings.Maker who) {
         return clients.identity(Tokens.auditor()).listIdentities(ListIdentitiesRequest.newBuilder()
                 .setModelCode(who.modelCode()).setPageSize(500).build()).getIdentitiesCount();
     }

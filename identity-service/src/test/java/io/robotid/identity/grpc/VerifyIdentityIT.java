@@ -1,5 +1,6 @@
 package io.robotid.identity.grpc;
 
+import io.robotid.testkit.Filings;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -31,7 +32,7 @@ class VerifyIdentityIT {
     @BeforeAll
     static void setUp() {
         clients = new Clients();
-        Clients.Maker maker = clients.fileMaker();
+        Filings.Maker maker = clients.fileMaker();
         issued = IssueIdentitiesIT.issueWith(clients, maker, Clients.issue(maker, 3).build()).get(1);
     }
 

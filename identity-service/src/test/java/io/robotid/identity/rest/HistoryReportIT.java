@@ -1,5 +1,6 @@
 package io.robotid.identity.rest;
 
+import io.robotid.testkit.Filings;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -52,7 +53,7 @@ class HistoryReportIT {
     @BeforeAll
     static void setUp() {
         clients = new Clients();
-        Clients.Maker maker = clients.fileMaker();
+        Filings.Maker maker = clients.fileMaker();
         robot = clients.identity(maker.token()).issueIdentities(Clients.issue(maker, 1).build()).next().getIdentities(0);
     }
 

@@ -1,5 +1,6 @@
 package io.robotid.identity.rest;
 
+import io.robotid.testkit.Filings;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -58,7 +59,7 @@ class RobotPageIT {
     @BeforeAll
     static void setUp() {
         clients = new Clients();
-        Clients.Maker maker = clients.fileMaker();
+        Filings.Maker maker = clients.fileMaker();
         issued = issue(maker, 4);
         scripted = issue(clients.fileMaker("<script>alert('maker')</script> Robotics & Co"), 1).get(0);
     }
@@ -68,7 +69,7 @@ class RobotPageIT {
         clients.close();
     }
 
-    static List<Identity> issue(Clients.Maker maker, int count) {
+    static List<Identity> issue(Filings.Maker maker, int count) {
         List<Identity> out = new java.util.ArrayList<>();
         clients.identity(maker.token()).issueIdentities(Clients.issue(maker, count).build())
                 .forEachRemaining(chunk -> out.addAll(chunk.getIdentitiesList()));

@@ -1,5 +1,6 @@
 package io.robotid.identity.service;
 
+import io.robotid.testkit.Filings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -43,7 +44,7 @@ class RetirementFollowerIT {
     @BeforeAll
     static void setUp() {
         clients = new Clients();
-        Clients.Maker maker = clients.fileMaker("Retiring Robotics Ltd.");
+        Filings.Maker maker = clients.fileMaker("Retiring Robotics Ltd.");
         robots = new java.util.ArrayList<>();
         clients.identity(maker.token()).issueIdentities(Clients.issue(maker, 7).build())
                 .forEachRemaining(chunk -> robots.addAll(chunk.getIdentitiesList()));
