@@ -53,13 +53,15 @@ public class LifecycleGrpcService implements LifecycleService {
     @Override
     public Uni<RecordEventResponse> recordEvent(RecordEventRequest request) {
         return recorder.record(
-                WriteContext.of(CallerIdentity.from(identity), request.getRequestId(), "RecordEvent", clock), request);
+                WriteContext.of(CallerIdentity.from(identity), request.getRequestId(), "RecordEvent", clock), request,
+                LifecycleMessages.EVENTS);
     }
 
     /** Each request as RecordEvent would record it, in order; one refusal does not stop the stream. */
     @Override
     public Uni<RecordEventsResponse> recordEvents(Multi<RecordEventsRequest> requests) {
-        return recorder.recordStream(CallerIdentity.from(identity), requests.map(RecordEventsRequest::getEvent))
+        return recorder.recordStream(CallerIdentity.from(identity), requests.map(RecordEventsRequest::getEvent),
+                LifecycleMessages.EVENTS)
                 .collect().in(RecordEventsResponse::newBuilder, (answer, outcome) -> {
                     if (outcome.recorded()) {
                         answer.setRecorded(answer.getRecorded() + 1);
@@ -78,8 +80,9 @@ public class LifecycleGrpcService implements LifecycleService {
     public Uni<CreateRecallCampaignResponse> createRecallCampaign(CreateRecallCampaignRequest request) {
         return recalls.create(
                 WriteContext.of(CallerIdentity.from(identity), request.getRequestId(), "CreateRecallCampaign", clock),
-                identity.getCredential(AccessTokenCredential.class).getToken(), request)
-                .map(campaign -> CreateRecallCampaignResponse.newBuilder().setCampaign(campaign).build());
+                identity.getCredential(AccessTokenCredential.class).getToken(), request, LifecycleMessages.RECALLS,
+                LifecycleMessages.EVENTS)
+                .map(LifecycleMessages::created);
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 
 import io.robotid.lifecycle.LifecycleConfig;
@@ -29,6 +30,7 @@ import io.robotid.lifecycle.domain.ChainReplay;
 import io.robotid.lifecycle.domain.EventChain;
 import io.robotid.lifecycle.domain.FeedEntries;
 import io.robotid.lifecycle.domain.MaintenanceThresholds;
+import io.robotid.lifecycle.domain.PostedEvent;
 import io.robotid.lifecycle.domain.RecordingRights;
 import io.robotid.lifecycle.domain.RobotProjection;
 import io.robotid.lifecycle.domain.StateMachine;
@@ -37,8 +39,6 @@ import io.robotid.lifecycle.repository.RobotRepository;
 import io.robotid.proto.common.v1.AuditStamp.Builder;
 import io.robotid.proto.lifecycle.v1.EventType;
 import io.robotid.proto.lifecycle.v1.LifecycleEvent;
-import io.robotid.proto.lifecycle.v1.RecordEventRequest;
-import io.robotid.proto.lifecycle.v1.RecordEventResponse;
 import io.robotid.proto.lifecycle.v1.RobotState;
 import io.robotid.proto.lifecycle.v1.RobotStatus;
 import io.smallrye.mutiny.Multi;
@@ -86,22 +86,22 @@ public class LifecycleRecorder {
         return thresholds;
     }
 
-    /** A request that passed the checks that need no database. */
+    /** A posted event that passed the checks that need no database. */
     private record Checked(RobotId id, EventType type) {
     }
 
     /** Field rules, without touching the database. */
-    private static Checked check(WriteContext context, RecordEventRequest request) {
+    private static Checked check(WriteContext context, PostedEvent posted) {
         Violations v = new Violations();
-        RobotId id = v.robotId("robot_id", request.getRobotId());
-        Instant occurredAt = request.hasOccurredAt() ? Instant.ofEpochSecond(request.getOccurredAt().getSeconds(),
-                request.getOccurredAt().getNanos()) : null;
-        EventValidator.validate(request.getPayload(), occurredAt, context.at(), v);
-        if (request.getExpectedSequence() < 0) {
+        RobotId id = v.robotId("robot_id", posted.robotId());
+        Instant occurredAt = posted.occurredAt() != null ? Instant.ofEpochSecond(posted.occurredAt().getSeconds(),
+                posted.occurredAt().getNanos()) : null;
+        EventValidator.validate(posted.payload(), occurredAt, context.at(), v);
+        if (posted.expectedSequence() < 0) {
             v.add("expected_sequence", "must be 0 (append) or the next sequence of the robot's chain");
         }
         v.throwIfAny();
-        return new Checked(id, EventValidator.typeOf(request.getPayload()));
+        return new Checked(id, EventValidator.typeOf(posted.payload()));
     }
 
     /**
@@ -109,12 +109,15 @@ public class LifecycleRecorder {
      * are written together in the next transaction (group commit, at most {@value #BATCH} a transaction and
      * {@value #SINGLE_TRANSACTIONS_AT_ONCE} transactions at once): each gets the answer it would get alone, as
      * if the calls had run one after the other in arrival order, for a transaction and a commit shared.
+     * The request is the adapter's, as sent: read and answered through {@code messages}, hashed for retries.
      */
-    public Uni<RecordEventResponse> record(WriteContext context, RecordEventRequest request) {
-        return Uni.createFrom().emitter(emitter -> {
+    public <Q extends Message, R extends Message> Uni<R> record(WriteContext context, Q request,
+            EventMessages<Q, R> messages) {
+        return Uni.createFrom().<LifecycleEvent>emitter(emitter -> {
             List<Single> now;
             synchronized (singles) {
-                singles.add(new Single(new Pending(0, context, request), emitter));
+                singles.add(new Single(new Pending(0, context, request, messages.read().apply(request), messages),
+                        emitter));
                 if (singleTransactions == SINGLE_TRANSACTIONS_AT_ONCE) {
                     return; // a transaction that ends takes it
                 }
@@ -122,14 +125,14 @@ public class LifecycleRecorder {
                 now = nextSingles();
             }
             recordSingles(now);
-        });
+        }).map(messages.answer());
     }
 
     /** Transactions of single calls in flight at once. */
     static final int SINGLE_TRANSACTIONS_AT_ONCE = 4;
 
     /** A single call waiting for its transaction, and where its answer goes. */
-    private record Single(Pending item, io.smallrye.mutiny.subscription.UniEmitter<? super RecordEventResponse> answer) {
+    private record Single(Pending item, io.smallrye.mutiny.subscription.UniEmitter<? super LifecycleEvent> answer) {
     }
 
     /** Single calls not yet in a transaction, in arrival order; guarded by itself, with {@link #singleTransactions}. */
@@ -151,7 +154,7 @@ public class LifecycleRecorder {
                 if (single.item().refusal != null) {
                     single.answer().fail(single.item().refusal);
                 } else {
-                    single.answer().complete(single.item().response);
+                    single.answer().complete(single.item().event);
                 }
             });
             recordNextSingles();
@@ -174,10 +177,10 @@ public class LifecycleRecorder {
     }
 
     /**
-     * What became of one request of a stream, at its position in the stream: the recorded event's
-     * answer, or the refusal. Exactly one of {@code response} and {@code refusal} is set.
+     * What became of one request of a stream, at its position in the stream: the recorded event, or the
+     * refusal. Exactly one of {@code event} and {@code refusal} is set.
      */
-    public record Outcome(int index, String requestId, RecordEventResponse response, DomainException refusal) {
+    public record Outcome(int index, String requestId, LifecycleEvent event, DomainException refusal) {
         public boolean recorded() {
             return refusal == null;
         }
@@ -189,26 +192,36 @@ public class LifecycleRecorder {
      * when the client half-closes), each batch in one transaction with a statement per kind of row;
      * the outcomes come in the order of the requests.
      */
-    public Multi<Outcome> recordStream(CallerIdentity caller, Multi<RecordEventRequest> requests) {
+    public <Q extends Message> Multi<Outcome> recordStream(CallerIdentity caller, Multi<Q> requests,
+            EventMessages<Q, ?> messages) {
         int[] next = { 0 };
         return inBatches(requests.map(request -> {
             int index = next[0]++;
+            PostedEvent posted = messages.read().apply(request);
             try {
-                return new Pending(index, WriteContext.of(caller, request.getRequestId(), "RecordEvent", clock), request);
+                return new Pending(index, WriteContext.of(caller, posted.requestId(), "RecordEvent", clock), request,
+                        posted, messages);
             } catch (DomainException bad) {
-                return Pending.refused(index, request, bad);
+                return Pending.refused(index, request, posted, messages, bad);
             }
         }));
     }
 
-    /** A request with the write context it is recorded under (made by the caller, as a recall's notifications are). */
-    public record Command(WriteContext context, RecordEventRequest request) {
+    /**
+     * An event the registry posts itself, with the write context it is recorded under (made by the caller, as a
+     * recall's notifications are).
+     */
+    public record Command(WriteContext context, PostedEvent event) {
     }
 
-    /** Records commands as {@link #recordStream} records requests: in batches, outcomes in order. */
-    public Multi<Outcome> recordAll(Multi<Command> commands) {
+    /**
+     * Records commands as {@link #recordStream} records requests: in batches, outcomes in order. Each is hashed
+     * for retries as the request {@code messages} makes of it.
+     */
+    public Multi<Outcome> recordAll(Multi<Command> commands, EventMessages<?, ?> messages) {
         int[] next = { 0 };
-        return inBatches(commands.map(command -> new Pending(next[0]++, command.context(), command.request())));
+        return inBatches(commands.map(command -> new Pending(next[0]++, command.context(),
+                messages.request().apply(command.event()), command.event(), messages)));
     }
 
     private Multi<Outcome> inBatches(Multi<Pending> items) {
@@ -225,34 +238,41 @@ public class LifecycleRecorder {
     private static final class Pending {
         final int index;
         final WriteContext context;
-        final RecordEventRequest request;
+        /** The request as sent (or made for an event the registry posts): only hashed, for retries. */
+        final Message request;
+        final PostedEvent posted;
+        final EventMessages<?, ?> messages;
         DomainException refusal;
-        RecordEventResponse response;
+        /** The recorded event; while a retry's stored answer is being read, the reference it keeps. */
+        LifecycleEvent event;
         Checked checked;
         IdempotentSqlWrites.Claim claim;
         /** Appended by this call (not a retry answered from its stored result). */
         boolean appended;
 
-        Pending(int index, WriteContext context, RecordEventRequest request) {
+        Pending(int index, WriteContext context, Message request, PostedEvent posted, EventMessages<?, ?> messages) {
             this.index = index;
             this.context = context;
             this.request = request;
+            this.posted = posted;
+            this.messages = messages;
         }
 
-        static Pending refused(int index, RecordEventRequest request, DomainException refusal) {
-            Pending p = new Pending(index, null, request);
+        static Pending refused(int index, Message request, PostedEvent posted, EventMessages<?, ?> messages,
+                DomainException refusal) {
+            Pending p = new Pending(index, null, request, posted, messages);
             p.refusal = refusal;
             return p;
         }
 
         void reset() {
             refusal = null;
-            response = null;
+            event = null;
             appended = false;
         }
 
         Outcome outcome() {
-            return new Outcome(index, request.getRequestId(), refusal == null ? response : null, refusal);
+            return new Outcome(index, posted.requestId(), refusal == null ? event : null, refusal);
         }
     }
 
@@ -300,7 +320,7 @@ public class LifecycleRecorder {
         List<Pending> pending = new ArrayList<>();
         for (Pending item : items) {
             try {
-                item.checked = check(item.context, item.request);
+                item.checked = check(item.context, item.posted);
                 pending.add(item);
             } catch (DomainException e) {
                 item.refusal = e;
@@ -373,7 +393,7 @@ public class LifecycleRecorder {
                             fresh.add(item);
                         } else {
                             replay(item, earlier);
-                            if (item.response != null && isReference(item.response)) {
+                            if (item.event != null && isReference(item.event)) {
                                 retried.add(item);
                             }
                         }
@@ -387,7 +407,7 @@ public class LifecycleRecorder {
                         replay(repeat, null);
                     } else {
                         repeat.refusal = earlier.refusal;
-                        repeat.response = earlier.response;
+                        repeat.event = earlier.event;
                     }
                 }));
     }
@@ -396,15 +416,16 @@ public class LifecycleRecorder {
      * What the write record keeps as a recorded event's answer: a reference to the event (robot, sequence,
      * hash), not the event again, which would double the bytes written per event. A retry reads the event
      * from the chain ({@link #answerFromChain}); records written before keep the whole answer and are
-     * answered as stored.
+     * answered as stored. The answer around it is the adapter's ({@link EventMessages#answer}).
      */
-    private static RecordEventResponse reference(LifecycleEvent event) {
-        return RecordEventResponse.newBuilder().setEvent(LifecycleEvent.newBuilder().setRobotId(event.getRobotId())
-                .setSequence(event.getSequence()).setHash(event.getHash())).build();
+    static LifecycleEvent reference(LifecycleEvent event) {
+        return LifecycleEvent.newBuilder().setRobotId(event.getRobotId()).setSequence(event.getSequence())
+                .setHash(event.getHash()).build();
     }
 
-    private static boolean isReference(RecordEventResponse stored) {
-        return !stored.getEvent().hasRecorded();
+    /** Whether a stored answer's event is a {@link #reference} (a whole event has its recording stamp). */
+    private static boolean isReference(LifecycleEvent stored) {
+        return !stored.hasRecorded();
     }
 
     /** Replaces the retries' referenced answers with their events, read from the chains. */
@@ -412,19 +433,19 @@ public class LifecycleRecorder {
         if (retried.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return robots.events(connection, retried.stream().map(item -> item.response.getEvent()).toList())
+        return robots.events(connection, retried.stream().map(item -> item.event).toList())
                 .invoke(found -> retried.forEach(item -> {
-                    LifecycleEvent ref = item.response.getEvent();
+                    LifecycleEvent ref = item.event;
                     LifecycleEvent event = found.get(RobotRepository.eventKey(ref.getRobotId(), ref.getSequence()));
                     if (event == null || !event.getHash().equals(ref.getHash())) {
-                        item.response = null;
+                        item.event = null;
                         item.refusal = DomainException.dataLoss("EVIDENCE_MISMATCH", "event " + ref.getSequence()
                                 + " of robot " + ref.getRobotId() + " that request " + item.context.requestId()
                                 + " recorded is " + (event == null ? "missing" : "not the event recorded")
                                 + "; VerifyChain names what changed", Map.of("table", "event",
                                         "key", "sequence=" + ref.getSequence()));
                     } else {
-                        item.response = RecordEventResponse.newBuilder().setEvent(event).build();
+                        item.event = event;
                     }
                 }))
                 .replaceWithVoid();
@@ -432,10 +453,19 @@ public class LifecycleRecorder {
 
     private static void replay(Pending item, IdempotentSqlWrites.StoredWrite stored) {
         try {
-            item.response = IdempotentSqlWrites.answer(item.claim, stored, RecordEventResponse.parser());
+            item.event = storedEvent(item.claim, stored, item.messages);
         } catch (DomainException refused) {
             item.refusal = refused;
         }
+    }
+
+    /**
+     * The event of a stored answer (a reference, or the whole event for records written before references): the
+     * answer is parsed as the adapter's message and its event taken out, refused as the kit refuses a reused id.
+     */
+    private static <R extends Message> LifecycleEvent storedEvent(IdempotentSqlWrites.Claim claim,
+            IdempotentSqlWrites.StoredWrite stored, EventMessages<?, R> messages) {
+        return messages.event().apply(IdempotentSqlWrites.answer(claim, stored, messages.parser()));
     }
 
     private Uni<Void> appendOn(SqlConnection connection, List<Pending> items,
@@ -443,15 +473,15 @@ public class LifecycleRecorder {
         Set<String> stillOpen = new HashSet<>(openRecalls);
         List<RobotRepository.Appended> appended = new ArrayList<>();
         List<IdempotentSqlWrites.Claim> claims = new ArrayList<>();
-        List<RecordEventResponse> responses = new ArrayList<>();
+        List<Message> responses = new ArrayList<>();
         for (Pending item : items) {
             try {
                 RobotRepository.Appended a = apply(item, locked, stillOpen);
                 appended.add(a);
-                item.response = RecordEventResponse.newBuilder().setEvent(a.event()).build();
+                item.event = a.event();
                 item.appended = true;
                 claims.add(item.claim);
-                responses.add(reference(a.event()));
+                responses.add(item.messages.answer().apply(reference(a.event())));
             } catch (DomainException e) {
                 // refused: no write record, so a corrected retry with the same id runs
                 item.refusal = e;
@@ -478,21 +508,21 @@ public class LifecycleRecorder {
     /** Applies one event to its robot's locked state, in memory; throws the refusal. */
     private RobotRepository.Appended apply(Pending item, Map<String, RobotRepository.LockedRobot> locked,
             Set<String> openRecalls) {
-        RecordEventRequest request = item.request;
+        PostedEvent posted = item.posted;
         RobotId id = item.checked.id();
         EventType type = item.checked.type();
         RobotRepository.LockedRobot robot = locked.get(id.canonical());
         RobotState state = robot.state();
         long next = state.getLastSequence() + 1;
-        if (request.getExpectedSequence() != 0 && request.getExpectedSequence() != next) {
-            throw DomainException.aborted("SEQUENCE_CONFLICT", "expected sequence " + request.getExpectedSequence()
+        if (posted.expectedSequence() != 0 && posted.expectedSequence() != next) {
+            throw DomainException.aborted("SEQUENCE_CONFLICT", "expected sequence " + posted.expectedSequence()
                     + " but the chain's next is " + next + ": another writer appended first; re-read and retry");
         }
         RecordingRights.check(item.context.caller(), type, id, state,
-                request.getPayload().getIncidentReported().getPublicReport());
+                posted.payload().getIncidentReported().getPublicReport());
         RobotStatus after = StateMachine.next(state.getStatus(), type, robot.statusBeforeSuspension());
         if (type == EventType.EVENT_TYPE_RECALL_REMEDIED) {
-            String campaign = request.getPayload().getRecallRemedied().getCampaignId();
+            String campaign = posted.payload().getRecallRemedied().getCampaignId();
             if (!openRecalls.remove(RecallRepository.openKey(campaign, id.canonical()))) {
                 throw DomainException.failedPrecondition("RECALL_NOT_OPEN", "robot " + id.canonical()
                         + " has no open recall " + campaign, Map.of("robot_id", id.canonical()));
@@ -500,7 +530,8 @@ public class LifecycleRecorder {
         }
         LifecycleEvent event = EventChain.seal(LifecycleEvent.newBuilder()
                 .setRobotId(id.canonical()).setSequence(next).setType(type)
-                .setOccurredAt(request.getOccurredAt()).setPayload(request.getPayload())
+                // occurred_at was sent (check() refuses an event without it)
+                .setOccurredAt(posted.occurredAt()).setPayload(posted.payload())
                 .setStatusAfter(after).setRecorded(stamp(item.context)).build(), robot.lastHash());
         RobotState projected = RobotProjection.apply(state, event, thresholds);
         RobotStatus beforeSuspension = ChainReplay.beforeSuspension(type, state.getStatus(), robot.statusBeforeSuspension());

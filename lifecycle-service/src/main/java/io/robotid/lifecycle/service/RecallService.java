@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 
 import io.robotid.kit.audit.WriteContext;
@@ -22,18 +23,17 @@ import io.robotid.kit.validation.Violations;
 import io.robotid.lifecycle.client.FilingGateway;
 import io.robotid.lifecycle.repository.RecallRepository;
 import io.robotid.lifecycle.repository.RobotRepository;
-import io.robotid.proto.lifecycle.v1.CreateRecallCampaignRequest;
-import io.robotid.proto.lifecycle.v1.CreateRecallCampaignResponse;
 import io.robotid.proto.lifecycle.v1.EventPayload;
 import io.robotid.proto.lifecycle.v1.RecallCampaign;
 import io.robotid.proto.lifecycle.v1.RecallCriteria;
 import io.robotid.proto.lifecycle.v1.RecallNotified;
 import io.robotid.proto.lifecycle.v1.RecallSeverity;
-import io.robotid.proto.lifecycle.v1.RecordEventRequest;
 import io.smallrye.mutiny.Multi;
 import io.robotid.kit.tlog.TransparencyLog;
 import io.robotid.lifecycle.domain.AffectedRobot;
 import io.robotid.lifecycle.domain.LogKeys;
+import io.robotid.lifecycle.domain.PostedEvent;
+import io.robotid.lifecycle.domain.PostedRecall;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -62,9 +62,16 @@ public class RecallService {
         this.log = log;
     }
 
-    public Uni<RecallCampaign> create(WriteContext context, String bearerToken, CreateRecallCampaignRequest request) {
+    /**
+     * Creates a campaign, once per request id, and notifies its robots. The request is the adapter's, as sent: read
+     * through {@code recall} and hashed for retries, and the answer a retry gets back (the campaign's id) is made and
+     * read by {@code recall} too; the notifications are recorded through {@code events}.
+     */
+    public <Q extends Message, R extends Message> Uni<RecallCampaign> create(WriteContext context, String bearerToken,
+            Q request, RecallMessages<Q, R> recall, EventMessages<?, ?> events) {
         context.caller().requireAnyRole(Role.MANUFACTURER, Role.REGULATOR);
-        RecallCriteria criteria = validate(request);
+        PostedRecall posted = recall.read().apply(request);
+        RecallCriteria criteria = validate(posted);
         List<Uni<Void>> checks = criteria.getModelCodesList().stream().map(code -> filing.model(bearerToken, code)
                 .invoke(model -> {
                     if (!context.caller().has(Role.REGULATOR)
@@ -76,16 +83,16 @@ public class RecallService {
         UUID campaignId = UUID.nameUUIDFromBytes(("recall:" + context.requestId()).getBytes(StandardCharsets.UTF_8));
         return Uni.join().all(checks).andFailFast()
                 .chain(() -> robots.database().withTransaction(connection -> IdempotentSqlWrites.execute(connection,
-                        context, request, CreateRecallCampaignResponse.parser(),
+                        context, request, recall.parser(),
                         () -> recalls.affected(connection, criteria).chain(affected -> recalls.insert(connection,
-                                campaignId, context, request.getTitle().trim(), request.getDescription().trim(),
-                                request.getSeverity(), criteria, affected))
+                                campaignId, context, posted.title().trim(), posted.description().trim(),
+                                posted.severity(), criteria, affected))
                                 .chain(hash -> log.append(connection, new TransparencyLog.Leaf(LogKeys.RECALL_CAMPAIGN,
                                         LogKeys.recallCampaign(campaignId.toString()), hash)))
-                                .replaceWith(CreateRecallCampaignResponse.newBuilder().setCampaign(RecallCampaign.newBuilder()
-                                        .setCampaignId(campaignId.toString())).build()))))
-                .chain(created -> get(created.getCampaign().getCampaignId()))
-                .chain(campaign -> notifyAll(context, campaign))
+                                .replaceWith(recall.answer().apply(RecallCampaign.newBuilder()
+                                        .setCampaignId(campaignId.toString()).build())))))
+                .chain(created -> get(recall.campaign().apply(created).getCampaignId()))
+                .chain(campaign -> notifyAll(context, campaign, events))
                 .chain(id -> get(id.toString()));
     }
 
@@ -94,22 +101,16 @@ public class RecallService {
      * and the robot), recorded in the recorder's batches. A notification refused fails the call after the
      * others are recorded; a retry of the same request records what is missing.
      */
-    private Uni<UUID> notifyAll(WriteContext context, RecallCampaign campaign) {
+    private Uni<UUID> notifyAll(WriteContext context, RecallCampaign campaign, EventMessages<?, ?> events) {
         UUID campaignId = UUID.fromString(campaign.getCampaignId());
         RecallSeverity severity = campaign.getSeverity();
-        // The campaign's own creation time, so that a retry builds byte-identical notifications.
+        // The campaign's own creation time, so that a retry posts the same notifications (hashed alike).
         Timestamp at = Timestamp.newBuilder().setSeconds(campaign.getCreated().getTime().getSeconds()).build();
         return recorder.recordAll(robotsOf(campaignId, "", Long.MAX_VALUE).map(robot -> {
-                RecordEventRequest event = RecordEventRequest.newBuilder()
-                        .setRequestId(UUID.nameUUIDFromBytes((campaignId + "/" + robot.robotId())
-                                .getBytes(StandardCharsets.UTF_8)).toString())
-                        .setRobotId(robot.robotId()).setOccurredAt(at)
-                        .setPayload(EventPayload.newBuilder().setRecallNotified(RecallNotified.newBuilder()
-                                .setCampaignId(campaignId.toString()).setSeverity(severity)))
-                        .build();
+                PostedEvent event = notification(campaignId, severity, at, robot.robotId());
                 return new LifecycleRecorder.Command(new WriteContext(context.caller(),
-                        UUID.fromString(event.getRequestId()), "RecordEvent", context.traceId(), context.at()), event);
-            }))
+                        UUID.fromString(event.requestId()), "RecordEvent", context.traceId(), context.at()), event);
+            }), events)
                 .filter(outcome -> !outcome.recorded())
                 .collect().asList() // every notification is tried before a refusal is reported
                 .map(refused -> {
@@ -118,6 +119,16 @@ public class RecallService {
                     }
                     return campaignId;
                 });
+    }
+
+    /**
+     * The RECALL_NOTIFIED a campaign posts for one of its robots, under a request id derived from campaign and robot:
+     * the same campaign always posts the same notification.
+     */
+    static PostedEvent notification(UUID campaignId, RecallSeverity severity, Timestamp at, String robotId) {
+        return new PostedEvent(UUID.nameUUIDFromBytes((campaignId + "/" + robotId).getBytes(StandardCharsets.UTF_8))
+                .toString(), robotId, at, EventPayload.newBuilder().setRecallNotified(RecallNotified.newBuilder()
+                        .setCampaignId(campaignId.toString()).setSeverity(severity)).build(), 0);
     }
 
     public Uni<RecallCampaign> get(String campaignId) {
@@ -177,15 +188,15 @@ public class RecallService {
         }
     }
 
-    static RecallCriteria validate(CreateRecallCampaignRequest request) {
+    static RecallCriteria validate(PostedRecall posted) {
         Violations v = new Violations();
-        v.requiredText("title", request.getTitle(), 200);
-        v.requiredText("description", request.getDescription(), 4000);
-        if (request.getSeverity() == RecallSeverity.RECALL_SEVERITY_UNSPECIFIED
-                || request.getSeverity() == RecallSeverity.UNRECOGNIZED) {
+        v.requiredText("title", posted.title(), 200);
+        v.requiredText("description", posted.description(), 4000);
+        if (posted.severity() == RecallSeverity.RECALL_SEVERITY_UNSPECIFIED
+                || posted.severity() == RecallSeverity.UNRECOGNIZED) {
             v.add("severity", "is required (RECALL_SEVERITY_ADVISORY or RECALL_SEVERITY_STOP_USE)");
         }
-        RecallCriteria c = request.getCriteria();
+        RecallCriteria c = posted.criteria();
         RecallCriteria.Builder normalized = c.toBuilder().clearModelCodes();
         v.count("criteria.model_codes", c.getModelCodesCount(), 1, 100);
         for (int i = 0; i < c.getModelCodesCount(); i++) {
