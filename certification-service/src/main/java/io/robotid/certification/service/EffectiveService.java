@@ -7,8 +7,8 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.robotid.certification.client.FilingGateway;
-import io.robotid.certification.client.IdentityGateway;
+import io.robotid.kit.peers.FilingReads;
+import io.robotid.kit.peers.IssuedRobots;
 import io.robotid.certification.domain.CertificateRecord;
 import io.robotid.certification.domain.EffectiveCertifications;
 import io.robotid.certification.repository.CertificateActionRepository;
@@ -28,12 +28,12 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class EffectiveService {
-    private final IdentityGateway identity;
-    private final FilingGateway filing;
+    private final IssuedRobots identity;
+    private final FilingReads filing;
     private final EffectiveReads reads;
     private final Clock clock;
 
-    public EffectiveService(IdentityGateway identity, FilingGateway filing, EffectiveReads reads, Clock clock) {
+    public EffectiveService(IssuedRobots identity, FilingReads filing, EffectiveReads reads, Clock clock) {
         this.identity = identity;
         this.filing = filing;
         this.reads = reads;

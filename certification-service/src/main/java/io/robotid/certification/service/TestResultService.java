@@ -20,8 +20,8 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.robotid.certification.client.FilingGateway;
-import io.robotid.certification.client.IdentityGateway;
+import io.robotid.kit.peers.FilingReads;
+import io.robotid.kit.peers.IssuedRobots;
 import io.robotid.certification.domain.Conditions;
 import io.robotid.certification.domain.Environment;
 import io.robotid.certification.domain.Outcome;
@@ -76,13 +76,13 @@ public class TestResultService {
     }
 
     private final BodyService bodies;
-    private final FilingGateway filing;
-    private final IdentityGateway identity;
+    private final FilingReads filing;
+    private final IssuedRobots identity;
     private final IdempotentWrites writes;
     private final TestResultRecorder recorder;
     private final TestResultRepository results;
 
-    public TestResultService(BodyService bodies, FilingGateway filing, IdentityGateway identity, IdempotentWrites writes,
+    public TestResultService(BodyService bodies, FilingReads filing, IssuedRobots identity, IdempotentWrites writes,
             TestResultRecorder recorder, TestResultRepository results) {
         this.bodies = bodies;
         this.filing = filing;

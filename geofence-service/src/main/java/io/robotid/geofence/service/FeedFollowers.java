@@ -16,7 +16,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.robotid.geofence.GeofenceConfig;
 import io.robotid.kit.feed.FeedSeals;
 import io.robotid.geofence.client.Feeds;
-import io.robotid.geofence.client.FilingModels;
+import io.robotid.kit.peers.FilingReads;
 import io.robotid.kit.feed.FeedFollower;
 import io.robotid.kit.feed.FeedHealth;
 import io.robotid.kit.security.ServiceToken;
@@ -45,7 +45,7 @@ public class FeedFollowers {
     private final ProjectionRepository repository;
     private final Projections projections;
     private final EvidenceIntegrity integrity;
-    private final FilingModels filing;
+    private final FilingReads filing;
     private final ServiceToken token;
     private final Vertx vertx;
     private final Clock clock;
@@ -57,7 +57,7 @@ public class FeedFollowers {
     private volatile boolean lookingUp;
 
     public FeedFollowers(ProjectionRepository repository, Projections projections, EvidenceIntegrity integrity, Feeds feeds,
-            FilingModels filing,
+            FilingReads filing,
             ServiceToken token, FeedHealth health, Vertx vertx, Clock clock,
             GeofenceConfig config) {
         Duration firstRetry = config.feeds().firstRetry();
@@ -212,7 +212,8 @@ public class FeedFollowers {
         lookingUp = true;
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (String model : models) {
-            chain = chain.chain(() -> token.get().chain(t -> filing.level(t, model))
+            chain = chain.chain(() -> token.get().chain(t -> filing.model(t, model))
+                    .map(filed -> filed.getCurrent().getIntelligenceLevel())
                     .chain(level -> {
                         IntelligenceLevel l = ZoneDefinitions.level(level);
                         if (l == null) {

@@ -20,7 +20,7 @@ import io.robotid.evidence.codec.RecordReader.MalformedRecord;
 import io.robotid.evidence.format.LifecycleEvents;
 import io.robotid.kit.id.RobotId;
 import io.robotid.kit.validation.Violations;
-import io.robotid.lifecycle.client.IdentityGateway;
+import io.robotid.kit.peers.IssuedRobots;
 import io.robotid.lifecycle.domain.ChainReport;
 import io.robotid.lifecycle.domain.ChainReplay;
 import io.robotid.lifecycle.domain.EventChain;
@@ -52,10 +52,10 @@ public class ChainVerification {
 
     private final RobotRepository robots;
     private final RecallRepository recalls;
-    private final IdentityGateway identity;
+    private final IssuedRobots identity;
     private final LifecycleRecorder recorder;
 
-    public ChainVerification(RobotRepository robots, RecallRepository recalls, IdentityGateway identity,
+    public ChainVerification(RobotRepository robots, RecallRepository recalls, IssuedRobots identity,
             LifecycleRecorder recorder) {
         this.robots = robots;
         this.recalls = recalls;

@@ -9,7 +9,7 @@ import io.robotid.kit.error.DomainException;
 import io.robotid.kit.id.RobotId;
 import io.robotid.kit.paging.PageRequest;
 import io.robotid.kit.validation.Violations;
-import io.robotid.lifecycle.client.IdentityGateway;
+import io.robotid.kit.peers.IssuedRobots;
 import io.robotid.lifecycle.domain.RobotProjection;
 import io.robotid.kit.id.RegistryCodes;
 import io.robotid.kit.security.CallerIdentity;
@@ -34,10 +34,10 @@ public class LifecycleQueries {
     }
 
     private final RobotRepository robots;
-    private final IdentityGateway identity;
+    private final IssuedRobots identity;
     private final LifecycleRecorder recorder;
 
-    public LifecycleQueries(RobotRepository robots, IdentityGateway identity, LifecycleRecorder recorder) {
+    public LifecycleQueries(RobotRepository robots, IssuedRobots identity, LifecycleRecorder recorder) {
         this.robots = robots;
         this.identity = identity;
         this.recorder = recorder;

@@ -25,7 +25,7 @@ import io.robotid.kit.id.RobotId;
 import io.robotid.kit.idempotency.IdempotentSqlWrites;
 import io.robotid.kit.security.CallerIdentity;
 import io.robotid.kit.validation.Violations;
-import io.robotid.lifecycle.client.IdentityGateway;
+import io.robotid.kit.peers.IssuedRobots;
 import io.robotid.lifecycle.domain.ChainReplay;
 import io.robotid.lifecycle.domain.EventChain;
 import io.robotid.lifecycle.domain.FeedEntries;
@@ -58,7 +58,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 public class LifecycleRecorder {
     private final RobotRepository robots;
     private final RecallRepository recalls;
-    private final IdentityGateway identity;
+    private final IssuedRobots identity;
     private final MaintenanceThresholds thresholds;
     private final TransparencyLog log;
     private final LifecycleMeters meters;
@@ -70,7 +70,7 @@ public class LifecycleRecorder {
     /** Requests per transaction of a stream (RecordEvents). */
     public static final int BATCH = 200;
 
-    public LifecycleRecorder(RobotRepository robots, RecallRepository recalls, IdentityGateway identity, TransparencyLog log,
+    public LifecycleRecorder(RobotRepository robots, RecallRepository recalls, IssuedRobots identity, TransparencyLog log,
             LifecycleMeters meters, Clock clock, LifecycleConfig config) {
         this.robots = robots;
         this.recalls = recalls;
@@ -335,7 +335,7 @@ public class LifecycleRecorder {
                 : robots.recorded(unknown.stream().map(RobotId::canonical).toList());
         Uni<Void> issued = recorded.chain(inRecord -> Multi.createFrom().iterable(unknown)
                 .filter(id -> !inRecord.contains(id.canonical()))
-                .onItem().transformToUni(id -> identity.requireIssued(id)
+                .onItem().transformToUni(id -> identity.requireIssued(id).replaceWithVoid()
                         .onFailure().recoverWithUni(failure -> {
                             DomainException refusal = GrpcErrors.classify(failure);
                             byRobot.get(id).forEach(item -> item.refusal = refusal);

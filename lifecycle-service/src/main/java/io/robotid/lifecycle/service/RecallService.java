@@ -20,7 +20,7 @@ import io.robotid.kit.idempotency.IdempotentSqlWrites;
 import io.robotid.kit.paging.PageRequest;
 import io.robotid.kit.security.Role;
 import io.robotid.kit.validation.Violations;
-import io.robotid.lifecycle.client.FilingGateway;
+import io.robotid.kit.peers.FilingReads;
 import io.robotid.lifecycle.repository.RecallRepository;
 import io.robotid.lifecycle.repository.RobotRepository;
 import io.robotid.proto.lifecycle.v1.EventPayload;
@@ -49,11 +49,11 @@ public class RecallService {
 
     private final RobotRepository robots;
     private final RecallRepository recalls;
-    private final FilingGateway filing;
+    private final FilingReads filing;
     private final LifecycleRecorder recorder;
     private final TransparencyLog log;
 
-    public RecallService(RobotRepository robots, RecallRepository recalls, FilingGateway filing,
+    public RecallService(RobotRepository robots, RecallRepository recalls, FilingReads filing,
             LifecycleRecorder recorder, TransparencyLog log) {
         this.robots = robots;
         this.recalls = recalls;

@@ -13,9 +13,9 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
- * How a service calls a peer (the gateways in each service's {@code client/}): with a deadline, on behalf
- * of its caller (the caller's token forwarded, so the peer applies its own rules to the same identity),
- * answers resumed on the caller's Vert.x context, and a peer's refusal told in this service's words with
+ * How a service calls a peer (the kit's {@code io.robotid.kit.peers} and each service's {@code client/}):
+ * with a deadline, on behalf of its caller (the caller's token forwarded, so the peer applies its own
+ * rules to the same identity), answers resumed on the caller's Vert.x context, and a peer's refusal told in this service's words with
  * the peer's name in the reason ({@code FILING_UNAVAILABLE}, {@code IDENTITY_UNAVAILABLE},
  * {@code FILING_REFUSED}).
  */

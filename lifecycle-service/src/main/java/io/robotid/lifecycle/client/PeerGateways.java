@@ -1,0 +1,30 @@
+package io.robotid.lifecycle.client;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import io.quarkus.grpc.GrpcClient;
+import io.robotid.kit.peers.FilingReads;
+import io.robotid.kit.peers.IssuedRobots;
+import io.robotid.lifecycle.LifecycleConfig;
+import io.robotid.proto.filing.v1.MutinyFilingServiceGrpc;
+import io.robotid.proto.identity.v1.MutinyIdentityServiceGrpc;
+
+/** The peers this service asks: the kit's gateways, built from this service's clients and deadlines. */
+public class PeerGateways {
+    /** Whether a robot ID was issued (identity-service, {@code robotid.lifecycle.identity-deadline}); a yes is cached. */
+    @Produces
+    @Singleton
+    IssuedRobots issuedRobots(@GrpcClient("identity") MutinyIdentityServiceGrpc.MutinyIdentityServiceStub identity,
+            LifecycleConfig config) {
+        return new IssuedRobots(identity, config.identityDeadline(), "nothing was recorded");
+    }
+
+    /** A recalled model, read with the caller's token (filing-service, {@code robotid.lifecycle.filing-deadline}). */
+    @Produces
+    @Singleton
+    FilingReads filingReads(@GrpcClient("filing") MutinyFilingServiceGrpc.MutinyFilingServiceStub filing,
+            LifecycleConfig config) {
+        return new FilingReads(filing, config.filingDeadline(), "nothing was created");
+    }
+}
