@@ -13,12 +13,11 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.grpc.stub.ClientResponseObserver;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.grpc.Channel;
+import io.quarkus.grpc.GrpcClient;
 import io.robotid.certification.CertificationConfig;
-import io.robotid.certification.client.LifecycleFeed;
-import io.robotid.kit.feed.FeedSeals;
 import io.robotid.certification.domain.CertificationSeals;
 import io.robotid.certification.domain.ProtoValues;
 import io.robotid.certification.domain.RevalidationMark;
@@ -28,12 +27,12 @@ import io.robotid.certification.repository.FeedRepository;
 import io.robotid.certification.repository.RobotLocks;
 import io.robotid.certification.repository.RevalidationMarkRepository;
 import io.robotid.kit.feed.FeedHealth;
+import io.robotid.kit.feed.LifecycleFeedFollower;
 import io.robotid.kit.feed.PositionedFeedFollower;
 import io.robotid.kit.security.ServiceToken;
 import io.robotid.proto.certification.v1.ChangeKind;
 import io.robotid.proto.certification.v1.UnitRevalidation;
 import io.robotid.proto.certification.v1.WatchCertificationChangesResponse;
-import io.robotid.proto.lifecycle.v1.WatchStatusChangesRequest;
 import io.robotid.proto.lifecycle.v1.WatchStatusChangesResponse;
 import io.robotid.certification.domain.LogKeys;
 import io.robotid.kit.tlog.TransparencyLog;
@@ -57,21 +56,18 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * {@link PositionedFeedFollower}; this class keeps what is its own: where its position is and what an entry does.
  */
 @Singleton // no client proxy: the kit's FeedFollower has no no-args constructor
-public class LifecycleFollower extends PositionedFeedFollower<WatchStatusChangesRequest, WatchStatusChangesResponse> {
+public class LifecycleFollower extends LifecycleFeedFollower {
     private static final Logger LOG = Logger.getLogger(LifecycleFollower.class);
-    static final String CONSUMER = "lifecycle";
 
-    private final LifecycleFeed feed;
     private final FeedRepository certificationFeed;
     private final RevalidationMarkRepository marks;
     private final Clock clock;
     private final TransparencyLog log;
     private final boolean enabled;
 
-    public LifecycleFollower(LifecycleFeed feed, ServiceToken token, FeedHealth health, Pool database, FeedRepository certificationFeed,
+    public LifecycleFollower(@GrpcClient("lifecycle") Channel lifecycle, ServiceToken token, FeedHealth health, Pool database, FeedRepository certificationFeed,
             RevalidationMarkRepository marks, Vertx vertx, Clock clock, TransparencyLog log, CertificationConfig config) {
-        super(token, health, vertx, config.lifecycleFeed().firstRetry(), config.lifecycleFeed().maxRetry(), database, CONSUMER);
-        this.feed = feed;
+        super(lifecycle, token, health, vertx, config.lifecycleFeed().firstRetry(), config.lifecycleFeed().maxRetry(), database);
         this.certificationFeed = certificationFeed;
         this.marks = marks;
         this.clock = clock;
@@ -89,36 +85,6 @@ public class LifecycleFollower extends PositionedFeedFollower<WatchStatusChanges
 
     void onStop(@Observes ShutdownEvent event) {
         stop();
-    }
-
-    @Override
-    protected String name() {
-        return "lifecycle";
-    }
-
-    @Override
-    protected java.time.Instant changedAt(WatchStatusChangesResponse entry) {
-        return entry.hasChangedAt() ? instant(entry.getChangedAt()) : null;
-    }
-
-    @Override
-    protected void open(String token, long from, ClientResponseObserver<WatchStatusChangesRequest, WatchStatusChangesResponse> observer) {
-        feed.open(token, from, observer);
-    }
-
-    @Override
-    protected long sequence(WatchStatusChangesResponse entry) {
-        return entry.getFeedSequence();
-    }
-
-    /**
-     * An entry that does not match its seal (EVIDENCE.md section 5) is refused with DATA_LOSS before
-     * anything is applied: the watch ends, says why in the log, and resumes from the stored position
-     * after the backoff.
-     */
-    @Override
-    protected void verify(WatchStatusChangesResponse entry) {
-        FeedSeals.requireLifecycle(entry);
     }
 
     /** The marks of the tiers the entry re-opens, if any. */

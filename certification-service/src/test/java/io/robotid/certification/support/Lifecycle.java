@@ -1,5 +1,6 @@
 package io.robotid.certification.support;
 
+import io.robotid.testkit.Eventually;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -44,20 +45,8 @@ public final class Lifecycle {
                 .setAiModelVersion(aiModel).setPackageSha256("c".repeat(64))).build();
     }
 
-    /** Waits (up to 30 s) until {@code condition} holds; fails naming what was awaited. */
+    /** Waits until {@code condition} holds (test-kit's {@link Eventually}). */
     public static void await(String what, Supplier<Boolean> condition) {
-        Instant until = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(until)) {
-            if (Boolean.TRUE.equals(condition.get())) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("timed out waiting until " + what);
+        Eventually.await(what, condition);
     }
 }

@@ -20,6 +20,7 @@ import io.robotid.proto.filing.v1.*;
 import io.robotid.proto.geofence.v1.GeofenceServiceGrpc;
 import io.robotid.proto.geofence.v1.ListSigningKeysRequest;
 import io.robotid.proto.lifecycle.v1.*;
+import io.robotid.testkit.Eventually;
 import io.robotid.testkit.Filings;
 import io.robotid.testkit.GrpcClients;
 import io.robotid.testkit.Tokens;
@@ -175,21 +176,9 @@ public final class Registry implements AutoCloseable {
         return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
     }
 
-    /** Waits (up to 30 s) until {@code condition} holds; fails naming what was awaited. */
+    /** Waits until {@code condition} holds (test-kit's {@link Eventually}). */
     public static void await(String what, Supplier<Boolean> condition) {
-        Instant until = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(until)) {
-            if (Boolean.TRUE.equals(condition.get())) {
-                return;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("timed out waiting until " + what);
+        Eventually.await(what, condition);
     }
 
     @Override

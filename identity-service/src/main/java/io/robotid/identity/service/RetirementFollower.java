@@ -10,22 +10,18 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.grpc.Channel;
-import io.grpc.stub.ClientResponseObserver;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.robotid.identity.IdentityConfig;
-import io.robotid.kit.feed.FeedSeals;
 import io.robotid.kit.security.ServiceToken;
-import io.robotid.kit.grpc.ForwardedToken;
-import io.robotid.proto.lifecycle.v1.LifecycleServiceGrpc;
 import io.robotid.proto.lifecycle.v1.RobotStatus;
-import io.robotid.proto.lifecycle.v1.WatchStatusChangesRequest;
 import io.robotid.proto.lifecycle.v1.WatchStatusChangesResponse;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.robotid.identity.repository.IdentityRepository;
 import io.robotid.kit.feed.FeedHealth;
+import io.robotid.kit.feed.LifecycleFeedFollower;
 import io.robotid.kit.feed.PositionedFeedFollower;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -44,20 +40,17 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * service) and the token are the kit's {@link PositionedFeedFollower}; this class keeps what is its own.
  */
 @Singleton // no client proxy: the kit's FeedFollower has no no-args constructor
-public class RetirementFollower extends PositionedFeedFollower<WatchStatusChangesRequest, WatchStatusChangesResponse> {
+public class RetirementFollower extends LifecycleFeedFollower {
     private static final Logger LOG = Logger.getLogger(RetirementFollower.class);
-    static final String CONSUMER = "lifecycle";
     /** Statuses after which a robot never operates again (lifecycle's state machine has no way back). */
     public static final Set<RobotStatus> RETIRING = EnumSet.of(RobotStatus.ROBOT_STATUS_DECOMMISSIONED,
             RobotStatus.ROBOT_STATUS_SCRAPPED, RobotStatus.ROBOT_STATUS_RECYCLED);
 
-    private final LifecycleServiceGrpc.LifecycleServiceStub lifecycle;
     private final boolean enabled;
 
     public RetirementFollower(@GrpcClient("lifecycle") Channel lifecycle, ServiceToken token, FeedHealth health, Pool database, Vertx vertx,
             IdentityConfig config) {
-        super(token, health, vertx, config.lifecycleFeed().firstRetry(), config.lifecycleFeed().maxRetry(), database, CONSUMER);
-        this.lifecycle = LifecycleServiceGrpc.newStub(lifecycle);
+        super(lifecycle, token, health, vertx, config.lifecycleFeed().firstRetry(), config.lifecycleFeed().maxRetry(), database);
         this.enabled = config.lifecycleFeed().enabled();
     }
 
@@ -71,32 +64,6 @@ public class RetirementFollower extends PositionedFeedFollower<WatchStatusChange
 
     void onStop(@Observes ShutdownEvent event) {
         stop();
-    }
-
-    @Override
-    protected java.time.Instant changedAt(WatchStatusChangesResponse entry) {
-        return entry.hasChangedAt() ? instant(entry.getChangedAt()) : null;
-    }
-
-    @Override
-    protected String name() {
-        return "lifecycle";
-    }
-
-    @Override
-    protected void open(String token, long from, ClientResponseObserver<WatchStatusChangesRequest, WatchStatusChangesResponse> observer) {
-        ForwardedToken.attach(lifecycle, token).watchStatusChanges(
-                WatchStatusChangesRequest.newBuilder().setFromSequence(from).build(), observer);
-    }
-
-    @Override
-    protected long sequence(WatchStatusChangesResponse entry) {
-        return entry.getFeedSequence();
-    }
-
-    @Override
-    protected void verify(WatchStatusChangesResponse entry) {
-        FeedSeals.requireLifecycle(entry);
     }
 
     /** A robot whose status is one of {@link #RETIRING} has its ID retired. */
