@@ -1,13 +1,12 @@
 package io.robotid.identity.client;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.grpc.GrpcClient;
 import io.robotid.identity.ResolverConfig;
-import io.robotid.kit.grpc.ForwardedToken;
+import io.robotid.kit.grpc.PeerCalls;
 import io.robotid.proto.certification.v1.GetEffectiveCertificationsRequest;
 import io.robotid.proto.certification.v1.GetEffectiveCertificationsResponse;
 import io.robotid.proto.certification.v1.ListCertificatesRequest;
@@ -35,15 +34,13 @@ public class CertificationGateway {
 
     /** One page of the certificates of exactly this subject (a robot ID or a model code), every state. */
     public Uni<ListCertificatesResponse> certificates(String token, String subject, String pageToken) {
-        return ForwardedToken.attach(certification, token)
-                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        return PeerCalls.stub(certification, token, deadline)
                 .listCertificates(ListCertificatesRequest.newBuilder().setSubject(subject).setPageSize(500)
                         .setPageToken(pageToken).build());
     }
 
     public Uni<GetEffectiveCertificationsResponse> effective(String token, String robotId) {
-        return ForwardedToken.attach(certification, token)
-                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        return PeerCalls.stub(certification, token, deadline)
                 .getEffectiveCertifications(GetEffectiveCertificationsRequest.newBuilder().setRobotId(robotId).build());
     }
 }

@@ -2,7 +2,6 @@ package io.robotid.identity.client;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -10,7 +9,7 @@ import com.google.protobuf.Timestamp;
 
 import io.quarkus.grpc.GrpcClient;
 import io.robotid.identity.ResolverConfig;
-import io.robotid.kit.grpc.ForwardedToken;
+import io.robotid.kit.grpc.PeerCalls;
 import io.robotid.proto.lifecycle.v1.EventPayload;
 import io.robotid.proto.lifecycle.v1.EventType;
 import io.robotid.proto.lifecycle.v1.GetRecallCampaignRequest;
@@ -85,6 +84,6 @@ public class LifecycleGateway {
     }
 
     private MutinyLifecycleServiceGrpc.MutinyLifecycleServiceStub as(String token) {
-        return ForwardedToken.attach(lifecycle, token).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        return PeerCalls.stub(lifecycle, token, deadline);
     }
 }

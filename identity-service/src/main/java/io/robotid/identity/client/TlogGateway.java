@@ -1,14 +1,13 @@
 package io.robotid.identity.client;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.grpc.GrpcClient;
 import io.robotid.identity.IdentityConfig;
 import io.robotid.identity.ResolverConfig;
-import io.robotid.kit.grpc.ForwardedToken;
+import io.robotid.kit.grpc.PeerCalls;
 import io.robotid.proto.tlog.v1.GetRecordEvidenceRequest;
 import io.robotid.proto.tlog.v1.GetRecordEvidenceResponse;
 import io.robotid.proto.tlog.v1.MutinyTransparencyLogServiceGrpc;
@@ -56,7 +55,7 @@ public class TlogGateway {
             case LIFECYCLE -> lifecycleDeadline;
             case CERTIFICATION -> certificationDeadline;
         };
-        return ForwardedToken.attach(stub, token).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        return PeerCalls.stub(stub, token, deadline)
                 .getRecordEvidence(GetRecordEvidenceRequest.newBuilder().setRecordKey(recordKey).build());
     }
 }
