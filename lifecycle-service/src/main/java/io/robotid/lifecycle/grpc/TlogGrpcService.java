@@ -1,4 +1,4 @@
-package io.robotid.kit.tlog;
+package io.robotid.lifecycle.grpc;
 
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
@@ -7,21 +7,14 @@ import com.google.protobuf.ByteString;
 
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.Authenticated;
-import io.robotid.proto.tlog.v1.GetConsistencyProofRequest;
-import io.robotid.proto.tlog.v1.GetConsistencyProofResponse;
-import io.robotid.proto.tlog.v1.GetLogInfoRequest;
-import io.robotid.proto.tlog.v1.GetLogInfoResponse;
-import io.robotid.proto.tlog.v1.GetRecordEvidenceRequest;
-import io.robotid.proto.tlog.v1.GetRecordEvidenceResponse;
-import io.robotid.proto.tlog.v1.TransparencyLogService;
+import io.robotid.kit.tlog.TlogQueries;
+import io.robotid.proto.tlog.v1.*;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Every service's transparency log over gRPC (robotid.tlog.v1), served alike by each (it was written five
- * times). The log's info and consistency proofs are public. A record's evidence (its entry, salt, leaf and
- * proof) is for any authenticated caller, as the records' hashes are; the sealed record itself comes with
- * it only where the service shows that record to the caller, through its {@link TlogRecords} (filing's
- * registrations and model revisions, certification's test results and certificates).
+ * lifecycle-service's transparency log over gRPC (robotid.tlog.v1). The log's info and consistency
+ * proofs are public; a record's evidence is for any authenticated caller, like the events themselves
+ * (whose hashes every reader of ListEvents sees).
  */
 @GrpcService
 @Authenticated
