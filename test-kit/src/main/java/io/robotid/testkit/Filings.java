@@ -97,8 +97,8 @@ public final class Filings {
     /** The maker with {@code count} more robot IDs issued by identity-service. */
     public Maker issue(Maker maker, int count) {
         List<String> ids = new ArrayList<>(maker.robots());
-        IdentityServiceGrpc.newBlockingStub(identity).withDeadlineAfter(120, TimeUnit.SECONDS)
-                .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(GrpcClients.bearer(maker.token())))
+        GrpcClients.withToken(IdentityServiceGrpc.newBlockingStub(identity).withDeadlineAfter(120, TimeUnit.SECONDS),
+                maker.token())
                 .issueIdentities(IssueIdentitiesRequest.newBuilder().setRequestId(requestId()).setModelCode(maker.modelCode())
                         .setSiteCode(maker.siteCode()).setProductionYear(26).setCount(count).build())
                 .forEachRemaining(chunk -> chunk.getIdentitiesList().forEach(i -> ids.add(i.getRobotId())));

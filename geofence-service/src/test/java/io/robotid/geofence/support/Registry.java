@@ -12,7 +12,6 @@ import java.util.function.Supplier;
 import com.google.protobuf.Timestamp;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.robotid.proto.certification.v1.*;
 import io.robotid.proto.common.v1.Contact;
 import io.robotid.proto.common.v1.ContactPurpose;
@@ -39,10 +38,6 @@ public final class Registry implements AutoCloseable {
     private final ManagedChannel lifecycle = GrpcClients.local(RegistryProcesses.LIFECYCLE_PORT);
     private final ManagedChannel certification = GrpcClients.local(RegistryProcesses.CERTIFICATION_PORT);
     private final Filings filings = new Filings(filing, identity);
-
-    static Metadata bearer(String token) {
-        return GrpcClients.bearer(token);
-    }
 
     public GeofenceServiceGrpc.GeofenceServiceBlockingStub as(String token) {
         return GrpcClients.as(GeofenceServiceGrpc.newBlockingStub(geofence), token);

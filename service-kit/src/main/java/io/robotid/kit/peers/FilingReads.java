@@ -1,8 +1,6 @@
 package io.robotid.kit.peers;
 
 import java.time.Duration;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 import io.robotid.kit.grpc.PeerCalls;
 import io.robotid.proto.filing.v1.GetManufacturerRequest;
@@ -51,22 +49,19 @@ public final class FilingReads {
         return new Caller(PeerCalls.stub(filing, bearerToken, deadline));
     }
 
-    /** The model filing with this code (accepted, withdrawn, ...); NOT_FOUND ({@code model}) when filing knows none. */
+    /** The model filing with this code (one read: {@code as(bearerToken).model(modelCode)}) (accepted, withdrawn, ...); NOT_FOUND ({@code model}) when filing knows none. */
     public Uni<ModelFiling> model(String bearerToken, String modelCode) {
-        return read(() -> PeerCalls.stub(filing, bearerToken, deadline), stub -> modelOf(stub, modelCode),
-                "model", modelCode);
+        return as(bearerToken).model(modelCode);
     }
 
     /** The manufacturer with this code; NOT_FOUND ({@code manufacturer}) when filing knows none. */
     public Uni<Manufacturer> manufacturer(String bearerToken, String code) {
-        return read(() -> PeerCalls.stub(filing, bearerToken, deadline), stub -> manufacturerOf(stub, code),
-                "manufacturer", code);
+        return as(bearerToken).manufacturer(code);
     }
 
     /** A manufacturer's production site; NOT_FOUND ({@code production_site}, {@code <maker>/<site>}) when filing knows none. */
     public Uni<ProductionSite> productionSite(String bearerToken, String manufacturerCode, String siteCode) {
-        return read(() -> PeerCalls.stub(filing, bearerToken, deadline),
-                stub -> siteOf(stub, manufacturerCode, siteCode), "production_site", manufacturerCode + "/" + siteCode);
+        return as(bearerToken).productionSite(manufacturerCode, siteCode);
     }
 
     /** Reads on behalf of one caller under one deadline (several reads in a row, as one question). */
@@ -78,23 +73,21 @@ public final class FilingReads {
         }
 
         public Uni<ModelFiling> model(String modelCode) {
-            return read(() -> stub, s -> modelOf(s, modelCode), "model", modelCode);
+            return read(modelOf(stub, modelCode), "model", modelCode);
         }
 
         public Uni<Manufacturer> manufacturer(String code) {
-            return read(() -> stub, s -> manufacturerOf(s, code), "manufacturer", code);
+            return read(manufacturerOf(stub, code), "manufacturer", code);
         }
 
         public Uni<ProductionSite> productionSite(String manufacturerCode, String siteCode) {
-            return read(() -> stub, s -> siteOf(s, manufacturerCode, siteCode), "production_site",
-                    manufacturerCode + "/" + siteCode);
+            return read(siteOf(stub, manufacturerCode, siteCode), "production_site", manufacturerCode + "/" + siteCode);
         }
     }
 
-    private <T> Uni<T> read(Supplier<MutinyFilingServiceGrpc.MutinyFilingServiceStub> stub,
-            Function<MutinyFilingServiceGrpc.MutinyFilingServiceStub, Uni<T>> call, String resourceType, String name) {
+    /** A read, its answer on the caller's context and its failure in this service's words (unless {@link #asAnswered}). */
+    private <T> Uni<T> read(Uni<T> answer, String resourceType, String name) {
         return PeerCalls.onCallerContext(() -> {
-            Uni<T> answer = call.apply(stub.get());
             return consequence == null ? answer
                     : answer.onFailure().transform(failure -> PeerCalls.translate(failure, "filing", resourceType, name,
                             consequence));
