@@ -24,13 +24,14 @@
 # --rounds N (h2load rounds, best of), --start-rounds N (1 first start + N-1 restarts of each service),
 # --connections 8, --streams 16 (h2load -c / -m), --h2load-threads 1, --stream-messages K (1000),
 # --verify-sample N (500), --pg-clients 8, --rates 0.1,0.25,0.5 (fractions of saturation), --ids N (100000),
-# --batch N (50000), --skip-jmh yes.
+# --batch N (50000), --skip-jmh yes, --only-start yes (step 1 alone: the start times, then stop).
 #
 # Ports (own, so a local run of bin/robotid up is not disturbed): ROBOTID_BENCH_IDENTITY_PORT (28101),
 # _FILING_PORT (28102), _LIFECYCLE_PORT (28103), _CERTIFICATION_PORT (28104), _GEOFENCE_PORT (28105),
 # ROBOTID_BENCH_OIDC_PORT (28090). Databases robotid_<service>_hotpaths and robotid_postgis_hotpaths, dropped
-# and created afresh. JVM options of the services: those bin/robotid gives them (its jvm_options), the AppCDS
-# archive when built, then ROBOTID_BENCH_JAVA_OPTS (bench/lib.sh). The services run from copies of their built
+# and created afresh. The services run on the JVM bin/robotid gives them (a JDK 25+ when there is one), with its
+# JVM options (jvm_options) and class data (class_data_options: the AOT cache on JDK 25+, recorded by the first
+# start, else the AppCDS archive), then ROBOTID_BENCH_JAVA_OPTS (bench/lib.sh). The services run from copies of their built
 # applications (bench/target/hotpaths/apps/), so that a rebuild during the run does not disturb it.
 # Output: bench/target/hotpaths/ (summary.txt, report.txt, results.properties, h2load-*.txt, pgbench*.txt,
 # jmh-*.json, logs/).
@@ -45,7 +46,7 @@ source "$root/bench/lib.sh"
 
 # ------------------------------------------------------------------------------------------ options
 mode=full zones=100000 seconds=20 warmup=5 rounds=2 start_rounds=4 stream_messages=1000 verify_sample=500
-ids=100000 batch=50000 skip_jmh=no
+ids=100000 batch=50000 skip_jmh=no only_start=no
 jmh_quick=()
 passed=()
 for arg in "$@"; do
@@ -73,6 +74,7 @@ for ((i = 0; i < ${#args[@]}; i++)); do
     --ids) ids="$v" ;;
     --batch) batch="$v" ;;
     --skip-jmh) skip_jmh="$v" ;;
+    --only-start) only_start="$v" ;;
     --*) passed+=("$a" "$v") ;;
     *) die "unknown argument $a" ;;
   esac
@@ -138,7 +140,6 @@ done
 snapshot_services "$out/apps" "${services[@]}"
 say "services run from copies of their built jars in $out/apps/ (built: $(for s in "${services[@]}"; do printf '%s %s  ' "${s%-service}" "$(date -r "$s/target/quarkus-app/quarkus-run.jar" +%H:%M)"; done))"
 for svc in "${services[@]}"; do
-  result "meta.jvm.$svc" "$(service_java_opts "$svc")"
   say "   JVM options of $svc: $(service_java_opts "$svc")"
 done
 
@@ -174,16 +175,22 @@ service_env() {
 }
 mapfile -t env_list < <(service_env)
 
-# cds_note SERVICE LOG: whether the service's AppCDS archive (if it has one) was used
+# cds_note SERVICE LOG: the class data that start used (the options start_timed saw), and whether the JVM refused it
 cds_note() {
-  [ -f "$(service_app "$1")/app-cds.jsa" ] || return 0
-  if grep -q 'Unable to use shared archive' "$2"; then printf ', its AppCDS archive NOT used (see %s)' "$2"; else printf ', AppCDS'; fi
+  case "$started_opts" in
+    *-XX:AOTCacheOutput=*) printf ', recording its AOT cache (Java %s; written as it stops)' "$(java_major "$service_jvm")" ;;
+    *-XX:AOTCache=*)
+      if grep -q '\[error\]\[aot\]' "$2"; then printf ', its AOT cache NOT used (see %s)' "$2"; else printf ', from its AOT cache'; fi ;;
+    *-XX:SharedArchiveFile=*)
+      if grep -q 'Unable to use shared archive' "$2"; then printf ', its AppCDS archive NOT used (see %s)' "$2"; else printf ', AppCDS'; fi ;;
+  esac
 }
 
 # start_timed SERVICE LOG: starts it, waits until ready; the milliseconds in $elapsed_ms, the pid in $started_pid
 start_timed() {
   local t0
   require_oidc
+  started_opts="$(service_java_opts "$1")"
   t0="$(now_ms)"
   start_service "$1" "${port[$1]}" "$(database "$1")" "$2" "${env_list[@]}"
   wait_ready "$1" "${port[$1]}" "$started_pid" "$2"
@@ -196,22 +203,30 @@ for ((round = 1; round <= start_rounds; round++)); do
   for svc in "${services[@]}"; do
     sleep 1
     load="$(load_average)"
-    start_timed "$svc" "$out/logs/$svc-start.log"
+    start_timed "$svc" "$out/logs/$svc-start-$round.log"
     stop_pid "$started_pid"
     if [ "$round" = 1 ]; then
       result "start.$svc.first" "$elapsed_ms"
     else
       restarts[$svc]="${restarts[$svc]:+${restarts[$svc]},}$elapsed_ms"
     fi
-    say "   round $round: $svc ready after $elapsed_ms ms (load average $load)$(cds_note "$svc" "$out/logs/$svc-start.log")"
+    say "   round $round: $svc ready after $elapsed_ms ms (load average $load)$(cds_note "$svc" "$out/logs/$svc-start-$round.log")"
   done
 done
 for svc in "${services[@]}"; do [ -z "${restarts[$svc]:-}" ] || result "start.$svc.runs" "${restarts[$svc]}"; done
+if [ "$only_start" = yes ]; then
+  for svc in "${services[@]}"; do
+    say "start of $svc: first $(grep "^start.$svc.first=" "$results" | cut -d= -f2) ms, restarts ${restarts[$svc]:-none} ms"
+  done
+  exit 0
+fi
 
 # ------------------------------------------------------------------------------------------ 2-6. the measurements
 say "2. starting all five services (their logs: $out/logs/)"
 declare -A pid=()
+result meta.service_java "$service_jvm (Java $(java_major "$service_jvm"))"
 for svc in "${services[@]}"; do
+  result "meta.jvm.$svc" "$(service_java_opts "$svc")"
   start_service "$svc" "${port[$svc]}" "$(database "$svc")" "$out/logs/$svc.log" "${env_list[@]}"
   pid[$svc]="$started_pid"
 done

@@ -123,15 +123,28 @@ robotid_jvm_options() {
   ) | grep -v -E '^-XX:SharedArchiveFile=|^-Xshare:' || true
 }
 
-# service_java_opts SERVICE: the JVM options a service is started with: those of bin/robotid, its AppCDS
-# archive when the build made one, then ROBOTID_BENCH_JAVA_OPTS. The service runs in its application directory,
-# as Quarkus documents it: JDK 17 maps an AppCDS archive only when the jars are named as when it was dumped,
-# java -XX:SharedArchiveFile=app-cds.jsa -jar quarkus-run.jar from inside target/quarkus-app (with absolute
-# paths it prints "Unable to use shared archive" and starts without it).
+# robotid_function NAME...: the text of bin/robotid's shell functions of those names, to eval, so that the
+# services here run on the JVM and with the class data bin/robotid gives them
+robotid_function() {
+  local name
+  for name in "$@"; do sed -n "/^$name() {/,/^}/p" "$root/bin/robotid" 2>/dev/null; done
+}
+eval "$(robotid_function java_major service_java class_data_options)"
+
+# The services' JVM, chosen as bin/robotid chooses it (service_java: a JDK 25+ when there is one, else $java;
+# ROBOTID_SERVICE_JAVA sets it).
+service_jvm="$(JAVA="$java" service_java)"
+
+# service_java_opts SERVICE: the JVM options a service is started with: those of bin/robotid, the class data it
+# starts from (class_data_options: on JDK 25+ its AOT cache, recorded by its first start here and written when
+# that start stops, used by every later one; on older JDKs the AppCDS archive the build made), then
+# ROBOTID_BENCH_JAVA_OPTS. The service runs in its application directory: both record the class path as the
+# relative quarkus-run.jar (with absolute paths JDK 17 prints "Unable to use shared archive" and starts
+# without it).
 service_java_opts() {
   local opts
   opts="$(robotid_jvm_options "$1" | tr '\n' ' ')"
-  [ ! -f "$(service_app "$1")/app-cds.jsa" ] || opts="$opts-XX:SharedArchiveFile=app-cds.jsa -Xshare:auto "
+  opts="$opts$(class_data_options "$1" "$service_jvm" | tr '\n' ' ')"
   printf '%s' "$opts${ROBOTID_BENCH_JAVA_OPTS:-}"
 }
 
@@ -142,9 +155,9 @@ start_service() {
   shift 4
   port_in_use "$port" && die "port $port for $svc is in use"
   # shellcheck disable=SC2046 # the JVM options are a list
-  (cd "$(service_app "$svc")" && exec env QUARKUS_HTTP_PORT="$port" ROBOTID_DB_HOST="$db_host" ROBOTID_DB_PORT="$db_port" \
+  (cd "$(service_app "$svc")" && exec env MALLOC_ARENA_MAX=2 QUARKUS_HTTP_PORT="$port" ROBOTID_DB_HOST="$db_host" ROBOTID_DB_PORT="$db_port" \
     ROBOTID_DB_USER="$db_user" ROBOTID_DB_PASSWORD="$db_password" "$@" \
-    nohup "$java" $(service_java_opts "$svc") -Drobotid.db.name="$db" -jar quarkus-run.jar) </dev/null >>"$log" 2>&1 &
+    nohup "$service_jvm" $(service_java_opts "$svc") -Drobotid.db.name="$db" -jar quarkus-run.jar) </dev/null >>"$log" 2>&1 &
   started_pid="$!"
   bench_pids+=("$started_pid")
 }
@@ -160,10 +173,10 @@ wait_ready() {
   done
 }
 
-# stop_pid PID: SIGTERM, then SIGKILL after 30 s
+# stop_pid PID: SIGTERM, then SIGKILL after 120 s (a service recording its AOT cache writes it on the way out)
 stop_pid() {
   kill "$1" 2>/dev/null || return 0
-  for _ in $(seq 300); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  for _ in $(seq 1200); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
   kill -9 "$1" 2>/dev/null || true
 }
 

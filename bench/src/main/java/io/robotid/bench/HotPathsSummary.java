@@ -148,7 +148,8 @@ final class HotPathsSummary {
     }
 
     private String jvm() {
-        StringBuilder b = new StringBuilder("JVM options (bin/robotid's jvm_options, the AppCDS archive when built, ROBOTID_BENCH_JAVA_OPTS):\n");
+        StringBuilder b = new StringBuilder("JVM: " + r.get("meta.service_java", "?") + "; options (bin/robotid's jvm_options and"
+                + " class_data_options: the AOT cache on JDK 25+, else the AppCDS archive; ROBOTID_BENCH_JAVA_OPTS):\n");
         for (String s : SERVICES) {
             String o = r.get("meta.jvm." + s);
             b.append(String.format(Locale.ROOT, "  %-22s %s%n", s, o == null || o.isBlank() ? "(JVM defaults)" : o.trim()));

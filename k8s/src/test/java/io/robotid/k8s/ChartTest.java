@@ -168,6 +168,8 @@ class ChartTest {
                     .orElseThrow().getValue();
             assertThat(options).as(component(d)).contains("-XX:MaxRAMPercentage=").contains("-XX:+UseSerialGC")
                     .doesNotContain("-Xmx");
+            assertThat(container.getEnv()).as(component(d) + ": glibc's malloc arenas bounded")
+                    .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("MALLOC_ARENA_MAX=2"));
         }
     }
 

@@ -22,13 +22,19 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The README's local run on a machine where no PostgreSQL answers: `bin/robotid up` with ROBOTID_DB_PORT
  * pointing at a port where nothing listens starts the embedded PostgreSQL (data under the state
  * directory), every service becomes ready on its own port, the demo passes, `status` says which
- * PostgreSQL is in use, `down` stops it all, and the data survives a second `up`.
+ * PostgreSQL is in use, `down` stops it all, and the data survives a second `up`. On a JDK 25 or newer (which
+ * `up` picks for the services when the machine has one) the first `up` records each service's AOT cache, `down`
+ * writes it, and the second `up` starts every service from it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalRunEmbeddedPostgresIT {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path STATE = ROOT.resolve("system-tests/target/local-run-embedded-pg");
     static final int NO_POSTGRES_PORT = 19432;
+    static final List<String> SERVICES = List.of("filing-service", "identity-service", "lifecycle-service",
+            "certification-service", "geofence-service");
+    /** The feature release of the services' JVM, from the first `up`'s output. */
+    static int serviceJava;
 
     static Map<String, String> environment() {
         Map<String, String> env = new HashMap<>();
@@ -79,6 +85,9 @@ class LocalRunEmbeddedPostgresIT {
     @org.junit.jupiter.api.BeforeAll
     static void firstRun() throws Exception {
         robotid("down"); // whatever an earlier run of this test left running
+        for (String service : SERVICES) { // so that the first up records each AOT cache afresh
+            Files.deleteIfExists(ROOT.resolve(service).resolve("target/quarkus-app/app.aot"));
+        }
         if (Files.exists(STATE)) {
             try (var files = Files.walk(STATE)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -99,9 +108,17 @@ class LocalRunEmbeddedPostgresIT {
         assertThat(up.status()).as(up.output()).isZero();
         assertThat(up.output()).contains("no PostgreSQL answers at 127.0.0.1:" + NO_POSTGRES_PORT
                 + ": starting an embedded one").contains("embedded PostgreSQL ready on 127.0.0.1:");
-        for (String service : List.of("filing-service", "identity-service", "lifecycle-service", "certification-service",
-                "geofence-service")) {
+        for (String service : SERVICES) {
             assertThat(up.output()).containsPattern(service + " ready \\(\\d+s since up began\\)");
+        }
+        java.util.regex.Matcher serviceJvm = java.util.regex.Pattern.compile("services run on \\S+ \\(Java (\\d+)\\)").matcher(up.output());
+        assertThat(serviceJvm.find()).as(up.output()).isTrue();
+        serviceJava = Integer.parseInt(serviceJvm.group(1));
+        if (serviceJava >= 25) {
+            for (String service : SERVICES) {
+                assertThat(up.output()).contains("starting " + service + " on port").containsPattern(
+                        "starting " + service + " on port \\d+, recording its AOT cache");
+            }
         }
         assertThat(Files.isDirectory(STATE.resolve("pg/data"))).isTrue();
         Run status = robotid("status");
@@ -131,5 +148,18 @@ class LocalRunEmbeddedPostgresIT {
         assertThat(again.status()).as(again.output()).isZero();
         // the databases made by the first run are still there
         assertThat(again.output()).contains("database robotid_lifecycle exists");
+
+        if (serviceJava >= 25) { // down wrote each service's AOT cache, and the second up started from it
+            String statusAgain = robotid("status").output();
+            for (String service : SERVICES) {
+                Path cache = ROOT.resolve(service).resolve("target/quarkus-app/app.aot");
+                assertThat(cache).as(service + "'s AOT cache").exists();
+                assertThat(Files.size(cache)).as(service + "'s AOT cache").isGreaterThan(1_000_000);
+                assertThat(again.output()).containsPattern("starting " + service + " on port \\d+, from its AOT cache");
+                assertThat(statusAgain).containsPattern(service + "\\s+running, pid \\d+\\s+\\S+ \\(ready; from its AOT cache\\)");
+                assertThat(Files.readString(STATE.resolve("logs").resolve(service + ".log")))
+                        .as("the JVM refused " + service + "'s AOT cache").doesNotContain("[error][aot]");
+            }
+        }
     }
 }
