@@ -51,7 +51,9 @@ final class HotPathsSummary {
         String cxm = String.format(Locale.ROOT, "%.0f x %.0f", r.number("meta.connections"), r.number("meta.streams"));
 
         section("gRPC on geofence-service, h2load " + cxm + " (connections x streams), best of the rounds");
-        row("floor: grpc.health.v1.Health/Check, no token", n(floor) + " calls/s", "1.00 x floor", "(the floor)", "");
+        double floorFirst = r.number("h2load.floor_first"), floorEnd = r.number("h2load.floor_end");
+        row("floor: grpc.health.v1.Health/Check, no token", n(floor) + " calls/s", "1.00 x floor", "(the floor)",
+                Double.isNaN(floorEnd) ? "" : "first " + n(floorFirst) + ", at the end " + n(floorEnd));
         double echo = r.number("h2load.echo");
         row("Echo with the robot's token", n(echo) + " calls/s", x(echo / floor) + " floor", ">= 0.8 x floor",
                 verdict(echo, echo / floor >= 0.8));
@@ -113,13 +115,15 @@ final class HotPathsSummary {
                     verdict(w, Math.max(w, Double.isNaN(c) ? 0 : c) >= 1_000_000));
         }
 
-        section("footprint: RSS after the load (VmRSS; peak VmHWM)");
+        section("footprint: RSS after the load (VmRSS; peak VmHWM; its anonymous and file-backed parts, RssAnon / RssFile)");
         for (String s : SERVICES) {
             double rss = r.number("rss." + s);
             double limit = s.equals("geofence-service") ? 700 : 300;
             String label = s + (s.equals("geofence-service") ? " (" + n(r.number("meta.zones")) + " zones)" : "");
+            double anon = r.number("rss_anon." + s), file = r.number("rss_file." + s);
             row(label, Double.isNaN(rss) ? "n/a" : String.format(Locale.ROOT, "%,.0f MB (peak %,.0f MB)", rss / 1024,
-                    r.number("rss_peak." + s) / 1024), "", String.format(Locale.ROOT, "< %.0f MB", limit),
+                    r.number("rss_peak." + s) / 1024), Double.isNaN(anon) ? "" : String.format(Locale.ROOT,
+                            "anon %,.0f + files %,.0f MB", anon / 1024, file / 1024), String.format(Locale.ROOT, "< %.0f MB", limit),
                     verdict(rss, rss / 1024 < limit));
         }
 
