@@ -191,6 +191,9 @@ public class HotPathsBenchmark {
             }
 
             // ---------------------------------------------------------------------------------- h2load
+            double settled = settle();
+            results.put("meta.settle_seconds", settled);
+            results.put("meta.load_before_measuring", GeofenceBenchmark.loadAverage());
             System.out.printf("%n== 2. h2load against geofence-service: %d connections x %d streams, %d thread(s), %d s after %d s"
                     + " warm-up, %d round(s) ==%n", connections, streams, h2loadThreads, seconds, warmup, rounds);
             System.out.println(h2loadVersion());
@@ -400,6 +403,42 @@ public class HotPathsBenchmark {
         }
         double lon = (corners[0][0] + corners[2][0]) / 2, lat = (corners[0][1] + corners[2][1]) / 2;
         return new double[] { Math.round(lat * 1e7) / 1e7, Math.round(lon * 1e7) / 1e7 };
+    }
+
+    /**
+     * Waits until the machine is quiet (what loading the zones set going, geofence-service's feeds, autovacuum of
+     * the new rows: three seconds in a row with both cores less than a quarter busy), at most two minutes, so
+     * that the first figure of a round is not measured on a busy machine. Returns the seconds waited.
+     */
+    private static double settle() throws InterruptedException {
+        long start = System.nanoTime();
+        int quiet = 0;
+        long[] before = cpuTicks();
+        while (quiet < 3 && System.nanoTime() - start < TimeUnit.MINUTES.toNanos(2)) {
+            Thread.sleep(1000);
+            long[] now = cpuTicks();
+            long total = now[0] - before[0], idle = now[1] - before[1];
+            quiet = total > 0 && idle >= total * 3 / 4 ? quiet + 1 : 0;
+            before = now;
+        }
+        double waited = (System.nanoTime() - start) / 1e9;
+        System.out.printf("machine %s after %.0f s (load average %s)%n", quiet >= 3 ? "quiet" : "still busy", waited,
+                GeofenceBenchmark.loadAverage());
+        return waited;
+    }
+
+    /** All and idle (idle + iowait) CPU ticks of the machine, from /proc/stat. */
+    private static long[] cpuTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            return new long[] { total, Long.parseLong(f[4]) + Long.parseLong(f[5]) };
+        } catch (Exception e) {
+            return new long[] { 0, 0 };
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ h2load
