@@ -80,6 +80,12 @@ for ((i = 0; i < ${#args[@]}; i++)); do
   esac
 done
 
+# geofence-service's default heap (bin/robotid: 512m) ran out between 90,000 and 100,000 of these zones
+if [ "$zones" -gt 50000 ] && [ -z "${ROBOTID_GEOFENCE_HEAP:-}" ]; then
+  export ROBOTID_GEOFENCE_HEAP=1g
+  say "$zones zones: geofence-service gets a 1g heap (ROBOTID_GEOFENCE_HEAP sets another)"
+fi
+
 declare -A port=(
   [identity-service]="${ROBOTID_BENCH_IDENTITY_PORT:-28101}"
   [filing-service]="${ROBOTID_BENCH_FILING_PORT:-28102}"

@@ -167,7 +167,7 @@ class ChartTest {
             String options = container.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst()
                     .orElseThrow().getValue();
             assertThat(options).as(component(d)).contains("-XX:MaxRAMPercentage=").contains("-XX:+UseSerialGC")
-                    .doesNotContain("-Xmx");
+                    .contains("-XX:+ExitOnOutOfMemoryError").doesNotContain("-Xmx");
             assertThat(container.getEnv()).as(component(d) + ": glibc's malloc arenas bounded")
                     .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("MALLOC_ARENA_MAX=2"));
         }
