@@ -3,8 +3,6 @@ package io.robotid.identity.grpc;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 
-import com.google.protobuf.ByteString;
-
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.Authenticated;
 import io.robotid.kit.tlog.TlogQueries;
@@ -25,23 +23,17 @@ public class TlogGrpcService implements TransparencyLogService {
     @Override
     @PermitAll
     public Uni<GetLogInfoResponse> getLogInfo(GetLogInfoRequest request) {
-        return log.info().map(i -> GetLogInfoResponse.newBuilder().setOrigin(i.origin()).setVkey(i.vkey())
-                .setCheckpoint(i.checkpoint().orElse("")).setSize(i.size()).build());
+        return log.answer(request);
     }
 
     @Override
     @PermitAll
     public Uni<GetConsistencyProofResponse> getConsistencyProof(GetConsistencyProofRequest request) {
-        return log.consistencyProof(request.getOldSize(), request.getNewSize()).map(proof -> GetConsistencyProofResponse
-                .newBuilder().addAllProof(proof.stream().map(ByteString::copyFrom).toList()).build());
+        return log.answer(request);
     }
 
     @Override
     public Uni<GetRecordEvidenceResponse> getRecordEvidence(GetRecordEvidenceRequest request) {
-        return log.evidence(request.getRecordKey()).map(e -> GetRecordEvidenceResponse.newBuilder().setKind(e.kind())
-                .setRecordKey(e.recordKey()).setSalt(ByteString.copyFrom(e.salt()))
-                .setRecordHash(ByteString.copyFrom(e.recordHash())).setEntry(ByteString.copyFrom(e.entry()))
-                .setLeafIndex(e.leafIndex()).setTlogProof(e.tlogProof())
-                .setRecord(e.record() == null ? ByteString.EMPTY : ByteString.copyFrom(e.record())).build());
+        return log.answer(request);
     }
 }

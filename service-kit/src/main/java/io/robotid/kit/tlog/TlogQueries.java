@@ -10,7 +10,15 @@ import io.robotid.evidence.tlog.Checkpoint;
 import io.robotid.evidence.tlog.SignedNote;
 import io.robotid.kit.error.DomainException;
 import io.robotid.kit.validation.Violations;
+import io.robotid.proto.tlog.v1.GetConsistencyProofRequest;
+import io.robotid.proto.tlog.v1.GetConsistencyProofResponse;
+import io.robotid.proto.tlog.v1.GetLogInfoRequest;
+import io.robotid.proto.tlog.v1.GetLogInfoResponse;
+import io.robotid.proto.tlog.v1.GetRecordEvidenceRequest;
+import io.robotid.proto.tlog.v1.GetRecordEvidenceResponse;
 import io.smallrye.mutiny.Uni;
+
+import com.google.protobuf.ByteString;
 
 /**
  * What the {@code robotid.tlog.v1.TransparencyLogService} adapters of every service ask, with the
@@ -70,5 +78,28 @@ public class TlogQueries {
 
     static long size(String note) {
         return Checkpoint.parse(SignedNote.parse(note).text()).size();
+    }
+
+    // ------------------------------------------------------------------------- robotid.tlog.v1, as answered
+    // The five services' TransparencyLogService adapters keep only their access rules (annotations); what
+    // they answer is written once here. Not a @GrpcService itself: the kit's beans must not register a gRPC
+    // service in every application that has the kit on its class path (bench does, without the kit's beans).
+
+    public Uni<GetLogInfoResponse> answer(GetLogInfoRequest request) {
+        return info().map(i -> GetLogInfoResponse.newBuilder().setOrigin(i.origin()).setVkey(i.vkey())
+                .setCheckpoint(i.checkpoint().orElse("")).setSize(i.size()).build());
+    }
+
+    public Uni<GetConsistencyProofResponse> answer(GetConsistencyProofRequest request) {
+        return consistencyProof(request.getOldSize(), request.getNewSize()).map(proof -> GetConsistencyProofResponse
+                .newBuilder().addAllProof(proof.stream().map(ByteString::copyFrom).toList()).build());
+    }
+
+    public Uni<GetRecordEvidenceResponse> answer(GetRecordEvidenceRequest request) {
+        return evidence(request.getRecordKey()).map(e -> GetRecordEvidenceResponse.newBuilder().setKind(e.kind())
+                .setRecordKey(e.recordKey()).setSalt(ByteString.copyFrom(e.salt()))
+                .setRecordHash(ByteString.copyFrom(e.recordHash())).setEntry(ByteString.copyFrom(e.entry()))
+                .setLeafIndex(e.leafIndex()).setTlogProof(e.tlogProof())
+                .setRecord(e.record() == null ? ByteString.EMPTY : ByteString.copyFrom(e.record())).build());
     }
 }
