@@ -12,7 +12,8 @@
 #      stream and on many; the grpc-status of a sample of the same requests checked with grpc-java;
 #   4. pgbench (-M prepared, 8 clients) with ST_Covers point queries on the same polygons in PostGIS
 #      (postgresql-15-postgis-3, installed when missing), GiST index;
-#   5. latency with bench's open-loop generator at fractions of the CheckPermission saturation;
+#   5. latency at fractions of the CheckPermission saturation: bench's open-loop generator, and h2load at fixed
+#      rates (--rps, --log-file) for Health/Check (the floor) and then ALLOW at the same rate;
 #   6. issuance through identity-service against a COPY of as many rows;
 #   7. every service's RSS after the load, geofence-service's restart time with the zones, and a summary of
 #      every figure with its floor and target (bench/target/hotpaths/summary.txt).

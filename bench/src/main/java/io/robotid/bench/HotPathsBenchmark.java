@@ -293,6 +293,8 @@ public class HotPathsBenchmark {
             System.out.printf("%n== 4. latency: open loop (bench's generator, grpc-java), CheckPermission ALLOW with the robot's"
                     + " token, at fractions of the saturation h2load measured (%,.0f/s) ==%n", saturation);
             latency(allow.request, robot.robotId(), saturation);
+            System.out.printf("%n== 4b. latency: h2load at fixed rates (--rps, --log-file), the same calls, the same fractions ==%n");
+            h2loadLatency(bodies, bodyDir, robot.robotId(), saturation);
 
             // ---------------------------------------------------------------------------------- issuance
             System.out.printf("%n== 5. issuance against its COPY floor ==%n");
@@ -457,6 +459,11 @@ public class HotPathsBenchmark {
     /** h2load for {@code duration} seconds after {@code warmupSeconds} of warm-up; its output in h2load-KEY-ROUND.txt. */
     private H2load h2load(RunSpec r, String round, GrpcBodies.Body body, Path bodyDir, String token, int duration,
             int warmupSeconds) throws Exception {
+        return h2load(r, round, body, bodyDir, token, duration, warmupSeconds, List.of());
+    }
+
+    private H2load h2load(RunSpec r, String round, GrpcBodies.Body body, Path bodyDir, String token, int duration,
+            int warmupSeconds, List<String> extra) throws Exception {
         List<String> command = new ArrayList<>(List.of("h2load", "-c", Integer.toString(r.connections), "-m",
                 Integer.toString(r.streams), "-t", Integer.toString(Math.min(h2loadThreads, r.connections)), "-D", duration + "s"));
         if (warmupSeconds > 0) {
@@ -467,6 +474,7 @@ public class HotPathsBenchmark {
             command.add("-H");
             command.add("authorization: Bearer " + token);
         }
+        command.addAll(extra);
         command.add("-d");
         command.add(body.file(bodyDir).toString());
         command.add("http://" + geofenceAddress + body.path());
@@ -717,6 +725,91 @@ public class HotPathsBenchmark {
         } finally {
             channels.forEach(ManagedChannel::shutdownNow);
         }
+    }
+
+    /** One fixed-rate h2load run: the rate asked and reached, and the percentiles of its measured window. */
+    record RateRun(double rate, double achieved, org.HdrHistogram.Histogram latency, long notOk, long failures) {
+        boolean sustained() {
+            return achieved >= 0.95 * rate && notOk == 0 && failures == 0;
+        }
+
+        double ms(double percentile) {
+            return GeofenceBenchmark.ms(latency, percentile);
+        }
+    }
+
+    /**
+     * Latency at fixed rates with h2load: {@code --rps} per connection, every request's time in its
+     * {@code --log-file}, percentiles over the measured window. A load tool in C, so that the generator's
+     * own JIT, GC and grpc-java stack (which share the two cores with the service) are not in the figure.
+     * At each rate the floor (Health/Check, no token) runs first at the same rate: what this machine, its
+     * network stack and the service's transport give a call that does nothing. h2load times a request from
+     * when it is written, not from when it was due; with connections x streams far above rate x latency a
+     * request is written when it is due, and each run says whether its rate was reached.
+     */
+    private void h2loadLatency(Map<String, GrpcBodies.Body> bodies, Path bodyDir, String robotId, double saturation)
+            throws Exception {
+        if (Double.isNaN(saturation) || saturation <= 0) {
+            System.out.println("no saturation figure for CheckPermission ALLOW: latency not measured");
+            return;
+        }
+        String token = token(issuer, "ROBOT", "robot_id", robotId);
+        String[] fractions = options.getOrDefault("rates", "0.1,0.25,0.5").split(",");
+        System.out.printf("%-34s %10s %10s %9s %9s %9s %9s%n", "run", "target/s", "achieved/s", "p50 ms", "p99 ms", "p99.9 ms",
+                "max ms");
+        for (String f : fractions) {
+            double rate = Math.max(1, Math.round(Double.parseDouble(f) * saturation));
+            for (String kind : List.of("floor", "allow")) {
+                boolean floor = kind.equals("floor");
+                RateRun run = atRate(floor ? bodies.get("health") : bodies.get("check-allow"), bodyDir, floor ? null : token, rate,
+                        kind + "-" + f.trim());
+                String key = "latency_h2load." + (floor ? "floor." : "") + f.trim();
+                results.put(key + ".rate", rate);
+                results.put(key + ".achieved", run.achieved());
+                results.put(key + ".p50", run.ms(50));
+                results.put(key + ".p99", run.ms(99));
+                results.put(key + ".p999", run.ms(99.9));
+                results.put(key + ".max", run.latency().getMaxValue() / 1000.0);
+                results.put(key + ".sustained", run.sustained());
+                System.out.printf(Locale.ROOT, "%-34s %,10.0f %,10.0f %9.2f %9.2f %9.2f %9.2f%s%n",
+                        (floor ? "Health/Check (floor) at " : "CheckPermission ALLOW at ") + f.trim(), rate, run.achieved(),
+                        run.ms(50), run.ms(99), run.ms(99.9), run.latency().getMaxValue() / 1000.0, run.sustained() ? ""
+                                : "   NOT SUSTAINED (" + run.notOk() + " not HTTP 200, " + run.failures() + " h2load failures)");
+            }
+        }
+        results.put("latency_h2load.fractions", String.join(",", fractions));
+    }
+
+    /** h2load at a fixed rate (spread over the connections); the requests of its last {@code seconds} timed. */
+    private RateRun atRate(GrpcBodies.Body body, Path bodyDir, String token, double rate, String key) throws Exception {
+        RunSpec spec = new RunSpec("latency-" + key, key, body.name(), token != null, connections, streams);
+        Path log = out.resolve("h2load-latency-" + key + ".log");
+        Files.deleteIfExists(log);
+        H2load h = h2load(spec, "rate", body, bodyDir, token, seconds, warmup,
+                List.of("--rps", String.format(Locale.ROOT, "%.3f", rate / connections), "--log-file", log.toString()));
+        // columns: start (us since the epoch), HTTP status, us to the end of the response; the requests of the
+        // last `seconds` count (this h2load leaves its warm-up out of the file; one that wrote it would be cut)
+        List<long[]> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            String[] c = line.split("\\t");
+            if (c.length >= 3) {
+                rows.add(new long[] { Long.parseLong(c[0]), Long.parseLong(c[1]), Long.parseLong(c[2]) });
+            }
+        }
+        long last = rows.stream().mapToLong(row -> row[0]).max().orElse(0);
+        long to = last + 1, from = to - seconds * 1_000_000L;
+        org.HdrHistogram.Histogram latency = new org.HdrHistogram.Histogram(TimeUnit.SECONDS.toMicros(120), 3);
+        long notOk = 0;
+        for (long[] row : rows) {
+            // status 0: a request still open when h2load stopped (its failures are counted by h2load itself)
+            if (row[0] >= from && row[0] < to && row[1] != 0) {
+                if (row[1] != 200) {
+                    notOk++;
+                }
+                latency.recordValue(Math.max(1, row[2]));
+            }
+        }
+        return new RateRun(rate, latency.getTotalCount() / (double) seconds, latency, notOk, h.failed + h.errored + h.timeout);
     }
 
     // ------------------------------------------------------------------------------------------------ database

@@ -82,17 +82,12 @@ final class HotPathsSummary {
                 verdict(allow / pg, allow / pg >= 1.5));
 
         section("latency, open loop (bench's generator), CheckPermission ALLOW, fixed rates");
-        String fractions = r.get("latency.fractions", "");
-        for (String f : fractions.isEmpty() ? new String[0] : fractions.split(",")) {
-            String key = "latency." + f.trim();
-            double p99 = r.number(key + ".p99");
-            boolean half = Math.abs(Double.parseDouble(f) - 0.5) < 1e-9;
-            String sustained = "true".equals(r.get(key + ".sustained")) ? "" : " NOT SUSTAINED";
-            row(String.format(Locale.ROOT, "at %.0f %% of saturation: %s calls/s", 100 * Double.parseDouble(f), n(r.number(key + ".rate"))),
-                    String.format(Locale.ROOT, "p50 %.2f / p99 %.2f / p99.9 %.2f ms", r.number(key + ".p50"), p99,
-                            r.number(key + ".p999")) + sustained,
-                    "", half ? "p99 < 5 ms" : "", half ? verdict(p99, p99 < 5 && sustained.isEmpty()) : "");
-        }
+        latencyRows("latency", "latency", null, true);
+
+        section("latency, h2load at fixed rates (--rps; each request timed from when h2load wrote it), CheckPermission ALLOW");
+        latencyRows("latency_h2load", "latency_h2load", "latency_h2load.floor", true);
+        section("latency floor: Health/Check (no token, no work) with h2load at the same rates, just before each");
+        latencyRows("latency_h2load.floor", "latency_h2load", null, false);
 
         section("issuance through gRPC (identity-service)");
         double issued = r.number("issuance.rate"), copy = r.number("issuance.copy");
@@ -203,5 +198,26 @@ final class HotPathsSummary {
         }
         double[] v = Arrays.stream(commaSeparated.split(",")).mapToDouble(Double::parseDouble).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /**
+     * One row per fraction of saturation under {@code prefix}.{@code fraction} (the fractions listed under
+     * {@code fractionsOf}), with the target at half; with a {@code floor} prefix, the ratio of p99 to the
+     * floor's p99 at the same rate.
+     */
+    private void latencyRows(String prefix, String fractionsOf, String floor, boolean target) {
+        String fractions = r.get(fractionsOf + ".fractions", "");
+        for (String f : fractions.isEmpty() ? new String[0] : fractions.split(",")) {
+            String key = prefix + "." + f.trim();
+            double p99 = r.number(key + ".p99");
+            boolean half = target && Math.abs(Double.parseDouble(f) - 0.5) < 1e-9;
+            String sustained = "true".equals(r.get(key + ".sustained")) ? "" : " NOT SUSTAINED";
+            double floorP99 = floor == null ? Double.NaN : r.number(floor + "." + f.trim() + ".p99");
+            row(String.format(Locale.ROOT, "at %.0f %% of saturation: %s calls/s", 100 * Double.parseDouble(f), n(r.number(key + ".rate"))),
+                    String.format(Locale.ROOT, "p50 %.2f / p99 %.2f / p99.9 %.2f ms", r.number(key + ".p50"), p99,
+                            r.number(key + ".p999")) + sustained,
+                    floor == null ? "" : "p99 " + x(p99 / floorP99) + " floor's", half ? "p99 < 5 ms" : "",
+                    half ? verdict(p99, p99 < 5 && sustained.isEmpty()) : "");
+        }
     }
 }

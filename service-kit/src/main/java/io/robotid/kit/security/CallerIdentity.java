@@ -37,8 +37,26 @@ public final class CallerIdentity {
                 : Collections.unmodifiableMap(new EnumMap<>(organisations));
     }
 
+    /**
+     * The attribute under which an identity may carry its caller, read once when its token was verified
+     * (the kit's token cache does): reading custom claims through smallrye-jwt costs an exception each
+     * ({@code Claims.valueOf} of a name that is not a standard claim), which is not paid on every call.
+     */
+    public static final String ATTRIBUTE = "robotid.caller";
+
     /** Reads the identity Quarkus established for this call (roles come from the {@code groups} claim). */
     public static CallerIdentity from(SecurityIdentity identity) {
+        if (identity == null || identity.isAnonymous()) {
+            return ANONYMOUS;
+        }
+        if (identity.getAttribute(ATTRIBUTE) instanceof CallerIdentity known) {
+            return known;
+        }
+        return read(identity);
+    }
+
+    /** Reads the caller from the identity's roles and token claims, ignoring any caller it carries. */
+    public static CallerIdentity read(SecurityIdentity identity) {
         if (identity == null || identity.isAnonymous()) {
             return ANONYMOUS;
         }

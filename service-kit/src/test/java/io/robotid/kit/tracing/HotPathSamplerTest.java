@@ -98,4 +98,24 @@ class HotPathSamplerTest {
         assertFalse(child.isRecording(), "other spans follow their parent");
         child.end();
     }
+
+    @Test
+    void withNowhereToExportOnlyASampledCallersTraceIsRecordedAndEverySpanKeepsItsTraceId() {
+        provider = SdkTracerProvider.builder().setSampler(new HotPathSampler(List.of(CHECK), 1, false)).build();
+        Tracer tracer = provider.get("test");
+        for (String name : List.of("robotid.lifecycle.v1.LifecycleService/RecordEvents", CHECK)) {
+            Span starts = tracer.spanBuilder(name).setSpanKind(SpanKind.SERVER).setParent(Context.root()).startSpan();
+            assertFalse(starts.isRecording(), name + ": a call that starts a trace is not recorded (even at ratio 1)");
+            assertTrue(starts.getSpanContext().isValid(), "its trace id still goes to logs, errors and audit stamps");
+            Span statement = tracer.spanBuilder("INSERT").setSpanKind(SpanKind.CLIENT)
+                    .setParent(Context.root().with(starts)).startSpan();
+            assertFalse(statement.isRecording(), "nor are its SQL statements");
+            assertEquals(starts.getSpanContext().getTraceId(), statement.getSpanContext().getTraceId());
+            statement.end();
+            starts.end();
+            Span sampled = tracer.spanBuilder(name).setSpanKind(SpanKind.SERVER).setParent(parent(true)).startSpan();
+            assertTrue(sampled.isRecording(), name + ": a caller's sampled trace stays whole across services");
+            sampled.end();
+        }
+    }
 }

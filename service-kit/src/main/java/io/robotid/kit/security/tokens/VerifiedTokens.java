@@ -19,6 +19,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.robotid.evidence.codec.Hex;
 import io.robotid.evidence.codec.Sha256;
+import io.robotid.kit.security.CallerIdentity;
 
 /**
  * Tokens quarkus-oidc verified, kept so that each token is verified once rather than on every call (its
@@ -73,7 +74,7 @@ public class VerifiedTokens {
             return null;
         }
         hits.increment();
-        return copy(e.identity());
+        return e.identity();
     }
 
     /** Keeps an identity quarkus-oidc just verified, if it is a bearer token's with an expiry. */
@@ -92,7 +93,8 @@ public class VerifiedTokens {
         if (keys != null && kid != null && !keys.contains(kid)) {
             return;
         }
-        cache.put(key(credential.getToken()), new Entry(identity, exp, kid));
+        // the copy is made once and answered to every call of the token (a SecurityIdentity is immutable)
+        cache.put(key(credential.getToken()), new Entry(copy(identity), exp, kid));
     }
 
     /** Runs pending evictions now (tests). */
@@ -119,15 +121,18 @@ public class VerifiedTokens {
     }
 
     /**
-     * A fresh identity with the same principal, roles, credentials and permission checks: attributes that
-     * belong to the call that verified the token (its routing context) are not carried over.
+     * A fresh identity with the same principal, roles, credentials and permission checks, and the caller read
+     * from it ({@link CallerIdentity#ATTRIBUTE}): attributes that belong to the call that verified the token
+     * (its routing context) are not carried over.
      */
     private static SecurityIdentity copy(SecurityIdentity identity) {
         QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder().setPrincipal(identity.getPrincipal())
                 .addRoles(identity.getRoles()).addCredentials(identity.getCredentials())
-                .addPermissionChecker(identity::checkPermission).addAttribute(FROM_CACHE, Boolean.TRUE);
+                .addPermissionChecker(identity::checkPermission).addAttribute(FROM_CACHE, Boolean.TRUE)
+                .addAttribute(CallerIdentity.ATTRIBUTE, CallerIdentity.read(identity));
         identity.getAttributes().forEach((name, value) -> {
-            if (!(value instanceof io.vertx.ext.web.RoutingContext) && !name.equals(FROM_CACHE)) {
+            if (!(value instanceof io.vertx.ext.web.RoutingContext) && !name.equals(FROM_CACHE)
+                    && !name.equals(CallerIdentity.ATTRIBUTE)) {
                 b.addAttribute(name, value);
             }
         });

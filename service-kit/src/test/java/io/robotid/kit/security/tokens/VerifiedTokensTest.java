@@ -51,6 +51,10 @@ class VerifiedTokensTest {
 
     /** An identity as quarkus-oidc makes one of a verified bearer token. */
     SecurityIdentity verified(String subject, String kid, long expiresInSeconds) {
+        return verified(subject, kid, expiresInSeconds, java.util.Map.of());
+    }
+
+    SecurityIdentity verified(String subject, String kid, long expiresInSeconds, java.util.Map<String, String> extraClaims) {
         long exp = clock.millis() / 1000 + expiresInSeconds;
         String header = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 ("{\"alg\":\"RS256\",\"kid\":\"" + kid + "\"}").getBytes(StandardCharsets.UTF_8));
@@ -59,6 +63,7 @@ class VerifiedTokensTest {
         claims.setSubject(subject);
         claims.setExpirationTimeMinutesInTheFuture(0);
         claims.setClaim("exp", exp);
+        extraClaims.forEach(claims::setClaim);
         DefaultJWTCallerPrincipal principal = new DefaultJWTCallerPrincipal(token, "JWT", claims);
         return QuarkusSecurityIdentity.builder().setPrincipal(principal).addRole("ROBOT")
                 .addCredential(new AccessTokenCredential(token)).build();
@@ -85,6 +90,26 @@ class VerifiedTokensTest {
         assertThat(tokens.lookup(token(id))).as("at exp").isNull();
         assertThat(tokens.hits()).isEqualTo(2);
         assertThat(tokens.misses()).isEqualTo(2);
+    }
+
+    @Test
+    void aCachedIdentityCarriesItsCallerReadOnceFromTheToken() {
+        VerifiedTokens tokens = new VerifiedTokens(true, 1000, 300_000, clock);
+        SecurityIdentity id = verified("robot-2", "k1", 60, java.util.Map.of("robot_id", "robot-2-id", "org_id", " ORG-7 "));
+        tokens.remember(id);
+        SecurityIdentity first = tokens.lookup(token(id));
+        SecurityIdentity second = tokens.lookup(token(id));
+        io.robotid.kit.security.CallerIdentity caller = io.robotid.kit.security.CallerIdentity.from(first);
+        // the same caller object every call of the token: its claims are not read again
+        assertThat((Object) first.getAttribute(io.robotid.kit.security.CallerIdentity.ATTRIBUTE)).isSameAs(caller);
+        assertThat(io.robotid.kit.security.CallerIdentity.from(second)).isSameAs(caller);
+        // and it is what reading the token afresh gives
+        io.robotid.kit.security.CallerIdentity fresh = io.robotid.kit.security.CallerIdentity.from(id);
+        assertThat(caller.subject()).isEqualTo(fresh.subject()).isEqualTo("robot-2");
+        assertThat(caller.roles()).isEqualTo(fresh.roles());
+        assertThat(caller.robotId()).isEqualTo(fresh.robotId()).contains("robot-2-id");
+        assertThat(caller.orgId()).isEqualTo(fresh.orgId()).contains("ORG-7");
+        assertThat(caller.manufacturerCode()).isEmpty();
     }
 
     @Test
