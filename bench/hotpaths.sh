@@ -81,8 +81,9 @@ for ((i = 0; i < ${#args[@]}; i++)); do
   esac
 done
 
-# geofence-service's default heap (bin/robotid: 512m) ran out between 90,000 and 100,000 of these zones
-if [ "$zones" -gt 50000 ] && [ -z "${ROBOTID_GEOFENCE_HEAP:-}" ]; then
+# geofence-service's default heap (bin/robotid: 512m) holds 100,000 of these zones (measured, with an index of
+# 64 MB); more than that has not been measured here, so a larger run gives it 1g
+if [ "$zones" -gt 100000 ] && [ -z "${ROBOTID_GEOFENCE_HEAP:-}" ]; then
   export ROBOTID_GEOFENCE_HEAP=1g
   say "$zones zones: geofence-service gets a 1g heap (ROBOTID_GEOFENCE_HEAP sets another)"
 fi

@@ -7,7 +7,7 @@ import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * {@code java -jar bench/target/quarkus-app/quarkus-run.jar issuance|lifecycle|lifecycle-scale|geofence|hotpaths|hotpaths-summary|grpc-bodies
+ * {@code java -jar bench/target/quarkus-app/quarkus-run.jar issuance|lifecycle|lifecycle-scale|geofence|hotpaths|hotpaths-summary|grpc-bodies|zone-memory
  * [--option value ...]}.
  */
 @QuarkusMain
@@ -16,7 +16,7 @@ public class BenchMain implements QuarkusApplication {
     @Override
     public int run(String... args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: issuance|lifecycle|lifecycle-scale|geofence|hotpaths|hotpaths-summary|grpc-bodies [--option value ...]");
+            System.err.println("usage: issuance|lifecycle|lifecycle-scale|geofence|hotpaths|hotpaths-summary|grpc-bodies|zone-memory [--option value ...]");
             return 2;
         }
         Map<String, String> options = new LinkedHashMap<>();
@@ -32,6 +32,7 @@ public class BenchMain implements QuarkusApplication {
             case "hotpaths" -> new HotPathsBenchmark(options).run();
             case "hotpaths-summary" -> HotPathsBenchmark.summary(options);
             case "grpc-bodies" -> GrpcBodies.main(options);
+            case "zone-memory" -> ZoneMemoryBenchmark.run(options);
             default -> {
                 System.err.println("unknown benchmark " + args[0]);
                 yield 2;

@@ -21,9 +21,7 @@ import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.LineString;
 import org.locationtech.jts.geom.Location;
-import org.locationtech.jts.geom.prep.PreparedGeometry;
-import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
-import org.locationtech.jts.geom.prep.PreparedPolygon;
+import org.locationtech.jts.algorithm.locate.IndexedPointInAreaLocator;
 import org.locationtech.jts.geom.util.LinearComponentExtracter;
 
 /**
@@ -42,7 +40,7 @@ final class CompiledZone {
     /**
      * Polygons of at most this many segments (all rings together) are located by a plain scan of their
      * segments: the same ray-crossing count as JTS's {@code IndexedPointInAreaLocator}, without its interval
-     * tree, visitor and counter objects. Larger ones use the prepared geometry's indexed locator. (Measured
+     * tree, visitor and counter objects. Larger ones use an IndexedPointInAreaLocator of their own. (Measured
      * with star polygons: the scan is faster up to 256 segments, 1.2 times with 10 polygons in cache, 2 to 5
      * times with 3,000 polygons.)
      */
@@ -96,7 +94,6 @@ final class CompiledZone {
     /** A PROHIBITED zone's line of explanation (the same for every check), else null. */
     final String prohibitedDetail;
     final Envelope envelope;
-    final PreparedGeometry prepared;
     private final PointOnGeometryLocator locator;
     private final ZoneRules rules;
 
@@ -154,17 +151,20 @@ final class CompiledZone {
             maxX = envelope.getMaxX();
             maxY = envelope.getMaxY();
             rectangle = polygonal.isRectangle();
-            prepared = PreparedGeometryFactory.prepare(polygonal);
-            // PreparedPolygon.getPointLocator() is synchronized and lazy: take it once here, and build its
-            // index now (a first locate), so that concurrent checks never contend on it.
-            locator = ((PreparedPolygon) prepared).getPointLocator();
-            locator.locate(new Coordinate(envelope.getMinX(), envelope.getMinY()));
             rings = rectangle ? null : scannableRings(polygonal);
+            if (rectangle || rings != null) {
+                // checks never use the indexed locator of a rectangle or of a polygon they scan: not built (its
+                // interval tree was over half of the index's memory, 110 MB at 100,000 zones)
+                locator = null;
+            } else {
+                // built now (a first locate), so that concurrent checks never build or contend on it
+                locator = new IndexedPointInAreaLocator(polygonal);
+                locator.locate(new Coordinate(envelope.getMinX(), envelope.getMinY()));
+            }
         } else {
             envelope = null;
             minX = minY = maxX = maxY = Double.NaN;
             rectangle = false;
-            prepared = null;
             locator = null;
             rings = null;
         }
@@ -261,6 +261,11 @@ final class CompiledZone {
             return locator.locate(new Coordinate(lon, lat)) != Location.EXTERIOR;
         }
         return scan(rings, lon, lat) != Location.EXTERIOR;
+    }
+
+    /** Whether this zone holds an indexed point locator (only a polygon too large to scan does). */
+    boolean hasIndexedLocator() {
+        return locator != null;
     }
 
     /** The rings of a polygon located by a scan of its segments, else null. */

@@ -17,7 +17,8 @@ import org.locationtech.jts.index.hprtree.HPRtree;
 /**
  * An immutable snapshot of the policy: every zone and grant, a spatial index over the zones' envelopes
  * (JTS HPRtree, a Hilbert-packed R-tree kept in flat arrays: the STRtree's packing, with fewer cache misses
- * per query), a prepared geometry per zone and the indoor zones by venue, floor and zone code,
+ * per query), each zone compiled for checks (its rings flat, or an indexed locator for a large polygon) and
+ * the indoor zones by venue, floor and zone code,
  * under one policy version. Built once per policy change and swapped atomically ({@link ZoneIndexRef});
  * safe for any number of concurrent checks.
  *
@@ -174,7 +175,8 @@ public final class ZoneIndex {
         org.locationtech.jts.geom.Geometry boxGeometry = GeoJson.FACTORY.toGeometry(box);
         tree.query(box, item -> {
             CompiledZone c = (CompiledZone) item;
-            if (c.prepared.intersects(boxGeometry)) {
+            // a rectangle against a polygon: JTS's RectangleIntersects, which builds no index on the zone
+            if (boxGeometry.intersects(((ZoneGeometry.Outdoor) c.zone.geometry()).polygonal())) {
                 out.add(c.zone);
             }
         });

@@ -166,4 +166,52 @@ class GeometryTest {
         assertThat(index.zone("b")).isEqualTo(b);
         assertThat(index.size()).isEqualTo(3);
     }
+
+    /** A star polygon of {@code points} spikes (2 x points vertices) around (lon, lat). */
+    private static String star(double lon, double lat, int points) {
+        StringBuilder ring = new StringBuilder();
+        for (int k = 0; k <= 2 * points; k++) {
+            double angle = Math.PI * (k % (2 * points)) / points, r = k % 2 == 0 ? 1.0 : 0.4;
+            ring.append(k == 0 ? "" : ",").append('[').append(lon + r * Math.cos(angle)).append(',')
+                    .append(lat + r * Math.sin(angle)).append(']');
+        }
+        return "{\"type\":\"Polygon\",\"coordinates\":[[" + ring + "]]}";
+    }
+
+    @Test
+    void onlyAPolygonTooLargeToScanHoldsAnIndexedLocatorAndBothAgreeWithJts() {
+        ZoneGeometry.Outdoor small = (ZoneGeometry.Outdoor) Fixtures.geo(star(0, 0, 20)); // 40 segments: scanned
+        ZoneGeometry.Outdoor large = (ZoneGeometry.Outdoor) Fixtures.geo(star(5, 0, 200)); // 400 segments: indexed
+        ZoneIndex index = Fixtures.index(List.of(
+                new Zone("small", "a", ZoneKind.PROHIBITED, small, 0, null, null, false, false, null),
+                new Zone("large", "a", ZoneKind.PROHIBITED, large, 0, null, null, false, false, null),
+                new Zone("square", "a", ZoneKind.PROHIBITED, Fixtures.square(10, 0, 0.5), 0, null, null, false, false, null)),
+                List.of());
+        assertThat(new CompiledZone(index.zone("small"), List.of(), java.util.Map.of()).hasIndexedLocator()).isFalse();
+        assertThat(new CompiledZone(index.zone("square"), List.of(), java.util.Map.of()).hasIndexedLocator()).isFalse();
+        assertThat(new CompiledZone(index.zone("large"), List.of(), java.util.Map.of()).hasIndexedLocator()).isTrue();
+        java.util.Random random = new java.util.Random(7);
+        for (int n = 0; n < 20_000; n++) {
+            double lon = -1.2 + random.nextDouble() * 12.4, lat = -1.2 + random.nextDouble() * 2.4;
+            org.locationtech.jts.geom.Point p = GeoJson.FACTORY.createPoint(new org.locationtech.jts.geom.Coordinate(lon, lat));
+            java.util.Set<String> expected = new java.util.HashSet<>();
+            for (String id : List.of("small", "large", "square")) {
+                if (((ZoneGeometry.Outdoor) index.zone(id).geometry()).polygonal().covers(p)) {
+                    expected.add(id);
+                }
+            }
+            assertThat(index.zonesAt(lat, lon, NOW)).extracting(Zone::id).as("(%s, %s)", lon, lat)
+                    .containsExactlyInAnyOrderElementsOf(expected);
+        }
+    }
+
+    @Test
+    void aBoxInAStarsEnvelopeButNotOnItIsNotAnIntersection() {
+        ZoneIndex index = indexOf(star(0, 0, 5)); // spikes to radius 1, notches at 0.4
+        // the box sits between two spikes, inside the star's envelope
+        double angle = Math.PI / 5, r = 0.75;
+        double lon = r * Math.cos(angle), lat = r * Math.sin(angle);
+        assertThat(index.outdoorZonesIntersecting(lat - 0.01, lon - 0.01, lat + 0.01, lon + 0.01)).isEmpty();
+        assertThat(index.outdoorZonesIntersecting(-0.01, -0.01, 0.01, 0.01)).extracting(Zone::id).containsExactly("z");
+    }
 }
