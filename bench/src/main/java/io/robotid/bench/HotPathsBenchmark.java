@@ -686,8 +686,7 @@ public class HotPathsBenchmark {
     // ------------------------------------------------------------------------------------------------ latency
 
     private void latency(CheckPermissionRequest allow, String robotId, double saturation) throws Exception {
-        if (Double.isNaN(saturation) || saturation <= 0) {
-            System.out.println("no saturation figure for CheckPermission ALLOW: latency not measured");
+        if (!measurable(saturation)) {
             return;
         }
         String robotToken = token(issuer, "ROBOT", "robot_id", robotId);
@@ -708,18 +707,11 @@ public class HotPathsBenchmark {
             System.out.printf("%-28s %10s %10s %9s %9s %9s %9s %8s %8s%n", "run", "target/s", "achieved/s", "p50 ms", "p99 ms",
                     "p99.9 ms", "max ms", "svc CPU", "receipts");
             System.out.printf("%-28s %10s %10s %9s %9s %9s %9s %8s %8s%n", "", "", "", "", "", "", "", "us/call", "/sig");
-            String[] fractions = options.getOrDefault("rates", "0.1,0.25,0.5").split(",");
+            String[] fractions = fractions();
             for (String f : fractions) {
-                double fraction = Double.parseDouble(f);
-                double rate = Math.max(1, Math.round(fraction * saturation));
+                double rate = rate(f, saturation);
                 GeofenceBenchmark.Run r = generator.openLoop("check", call, rate);
-                String key = "latency." + f.trim();
-                results.put(key + ".rate", rate);
-                results.put(key + ".achieved", r.achieved);
-                results.put(key + ".p50", GeofenceBenchmark.ms(r.latency, 50));
-                results.put(key + ".p99", GeofenceBenchmark.ms(r.latency, 99));
-                results.put(key + ".p999", GeofenceBenchmark.ms(r.latency, 99.9));
-                results.put(key + ".sustained", r.sustained());
+                putLatency("latency." + f, rate, r.achieved, r.latency, r.sustained());
             }
             results.put("latency.fractions", String.join(",", fractions));
         } finally {
@@ -749,35 +741,57 @@ public class HotPathsBenchmark {
      */
     private void h2loadLatency(Map<String, GrpcBodies.Body> bodies, Path bodyDir, String robotId, double saturation)
             throws Exception {
-        if (Double.isNaN(saturation) || saturation <= 0) {
-            System.out.println("no saturation figure for CheckPermission ALLOW: latency not measured");
+        if (!measurable(saturation)) {
             return;
         }
         String token = token(issuer, "ROBOT", "robot_id", robotId);
-        String[] fractions = options.getOrDefault("rates", "0.1,0.25,0.5").split(",");
+        String[] fractions = fractions();
         System.out.printf("%-34s %10s %10s %9s %9s %9s %9s%n", "run", "target/s", "achieved/s", "p50 ms", "p99 ms", "p99.9 ms",
                 "max ms");
         for (String f : fractions) {
-            double rate = Math.max(1, Math.round(Double.parseDouble(f) * saturation));
+            double rate = rate(f, saturation);
             for (String kind : List.of("floor", "allow")) {
                 boolean floor = kind.equals("floor");
                 RateRun run = atRate(floor ? bodies.get("health") : bodies.get("check-allow"), bodyDir, floor ? null : token, rate,
-                        kind + "-" + f.trim());
-                String key = "latency_h2load." + (floor ? "floor." : "") + f.trim();
-                results.put(key + ".rate", rate);
-                results.put(key + ".achieved", run.achieved());
-                results.put(key + ".p50", run.ms(50));
-                results.put(key + ".p99", run.ms(99));
-                results.put(key + ".p999", run.ms(99.9));
-                results.put(key + ".max", run.latency().getMaxValue() / 1000.0);
-                results.put(key + ".sustained", run.sustained());
+                        kind + "-" + f);
+                putLatency("latency_h2load." + (floor ? "floor." : "") + f, rate, run.achieved(), run.latency(), run.sustained());
                 System.out.printf(Locale.ROOT, "%-34s %,10.0f %,10.0f %9.2f %9.2f %9.2f %9.2f%s%n",
-                        (floor ? "Health/Check (floor) at " : "CheckPermission ALLOW at ") + f.trim(), rate, run.achieved(),
+                        (floor ? "Health/Check (floor) at " : "CheckPermission ALLOW at ") + f, rate, run.achieved(),
                         run.ms(50), run.ms(99), run.ms(99.9), run.latency().getMaxValue() / 1000.0, run.sustained() ? ""
                                 : "   NOT SUSTAINED (" + run.notOk() + " not HTTP 200, " + run.failures() + " h2load failures)");
             }
         }
         results.put("latency_h2load.fractions", String.join(",", fractions));
+    }
+
+    /** Latency is measured at fractions of a saturation figure; none (a failed h2load run): said, and skipped. */
+    private static boolean measurable(double saturation) {
+        if (Double.isNaN(saturation) || saturation <= 0) {
+            System.out.println("no saturation figure for CheckPermission ALLOW: latency not measured");
+            return false;
+        }
+        return true;
+    }
+
+    /** The fractions of saturation latency is measured at ({@code --rates}). */
+    private String[] fractions() {
+        return java.util.Arrays.stream(options.getOrDefault("rates", "0.1,0.25,0.5").split(",")).map(String::trim)
+                .toArray(String[]::new);
+    }
+
+    private static double rate(String fraction, double saturation) {
+        return Math.max(1, Math.round(Double.parseDouble(fraction) * saturation));
+    }
+
+    /** One latency run's figures under {@code key} (read by {@link HotPathsSummary}). */
+    private void putLatency(String key, double rate, double achieved, org.HdrHistogram.Histogram latency, boolean sustained) {
+        results.put(key + ".rate", rate);
+        results.put(key + ".achieved", achieved);
+        results.put(key + ".p50", GeofenceBenchmark.ms(latency, 50));
+        results.put(key + ".p99", GeofenceBenchmark.ms(latency, 99));
+        results.put(key + ".p999", GeofenceBenchmark.ms(latency, 99.9));
+        results.put(key + ".max", latency.getMaxValue() / 1000.0);
+        results.put(key + ".sustained", sustained);
     }
 
     /** h2load at a fixed rate (spread over the connections); the requests of its last {@code seconds} timed. */

@@ -46,13 +46,7 @@ public final class CallerIdentity {
 
     /** Reads the identity Quarkus established for this call (roles come from the {@code groups} claim). */
     public static CallerIdentity from(SecurityIdentity identity) {
-        if (identity == null || identity.isAnonymous()) {
-            return ANONYMOUS;
-        }
-        if (identity.getAttribute(ATTRIBUTE) instanceof CallerIdentity known) {
-            return known;
-        }
-        return read(identity);
+        return identity != null && identity.getAttribute(ATTRIBUTE) instanceof CallerIdentity known ? known : read(identity);
     }
 
     /** Reads the caller from the identity's roles and token claims, ignoring any caller it carries. */

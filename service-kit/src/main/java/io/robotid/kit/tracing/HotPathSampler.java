@@ -39,7 +39,7 @@ public class HotPathSampler implements Sampler {
 
     @jakarta.inject.Inject
     public HotPathSampler(TracingConfig config, OtlpConfig otlp) {
-        this(config.hotPaths(), config.hotPathRatio(), otlp.endpoint().map(String::trim).filter(e -> !e.isEmpty()).isPresent());
+        this(config.hotPaths(), config.hotPathRatio(), otlp.url().isPresent());
     }
 
     /** A sampler for spans that are exported. */

@@ -25,11 +25,9 @@ public class TraceExporterProducer {
     @Produces
     @Singleton
     SpanExporter spanExporter(OtlpConfig config) {
-        String url = config.endpoint().map(String::trim).orElse("");
-        if (url.isEmpty()) {
-            return SpanExporter.composite(List.of());
-        }
-        LOG.infof("exporting traces over OTLP/HTTP to %s", url);
-        return OtlpHttpSpanExporter.builder().setEndpoint(url).build();
+        return config.url().map(url -> {
+            LOG.infof("exporting traces over OTLP/HTTP to %s", url);
+            return (SpanExporter) OtlpHttpSpanExporter.builder().setEndpoint(url).build();
+        }).orElseGet(() -> SpanExporter.composite(List.of()));
     }
 }
