@@ -166,6 +166,7 @@ class AuthorizationMatrixSystemIT {
         POLICY.put(i + "GetIdentity", authenticated());
         POLICY.put(i + "ListIdentities", authenticated());
         POLICY.put(i + "VerifyIdentity", open());
+        POLICY.put(i + "VerifyIdentities", open());
         POLICY.put(i + "ListSigningKeys", open());
         // a robot's history report is public (what each reader sees is decided inside); only its owner shares it
         POLICY.put(i + "GetHistoryReport", open());

@@ -14,6 +14,14 @@ import io.robotid.evidence.codec.RecordWriter;
 public final class LifecycleFeedEntries {
     public static final String TAG = "robotid-lifecycle-feed-v1";
 
+    /**
+     * Where the 8 bytes of {@code feed_sequence} (big-endian) start in every encoded entry: after the tag and the
+     * number's length, so an entry's record is the same bytes around its number whatever the number. A writer
+     * that numbers entries as it stores them (lifecycle-service, in the insert statement) seals
+     * {@code head || be64(n) || tail}.
+     */
+    public static final int FEED_SEQUENCE_AT = RecordWriter.tagged(TAG).integer(0).toByteArray().length - 8;
+
     private LifecycleFeedEntries() {
     }
 

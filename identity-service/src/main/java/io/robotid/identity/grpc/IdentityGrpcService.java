@@ -110,22 +110,30 @@ public class IdentityGrpcService implements IdentityService {
     @Override
     @PermitAll
     public Uni<VerifyIdentityResponse> verifyIdentity(VerifyIdentityRequest request) {
-        return queries.verify(request.getRobotId(),
-                request.getCertificate()).map(v -> {
-                    VerifyIdentityResponse.Builder b = VerifyIdentityResponse.newBuilder()
-                            .setCanonicalId(v.canonicalId())
-                            .setVerdict(Verdict.valueOf("VERDICT_" + v.verdict().name()))
-                            .setMalformedReason(v.malformedReason() == null ? "" : v.malformedReason())
-                            .setCertificate(CertificateCheck.valueOf("CERTIFICATE_CHECK_" + v.certificate().name()))
-                            .addAllSuggestions(v.suggestions());
-                    if (v.expectedCheckCharacter() != null) {
-                        b.setExpectedCheckCharacter(String.valueOf(v.expectedCheckCharacter()));
-                    }
-                    v.identity().ifPresent(record -> b.setManufacturerCode(record.manufacturerCode)
-                            .setModelCode(record.modelCode)
-                            .setIssuedAt(IdentityProtoMapper.timestamp(record.issuedAt)));
-                    return b.build();
-                });
+        return queries.verify(request.getRobotId(), request.getCertificate()).map(IdentityGrpcService::verified);
+    }
+
+    @Override
+    @PermitAll
+    public Uni<VerifyIdentitiesResponse> verifyIdentities(VerifyIdentitiesRequest request) {
+        return queries.verifyAll(request.getRobotIdsList()).map(all -> VerifyIdentitiesResponse.newBuilder()
+                .addAllResults(all.stream().map(IdentityGrpcService::verified).toList()).build());
+    }
+
+    private static VerifyIdentityResponse verified(IdentityQueries.Verification v) {
+        VerifyIdentityResponse.Builder b = VerifyIdentityResponse.newBuilder()
+                .setCanonicalId(v.canonicalId())
+                .setVerdict(Verdict.valueOf("VERDICT_" + v.verdict().name()))
+                .setMalformedReason(v.malformedReason() == null ? "" : v.malformedReason())
+                .setCertificate(CertificateCheck.valueOf("CERTIFICATE_CHECK_" + v.certificate().name()))
+                .addAllSuggestions(v.suggestions());
+        if (v.expectedCheckCharacter() != null) {
+            b.setExpectedCheckCharacter(String.valueOf(v.expectedCheckCharacter()));
+        }
+        v.identity().ifPresent(record -> b.setManufacturerCode(record.manufacturerCode)
+                .setModelCode(record.modelCode)
+                .setIssuedAt(IdentityProtoMapper.timestamp(record.issuedAt)));
+        return b.build();
     }
 
     @Override

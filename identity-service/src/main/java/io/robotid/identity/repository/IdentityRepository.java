@@ -27,6 +27,18 @@ public class IdentityRepository implements PanacheRepositoryBase<IdentityRecord,
                 .map(rows -> rows.stream().map(r -> r.robotId).toList());
     }
 
+    /** The records of these IDs that were issued, by ID, in one statement. */
+    public Uni<java.util.Map<String, IdentityRecord>> findAll(Collection<String> robotIds) {
+        if (robotIds.isEmpty()) {
+            return Uni.createFrom().item(java.util.Map.of());
+        }
+        return list("robotId in ?1", robotIds).map(rows -> {
+            java.util.Map<String, IdentityRecord> byId = new java.util.HashMap<>();
+            rows.forEach(r -> byId.put(r.robotId, r));
+            return byId;
+        });
+    }
+
     /** Retires an ID, in the caller's transaction (the lifecycle follower's); false when it was retired already. */
     public static Uni<Boolean> retire(io.vertx.mutiny.sqlclient.SqlConnection connection, String robotId) {
         return connection.preparedQuery("update identity set status = 'RETIRED' where robot_id = $1 and status <> 'RETIRED'")

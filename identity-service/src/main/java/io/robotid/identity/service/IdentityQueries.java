@@ -119,6 +119,48 @@ public class IdentityQueries implements io.robotid.kit.tlog.TlogRecords {
                         List.of(), Optional.ofNullable(record))));
     }
 
+    /** Most IDs one VerifyIdentities call asks about. */
+    public static final int MAX_VERIFY_BATCH = 1_000;
+
+    /**
+     * VerifyIdentities: {@link #verify} without a certificate for each input, in the order given. The
+     * well-formed IDs are read in one statement; a malformed one is verified alone, as VerifyIdentity
+     * would (its suggestions are a read of their own), one after the other on the session.
+     */
+    @WithSession
+    public Uni<List<Verification>> verifyAll(List<String> inputs) {
+        Violations v = new Violations();
+        v.count("robot_ids", inputs.size(), 1, MAX_VERIFY_BATCH);
+        v.throwIfAny();
+        java.util.Map<Integer, RobotId> wellFormed = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            String raw = inputs.get(i) == null ? "" : inputs.get(i);
+            if (raw.length() <= MAX_VERIFY_INPUT && RobotId.parse(raw) instanceof RobotId.Valid valid) {
+                wellFormed.put(i, valid.id());
+            }
+        }
+        Uni<java.util.Map<String, IdentityRecord>> found = identities.findAll(
+                wellFormed.values().stream().map(RobotId::canonical).distinct().toList());
+        return found.chain(records -> {
+            Verification[] out = new Verification[inputs.size()];
+            wellFormed.forEach((i, id) -> {
+                IdentityRecord record = records.get(id.canonical());
+                out[i] = new Verification(id.canonical(), record == null ? Verdict.UNKNOWN
+                        : record.status == IdentityStatus.RETIRED ? Verdict.RETIRED : Verdict.VALID, "", null,
+                        CertificateCheck.NOT_PRESENTED, List.of(), Optional.ofNullable(record));
+            });
+            Uni<Void> malformed = Uni.createFrom().voidItem();
+            for (int i = 0; i < out.length; i++) {
+                if (out[i] == null) {
+                    int at = i;
+                    malformed = malformed.chain(() -> verify(inputs.get(at), null).invoke(result -> out[at] = result))
+                            .replaceWithVoid();
+                }
+            }
+            return malformed.map(done -> List.of(out));
+        });
+    }
+
     /** Whether a presented certificate is the registry's signature over this ID. */
     Uni<CertificateCheck> checkCertificate(RobotId id, String text) {
         if (text == null || text.isBlank()) {

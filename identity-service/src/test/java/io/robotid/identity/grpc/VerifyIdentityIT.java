@@ -1,6 +1,7 @@
 package io.robotid.identity.grpc;
 
 import io.robotid.testkit.Filings;
+import io.robotid.testkit.GrpcAssertions;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -97,6 +98,40 @@ class VerifyIdentityIT {
         assertThat(response.getSuggestionsList()).containsExactly(id);
         // nothing valid is one character away from a short ID: no suggestion
         assertThat(verify(id.substring(0, 28)).getSuggestionsList()).isEmpty();
+    }
+
+    static VerifyIdentitiesResponse verifyAll(List<String> ids) {
+        return clients.identityAnonymous().verifyIdentities(VerifyIdentitiesRequest.newBuilder().addAllRobotIds(ids).build());
+    }
+
+    @Test
+    void manyIdsAreVerifiedInOneCallEachAnsweredAsVerifyIdentityAnswersIt() {
+        String id = issued.getRobotId();
+        String unissued = id.substring(0, 16) + "999999999999";
+        char wrong = id.charAt(28) == 'A' ? 'B' : 'A';
+        List<String> asked = List.of(issued.getDisplayForm().toLowerCase(), unissued + Mod3736.checkCharacter(unissued), "",
+                id.substring(0, 28) + wrong, id.substring(0, 16) + "000000000000" + id.charAt(28), "x".repeat(10_000), id,
+                id);
+        List<VerifyIdentityResponse> results = verifyAll(asked).getResultsList();
+        assertThat(results).hasSize(asked.size());
+        for (int i = 0; i < asked.size(); i++) {
+            assertThat(results.get(i)).as("answer %d", i).isEqualTo(verify(asked.get(i)));
+        }
+        assertThat(results).extracting(VerifyIdentityResponse::getVerdict).containsExactly(Verdict.VERDICT_VALID,
+                Verdict.VERDICT_UNKNOWN, Verdict.VERDICT_MALFORMED, Verdict.VERDICT_BAD_CHECK_CHARACTER,
+                Verdict.VERDICT_MALFORMED, Verdict.VERDICT_MALFORMED, Verdict.VERDICT_VALID, Verdict.VERDICT_VALID);
+        assertThat(results.get(0).getModelCode()).isEqualTo(issued.getModelCode());
+        assertThat(results.get(3).getSuggestionsList()).contains(id);
+    }
+
+    @Test
+    void verifyIdentitiesTakesOneToAThousandIds() {
+        String id = issued.getRobotId();
+        assertThat(GrpcAssertions.invalid(() -> verifyAll(List.of()), "robot_ids")).isEqualTo("needs at least one entry");
+        assertThat(GrpcAssertions.invalid(() -> verifyAll(java.util.Collections.nCopies(1_001, id)), "robot_ids"))
+                .isEqualTo("must have at most 1000 entries");
+        assertThat(verifyAll(java.util.Collections.nCopies(1_000, id)).getResultsList())
+                .hasSize(1_000).allMatch(r -> r.getVerdict() == Verdict.VERDICT_VALID);
     }
 
     @Test

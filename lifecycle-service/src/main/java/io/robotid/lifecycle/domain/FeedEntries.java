@@ -62,11 +62,30 @@ public final class FeedEntries {
 
     /** SHA-256 (hex) of the entry's robotid-lifecycle-feed-v1 record. */
     public static String hash(WatchStatusChangesResponse e) {
+        return Hex.of(LifecycleFeedEntries.hash(record(e)));
+    }
+
+    private static LifecycleFeedEntries.Entry record(WatchStatusChangesResponse e) {
         byte[] eventHash = Hex.digestOrNull(e.getEventHash());
-        return Hex.of(LifecycleFeedEntries.hash(new LifecycleFeedEntries.Entry(e.getFeedSequence(), e.getRobotId(),
+        return new LifecycleFeedEntries.Entry(e.getFeedSequence(), e.getRobotId(),
                 e.getEventSequence(), eventHash == null ? new byte[32] : eventHash, e.getStatus().name(), e.getSuspended(),
                 e.getOpenStopUseRecallsList(), e.getCause().name(), EventChain.micros(e.getChangedAt()),
-                e.getOperatorOrgId(), e.hasConfigurationChange() ? e.getConfigurationChange().toByteArray() : new byte[0])));
+                e.getOperatorOrgId(), e.hasConfigurationChange() ? e.getConfigurationChange().toByteArray() : new byte[0]);
+    }
+
+    /** An entry's record without its number: the bytes before and after the 8 bytes of {@code feed_sequence}. */
+    public record Unnumbered(byte[] head, byte[] tail) {
+    }
+
+    /**
+     * The entry's record around its number, for a writer that numbers and seals it where it stores it: its
+     * seal is SHA-256 of {@code head || be64(feed_sequence) || tail} ({@link LifecycleFeedEntries#FEED_SEQUENCE_AT}).
+     */
+    public static Unnumbered unnumbered(WatchStatusChangesResponse e) {
+        byte[] record = LifecycleFeedEntries.encode(record(e.toBuilder().setFeedSequence(0).build()));
+        int at = LifecycleFeedEntries.FEED_SEQUENCE_AT;
+        return new Unnumbered(java.util.Arrays.copyOfRange(record, 0, at),
+                java.util.Arrays.copyOfRange(record, at + 8, record.length));
     }
 
     /** Whether an entry's seal is the one its fields give (what a follower checks before applying it). */

@@ -292,28 +292,16 @@ public class RobotRepository {
     }
 
     /**
-     * Appends feed entries in the given order, numbered in commit order: under the advisory lock the next
-     * numbers are taken after the highest stored one, and each entry is sealed with its number
-     * (EVIDENCE.md section 5).
+     * Appends feed entries in the given order, numbered in commit order (EVIDENCE.md section 5): under the advisory
+     * lock, one statement numbers them after the highest stored one and seals each with its number, SHA-256 of its
+     * record around the number ({@link FeedEntries#unnumbered}). The two statements go out pipelined: the lock
+     * is held for the insert and the commit only, with no round trip to this service in between (numbering in
+     * Java made every writer of feed entries wait, under the lock, for this service to read the head and seal).
+     * The insert's snapshot is taken when it starts, after the lock is held, so it sees every earlier entry.
      */
-    private static Uni<Void> appendFeed(SqlConnection connection, List<Appended> entries) {
-        Uni<Void> lock = connection.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(FEED_LOCK))
-                .replaceWithVoid();
-        Uni<Long> head = connection.preparedQuery("select coalesce(max(feed_sequence), 0) as last from status_feed")
-                .execute().map(rows -> rows.iterator().next().getLong("last"));
-        return Uni.combine().all().unis(lock, head).asTuple().map(locked -> locked.getItem2())
-                .chain(last -> {
-                    List<WatchStatusChangesResponse> sealed = new ArrayList<>(entries.size());
-                    for (int i = 0; i < entries.size(); i++) {
-                        sealed.add(FeedEntries.sealed(entries.get(i).feedEntry(), last + 1 + i));
-                    }
-                    return insertFeed(connection, sealed);
-                });
-    }
-
-    private static Uni<Void> insertFeed(SqlConnection connection, List<WatchStatusChangesResponse> sealed) {
-        int n = sealed.size();
-        Long[] numbers = new Long[n];
+    private static Uni<Void> appendFeed(SqlConnection connection, List<Appended> appended) {
+        int n = appended.size();
+        Long[] order = new Long[n];
         String[] robots = new String[n];
         String[] statuses = new String[n];
         Boolean[] suspended = new Boolean[n];
@@ -324,10 +312,12 @@ public class RobotRepository {
         Long[] sequences = new Long[n];
         Buffer[] configuration = new Buffer[n];
         String[] eventHashes = new String[n];
-        String[] entryHashes = new String[n];
+        Buffer[] heads = new Buffer[n];
+        Buffer[] tails = new Buffer[n];
         for (int i = 0; i < n; i++) {
-            WatchStatusChangesResponse f = sealed.get(i);
-            numbers[i] = f.getFeedSequence();
+            WatchStatusChangesResponse f = appended.get(i).feedEntry();
+            FeedEntries.Unnumbered record = FeedEntries.unnumbered(f);
+            order[i] = (long) i + 1;
             robots[i] = f.getRobotId();
             statuses[i] = f.getStatus().name();
             suspended[i] = f.getSuspended();
@@ -339,22 +329,28 @@ public class RobotRepository {
             sequences[i] = f.getEventSequence();
             configuration[i] = f.hasConfigurationChange() ? Buffer.buffer(f.getConfigurationChange().toByteArray()) : null;
             eventHashes[i] = f.getEventHash();
-            entryHashes[i] = f.getEntryHash();
+            heads[i] = Buffer.buffer(record.head());
+            tails[i] = Buffer.buffer(record.tail());
         }
-        return connection.preparedQuery("""
+        Uni<Void> lock = connection.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(FEED_LOCK))
+                .replaceWithVoid();
+        Uni<Void> insert = connection.preparedQuery("""
                 insert into status_feed (feed_sequence, robot_id, status, suspended, open_stop_use_recalls, cause, changed_at,
                                          operator_org_id, event_sequence, configuration_change, event_hash, entry_hash)
                 overriding system value
-                select n, robot_id, status, suspended, coalesce(string_to_array(nullif(recalls, ''), ' '), '{}')::text[],
-                       cause, changed_at, operator, seq, configuration, event_hash, entry_hash
+                select h.last + u.n, robot_id, status, suspended,
+                       coalesce(string_to_array(nullif(recalls, ''), ' '), '{}')::text[], cause, changed_at, operator, seq,
+                       configuration, event_hash, encode(sha256(u.head || int8send(h.last + u.n) || u.tail), 'hex')
                 from unnest($1::bigint[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::timestamptz[],
-                            $8::text[], $9::bigint[], $10::bytea[], $11::text[], $12::text[])
+                            $8::text[], $9::bigint[], $10::bytea[], $11::text[], $12::bytea[], $13::bytea[])
                      as u(n, robot_id, status, suspended, recalls, cause, changed_at, operator, seq, configuration,
-                          event_hash, entry_hash)
-                order by n""")
-                .execute(Tuple.from(List.<Object>of(numbers, robots, statuses, suspended, recalls, causes, changed, operators,
-                        sequences, configuration, eventHashes, entryHashes)))
+                          event_hash, head, tail),
+                     (select coalesce(max(feed_sequence), 0) as last from status_feed) h
+                order by u.n""")
+                .execute(Tuple.from(List.<Object>of(order, robots, statuses, suspended, recalls, causes, changed, operators,
+                        sequences, configuration, eventHashes, heads, tails)))
                 .replaceWithVoid();
+        return Uni.combine().all().unis(lock, insert).discardItems();
     }
 
     @SuppressWarnings("unchecked")

@@ -64,9 +64,6 @@ public class LifecycleRecorder {
     private final LifecycleMeters meters;
     private final Clock clock;
 
-    /** Questions to identity-service in flight at once for one batch. */
-    private static final int IDENTITY_QUESTIONS_AT_ONCE = 4;
-
     /** Requests per transaction of a stream (RecordEvents). */
     public static final int BATCH = 200;
 
@@ -327,22 +324,27 @@ public class LifecycleRecorder {
             }
         }
         // Is each robot an issued ID? A robot already in the record is (its first event was checked); the
-        // others are asked of identity-service (cached), several at a time.
+        // others are asked of identity-service (cached) in one call for the batch.
         Map<RobotId, List<Pending>> byRobot = new LinkedHashMap<>();
         pending.forEach(item -> byRobot.computeIfAbsent(item.checked.id(), id -> new ArrayList<>()).add(item));
         List<RobotId> unknown = byRobot.keySet().stream().filter(id -> !identity.knownIssued(id)).toList();
         Uni<Set<String>> recorded = unknown.isEmpty() ? Uni.createFrom().item(Set.of())
                 : robots.recorded(unknown.stream().map(RobotId::canonical).toList());
-        Uni<Void> issued = recorded.chain(inRecord -> Multi.createFrom().iterable(unknown)
-                .filter(id -> !inRecord.contains(id.canonical()))
-                .onItem().transformToUni(id -> identity.requireIssued(id).replaceWithVoid()
-                        .onFailure().recoverWithUni(failure -> {
-                            DomainException refusal = GrpcErrors.classify(failure);
-                            byRobot.get(id).forEach(item -> item.refusal = refusal);
-                            return Uni.createFrom().voidItem();
-                        }))
-                .merge(IDENTITY_QUESTIONS_AT_ONCE)
-                .collect().last().replaceWithVoid());
+        Uni<Void> issued = recorded.chain(inRecord -> {
+            List<RobotId> ask = unknown.stream().filter(id -> !inRecord.contains(id.canonical())).toList();
+            return ask.isEmpty() ? Uni.createFrom().voidItem() : identity.notIssued(ask)
+                    .invoke(never -> ask.stream().filter(id -> never.contains(id.canonical())).forEach(id -> {
+                        DomainException refusal = DomainException.notFound("robot", id.canonical());
+                        byRobot.get(id).forEach(item -> item.refusal = refusal);
+                    }))
+                    .replaceWithVoid()
+                    .onFailure().recoverWithUni(failure -> {
+                        // identity-service could not tell: every event of the robots asked is refused, saying so
+                        DomainException refusal = GrpcErrors.classify(failure);
+                        ask.forEach(id -> byRobot.get(id).forEach(item -> item.refusal = refusal));
+                        return Uni.createFrom().voidItem();
+                    });
+        });
         return issued.chain(() -> {
             List<Pending> toWrite = pending.stream().filter(item -> item.refusal == null).toList();
             return toWrite.isEmpty() ? Uni.createFrom().voidItem()
@@ -490,16 +492,19 @@ public class LifecycleRecorder {
         if (appended.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        // Pipelined in this order: the log's leaves and the write records first, the robots' rows and the feed
+        // last, so that the feed lock (which orders every writer's feed entries) is held only for the feed's own
+        // statements and the commit, not for the two largest inserts of the batch.
         return Uni.combine().all().unis(
-                robots.appendAll(connection, appended, now),
                 log.appendAll(connection, appended.stream().map(a -> new TransparencyLog.Leaf(LogKeys.LIFECYCLE_EVENT,
                         LogKeys.event(a.event().getRobotId(), a.event().getSequence()),
                         io.robotid.evidence.codec.Hex.parse(a.event().getHash()))).toList()),
-                IdempotentSqlWrites.recordAll(connection, claims, responses))
+                IdempotentSqlWrites.recordAll(connection, claims, responses),
+                robots.appendAll(connection, appended, now))
                 .asTuple()
                 .invoke(written -> {
-                    if (written.getItem3().size() < claims.size()) {
-                        throw new RecordedConcurrently(claims.size() - written.getItem3().size());
+                    if (written.getItem2().size() < claims.size()) {
+                        throw new RecordedConcurrently(claims.size() - written.getItem2().size());
                     }
                 })
                 .replaceWithVoid();

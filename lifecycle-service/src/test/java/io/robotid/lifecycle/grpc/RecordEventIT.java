@@ -47,7 +47,7 @@ class RecordEventIT {
 
     @BeforeAll
     static void setUp() {
-        fleet = new Fleet().issue(14);
+        fleet = new Fleet().issue(16);
     }
 
     @AfterAll
@@ -69,6 +69,27 @@ class RecordEventIT {
 
     static LifecycleEvent record(String token, RecordEventRequest request) {
         return fleet.as(token).recordEvent(request).getEvent();
+    }
+
+    @Test
+    void aStreamOfNewRobotsIsCheckedWithIdentityAtOnceAndARobotNeverIssuedIsRefusedAlone() throws Exception {
+        String first = robot();
+        String second = robot();
+        String unissued = first.substring(0, 16) + "999999999998";
+        String neverIssued = unissued + Mod3736.checkCharacter(unissued);
+        List<RecordEventRequest> sent = List.of(event(first, produced()).build(), event(neverIssued, produced()).build(),
+                event(second, produced()).build());
+        io.robotid.testkit.SingleAnswer<RecordEventsResponse> answer = new io.robotid.testkit.SingleAnswer<>();
+        var upload = fleet.async(maker()).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS).recordEvents(answer);
+        sent.forEach(r -> upload.onNext(RecordEventsRequest.newBuilder().setEvent(r).build()));
+        upload.onCompleted();
+        RecordEventsResponse response = answer.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(response.getRecorded()).as(response.toString()).isEqualTo(2);
+        assertThat(response.getRefusedList()).extracting(RefusedEvent::getIndex, RefusedEvent::getCode)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "NOT_FOUND"));
+        assertThat(response.getRefused(0).getMessage()).contains(neverIssued);
+        assertThat(state(first).getLastSequence()).isEqualTo(1);
+        assertThat(state(second).getLastSequence()).isEqualTo(1);
     }
 
     /** A robot produced, sold to org A and deployed by it: IN_SERVICE. */

@@ -1,15 +1,18 @@
 package io.robotid.kit.peers;
 
 import java.time.Duration;
+import java.util.List;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.robotid.kit.error.DomainException;
+import io.robotid.kit.error.ErrorKind;
 import io.robotid.kit.grpc.PeerCalls;
 import io.robotid.kit.id.RobotId;
 import io.robotid.proto.identity.v1.MutinyIdentityServiceGrpc;
 import io.robotid.proto.identity.v1.Verdict;
+import io.robotid.proto.identity.v1.VerifyIdentitiesRequest;
 import io.robotid.proto.identity.v1.VerifyIdentityRequest;
 import io.smallrye.mutiny.Uni;
 
@@ -54,6 +57,73 @@ public final class IssuedRobots {
     /** {@link #requireIssued(RobotId, boolean)} answered from the cache when it can be. */
     public Uni<Verdict> requireIssued(RobotId id) {
         return requireIssued(id, false);
+    }
+
+    /** Most IDs one VerifyIdentities call asks about (identity-service's limit). */
+    public static final int BATCH = 1_000;
+
+    /**
+     * Which of these IDs were never issued (their canonical forms), the others cached as issued. The IDs not
+     * already known are asked of VerifyIdentities, {@value #BATCH} a call, the calls one after the other: one
+     * round trip and one database read for a batch of robots rather than a call each. An identity-service
+     * older than that RPC (UNIMPLEMENTED, during a rolling upgrade) is asked VerifyIdentity for each ID, a few
+     * at a time. UNAVAILABLE ({@code IDENTITY_UNAVAILABLE}) when identity-service cannot tell.
+     */
+    public Uni<java.util.Set<String>> notIssued(java.util.Collection<RobotId> ids) {
+        List<RobotId> unknown = ids.stream().distinct().filter(id -> !knownIssued(id)).toList();
+        java.util.Set<String> never = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        if (unknown.isEmpty()) {
+            return Uni.createFrom().item(never);
+        }
+        List<List<RobotId>> calls = new java.util.ArrayList<>();
+        for (int from = 0; from < unknown.size(); from += BATCH) {
+            calls.add(unknown.subList(from, Math.min(unknown.size(), from + BATCH)));
+        }
+        return io.smallrye.mutiny.Multi.createFrom().iterable(calls)
+                .onItem().transformToUniAndConcatenate(call -> askAll(call, never))
+                .collect().last().replaceWith(never);
+    }
+
+    private Uni<Void> askAll(List<RobotId> ids, java.util.Set<String> never) {
+        return PeerCalls.onCallerContext(() -> PeerCalls.stub(identity, null, deadline)
+                .verifyIdentities(VerifyIdentitiesRequest.newBuilder()
+                        .addAllRobotIds(ids.stream().map(RobotId::canonical).toList()).build())
+                .map(answer -> {
+                    for (int i = 0; i < ids.size(); i++) {
+                        String canonical = ids.get(i).canonical();
+                        Verdict verdict = answer.getResults(i).getVerdict();
+                        if (verdict == Verdict.VERDICT_VALID || verdict == Verdict.VERDICT_RETIRED) {
+                            issued.put(canonical, verdict);
+                        } else {
+                            never.add(canonical);
+                        }
+                    }
+                    return (Void) null;
+                })
+                .onFailure().transform(failure -> PeerCalls.translate(failure, "identity", "robot",
+                        ids.get(0).canonical() + (ids.size() > 1 ? " and " + (ids.size() - 1) + " more" : ""),
+                        consequence)))
+                .onFailure(IssuedRobots::unimplemented).recoverWithUni(older -> one(ids, never));
+    }
+
+    /** VerifyIdentity for each ID, a few at a time (an identity-service without VerifyIdentities). */
+    private Uni<Void> one(List<RobotId> ids, java.util.Set<String> never) {
+        return io.smallrye.mutiny.Multi.createFrom().iterable(ids)
+                .onItem().transformToUni(id -> requireIssued(id).replaceWithVoid()
+                        .onFailure(f -> f instanceof DomainException d && d.kind() == ErrorKind.NOT_FOUND)
+                        .recoverWithUni(neverIssued -> {
+                            never.add(id.canonical());
+                            return Uni.createFrom().voidItem();
+                        }))
+                .merge(QUESTIONS_AT_ONCE).collect().last().replaceWithVoid();
+    }
+
+    /** VerifyIdentity questions in flight at once when VerifyIdentities is not there. */
+    private static final int QUESTIONS_AT_ONCE = 4;
+
+    private static boolean unimplemented(Throwable failure) {
+        return failure instanceof io.grpc.StatusRuntimeException sre
+                && sre.getStatus().getCode() == io.grpc.Status.Code.UNIMPLEMENTED;
     }
 
     /**

@@ -47,6 +47,8 @@ import io.robotid.proto.filing.v1.ProductionSite;
 import io.robotid.proto.identity.v1.IdentityServiceGrpc;
 import io.robotid.proto.identity.v1.MutinyIdentityServiceGrpc;
 import io.robotid.proto.identity.v1.Verdict;
+import io.robotid.proto.identity.v1.VerifyIdentitiesRequest;
+import io.robotid.proto.identity.v1.VerifyIdentitiesResponse;
 import io.robotid.proto.identity.v1.VerifyIdentityRequest;
 import io.robotid.proto.identity.v1.VerifyIdentityResponse;
 import io.smallrye.mutiny.Uni;
@@ -75,6 +77,15 @@ class PeersTest {
     private static final List<String> authorizations = new CopyOnWriteArrayList<>();
     private static final List<StreamObserver<?>> neverAnswered = new CopyOnWriteArrayList<>();
     private static volatile Verdict laterVerdict = Verdict.VERDICT_VALID;
+    /** Whether the fake identity-service has VerifyIdentities (an older one answers UNIMPLEMENTED). */
+    private static volatile boolean hasBatch = true;
+    /** VerifyIdentities calls, and how many IDs each asked. */
+    private static final List<Integer> batches = new CopyOnWriteArrayList<>();
+    /** Issued robots beyond VALID: sequences 1,000 to 3,499. */
+    private static final List<RobotId> MANY = java.util.stream.LongStream.range(1_000, 3_500).mapToObj(PeersTest::robot)
+            .toList();
+    private static final java.util.Set<String> MANY_IDS = MANY.stream().map(RobotId::canonical)
+            .collect(java.util.stream.Collectors.toSet());
 
     private IssuedRobots issued;
     private FilingReads filing;
@@ -115,6 +126,8 @@ class PeersTest {
         asked.clear();
         authorizations.clear();
         laterVerdict = Verdict.VERDICT_VALID;
+        hasBatch = true;
+        batches.clear();
         issued = new IssuedRobots(MutinyIdentityServiceGrpc.newMutinyStub(channel), DEADLINE, "nothing was recorded");
         filing = new FilingReads(MutinyFilingServiceGrpc.newMutinyStub(channel), DEADLINE, "nothing was issued");
     }
@@ -192,6 +205,53 @@ class PeersTest {
         assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
         assertThat(e.reason()).isEqualTo("IDENTITY_UNAVAILABLE");
         assertThat(e.getMessage()).contains("(DEADLINE_EXCEEDED)", "nothing was recorded");
+    }
+
+    @Test
+    void aBatchOfRobotsIsAskedInOneCallPerThousandAndTheIssuedAreCached() {
+        List<RobotId> ids = new java.util.ArrayList<>(MANY);
+        ids.add(VALID);
+        ids.add(NEVER_ISSUED);
+        ids.add(VALID); // twice in the batch, asked once
+        assertThat(await(issued.notIssued(ids))).containsExactly(NEVER_ISSUED.canonical());
+        assertThat(batches).containsExactly(1_000, 1_000, 502);
+        assertThat(askedAbout(VALID.canonical())).isEqualTo(1);
+        assertThat(MANY).allMatch(issued::knownIssued);
+        assertThat(issued.knownIssued(NEVER_ISSUED)).isFalse();
+        assertThat(authorizations).containsOnly(""); // public, like VerifyIdentity
+
+        // the issued ones are not asked again; the one never issued is (it may be issued since)
+        assertThat(await(issued.notIssued(ids))).containsExactly(NEVER_ISSUED.canonical());
+        assertThat(batches).containsExactly(1_000, 1_000, 502, 1);
+        assertThat(await(issued.notIssued(List.of(VALID)))).isEmpty();
+        assertThat(batches).hasSize(4);
+    }
+
+    @Test
+    void anIdentityWithoutVerifyIdentitiesIsAskedOneByOne() {
+        hasBatch = false;
+        assertThat(await(issued.notIssued(List.of(VALID, NEVER_ISSUED, RETIRED_LATER))))
+                .containsExactly(NEVER_ISSUED.canonical());
+        assertThat(askedAbout(VALID.canonical())).isEqualTo(1);
+        assertThat(askedAbout(NEVER_ISSUED.canonical())).isEqualTo(1);
+        assertThat(issued.knownIssued(VALID)).isTrue();
+        assertThat(issued.knownIssued(RETIRED_LATER)).isTrue();
+    }
+
+    @Test
+    void anUnreachableIdentityFailsTheBatchAsUnavailableAndCachesNothing() {
+        for (boolean batch : new boolean[] { true, false }) {
+            hasBatch = batch;
+            DomainException e = failureOf(issued.notIssued(List.of(IDENTITY_DOWN, VALID)));
+            assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+            assertThat(e.reason()).isEqualTo("IDENTITY_UNAVAILABLE");
+            assertThat(e.getMessage()).startsWith("identity-service could not confirm robot " + IDENTITY_DOWN.canonical())
+                    .contains("(UNAVAILABLE); nothing was recorded; retry");
+            if (batch) {
+                assertThat(e.getMessage()).contains(IDENTITY_DOWN.canonical() + " and 1 more");
+                assertThat(issued.knownIssued(VALID)).isFalse();
+            }
+        }
     }
 
     // ---- FilingReads
@@ -300,6 +360,29 @@ class PeersTest {
             Verdict verdict = id.equals(VALID.canonical()) ? Verdict.VERDICT_VALID
                     : id.equals(RETIRED_LATER.canonical()) ? laterVerdict : Verdict.VERDICT_UNKNOWN;
             answer.onNext(VerifyIdentityResponse.newBuilder().setCanonicalId(id).setVerdict(verdict).build());
+            answer.onCompleted();
+        }
+
+        /** Every ID of VerifyIdentities answered as VerifyIdentity answers it alone; a down robot fails the call. */
+        @Override
+        public void verifyIdentities(VerifyIdentitiesRequest request, StreamObserver<VerifyIdentitiesResponse> answer) {
+            if (!hasBatch) {
+                super.verifyIdentities(request, answer);
+                return;
+            }
+            batches.add(request.getRobotIdsCount());
+            VerifyIdentitiesResponse.Builder all = VerifyIdentitiesResponse.newBuilder();
+            for (String id : request.getRobotIdsList()) {
+                count(id);
+                if (id.equals(IDENTITY_DOWN.canonical())) {
+                    answer.onError(Status.UNAVAILABLE.withDescription("identity is down").asRuntimeException());
+                    return;
+                }
+                Verdict verdict = id.equals(VALID.canonical()) || MANY_IDS.contains(id) ? Verdict.VERDICT_VALID
+                        : id.equals(RETIRED_LATER.canonical()) ? laterVerdict : Verdict.VERDICT_UNKNOWN;
+                all.addResults(VerifyIdentityResponse.newBuilder().setCanonicalId(id).setVerdict(verdict));
+            }
+            answer.onNext(all.build());
             answer.onCompleted();
         }
     }
