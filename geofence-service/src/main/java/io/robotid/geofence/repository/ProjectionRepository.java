@@ -113,19 +113,44 @@ public class ProjectionRepository {
             WatchCertificationChangesResponse entry) {
     }
 
-    /** Everything stored, for the projections at start and for verification. */
-    public record Stored(List<StoredStatus> statuses, List<StoredCertification> certifications, Map<String, String> levels) {
+    /**
+     * Everything stored but the robots' statuses, for the projections at start and for verification; the statuses,
+     * one row per robot, are read a page at a time ({@link #forEachStatus}).
+     */
+    public record Stored(List<StoredCertification> certifications, Map<String, String> levels) {
+    }
+
+    /** Robot statuses read per page at start and by verification. */
+    public static final int STATUS_PAGE = 5_000;
+
+    /**
+     * The stored robot statuses in robot-ID order, {@code pageSize} rows a statement, each page handed to
+     * {@code page} before the next is read, so that the table is never in memory at once (its 492,000 rows
+     * read in one statement ran a 512m heap out of memory at start); answers how many rows there were.
+     */
+    public Uni<Long> forEachStatus(int pageSize, java.util.function.Consumer<List<StoredStatus>> page) {
+        return statusesAfter("", pageSize, page, 0);
+    }
+
+    private Uni<Long> statusesAfter(String after, int pageSize, java.util.function.Consumer<List<StoredStatus>> page,
+            long before) {
+        return database.preparedQuery("select robot_id, entry, sequence from robot_status where robot_id > $1"
+                + " order by robot_id limit $2").execute(Tuple.of(after, pageSize)).chain(rows -> {
+                    List<StoredStatus> statuses = new ArrayList<>(rows.size());
+                    rows.forEach(r -> statuses.add(new StoredStatus(r.getString("robot_id"), r.getLong("sequence"),
+                            parse(r, "entry", WatchStatusChangesResponse.parser()))));
+                    page.accept(statuses);
+                    long seen = before + statuses.size();
+                    return statuses.size() < pageSize ? Uni.createFrom().item(seen)
+                            : statusesAfter(statuses.get(statuses.size() - 1).robotId(), pageSize, page, seen);
+                });
     }
 
     public Uni<Stored> loadAll() {
-        List<StoredStatus> statuses = new ArrayList<>();
         List<StoredCertification> certifications = new ArrayList<>();
         Map<String, String> levels = new LinkedHashMap<>();
-        return database.query("select robot_id, entry, sequence from robot_status").execute()
-                .invoke(rows -> rows.forEach(r -> statuses.add(new StoredStatus(r.getString("robot_id"), r.getLong("sequence"),
-                        parse(r, "entry", WatchStatusChangesResponse.parser())))))
-                .chain(() -> database.query("select certificate_id, subject, body, sequence from certificate order by sequence")
-                        .execute())
+        return database.query("select certificate_id, subject, body, sequence from certificate order by sequence")
+                        .execute()
                 .invoke(rows -> rows.forEach(r -> certifications.add(new StoredCertification("certificate",
                         r.getUUID("certificate_id").toString(), r.getString("subject"), r.getLong("sequence"),
                         parse(r, "body", WatchCertificationChangesResponse.parser())))))
@@ -135,7 +160,7 @@ public class ProjectionRepository {
                         parse(r, "body", WatchCertificationChangesResponse.parser())))))
                 .chain(() -> database.query("select model_code, intelligence_level from model_level").execute())
                 .invoke(rows -> rows.forEach(r -> levels.put(r.getString("model_code"), r.getString("intelligence_level"))))
-                .map(ignored -> new Stored(statuses, certifications, levels));
+                .map(ignored -> new Stored(certifications, levels));
     }
 
     /** The entry, or null when the stored bytes are not one (reported by the checks, never thrown). */

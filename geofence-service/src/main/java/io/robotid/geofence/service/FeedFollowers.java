@@ -2,6 +2,7 @@ package io.robotid.geofence.service;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -155,13 +156,16 @@ public class FeedFollowers {
         ProjectionRepository.Stored stored = repository.loadAll().await().atMost(Duration.ofMinutes(5));
         stored.levels().forEach((model, level) -> projections.applyLevel(model, IntelligenceLevel.valueOf(level)));
         // a stored entry is loaded only when it is what its feed sealed and where it is stored
-        List<io.robotid.geofence.domain.Finding> problems = ProjectionChecks.problems(stored);
-        stored.statuses().stream().filter(e -> ProjectionChecks.lifecycleRowProblem(e) == null)
-                .forEach(e -> projections.applyStatus(e.entry()));
+        List<io.robotid.geofence.domain.Finding> problems = new ArrayList<>(ProjectionChecks.problems(stored));
+        long robots = repository.forEachStatus(ProjectionRepository.STATUS_PAGE, page -> {
+            problems.addAll(ProjectionChecks.statusProblems(page));
+            page.stream().filter(e -> ProjectionChecks.lifecycleRowProblem(e) == null)
+                    .forEach(e -> projections.applyStatus(e.entry()));
+        }).await().atMost(Duration.ofMinutes(5));
         stored.certifications().stream().filter(e -> ProjectionChecks.certificationRowProblem(e) == null)
                 .forEach(e -> apply(e.entry()));
         integrity.projections(problems);
-        LOG.infof("projections loaded: %d robots, %d certification entries%s", stored.statuses().size(),
+        LOG.infof("projections loaded: %d robots, %d certification entries%s", robots,
                 stored.certifications().size(), problems.isEmpty() ? "" : "; NOT loaded, as they do not check out: " + problems);
         recomputeTimer = vertx.setPeriodic(RECOMPUTE_MILLIS, id -> vertx.executeBlocking(() -> {
             projections.recomputeAll();

@@ -113,8 +113,11 @@ public class GeofenceEvidence {
         return log(0, new long[] { 0 }, head, version, counts, latestZone, latestGrant, findings)
                 .chain(() -> policy.storedZones()).invoke(zones -> zones(zones, latestZone, findings, counts))
                 .chain(() -> policy.storedGrants()).invoke(grants -> grants(grants, latestGrant, findings, counts))
+                .chain(() -> projections.forEachStatus(ProjectionRepository.STATUS_PAGE,
+                        page -> findings.addAll(ProjectionChecks.statusProblems(page))))
+                .invoke(robots -> counts[0] += robots)
                 .chain(() -> projections.loadAll()).invoke(stored -> {
-                    counts[0] += stored.statuses().size() + stored.certifications().size();
+                    counts[0] += stored.certifications().size();
                     findings.addAll(ProjectionChecks.problems(stored));
                 })
                 .chain(() -> denials(0, findings, counts))

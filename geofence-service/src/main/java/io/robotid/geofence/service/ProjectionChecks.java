@@ -64,14 +64,20 @@ final class ProjectionChecks {
     }
 
     /** Every stored projection row that does not check out. */
-    static List<Finding> problems(ProjectionRepository.Stored stored) {
+    /** The problems of a page of stored robot statuses. */
+    static List<Finding> statusProblems(List<ProjectionRepository.StoredStatus> statuses) {
         List<Finding> out = new ArrayList<>();
-        stored.statuses().forEach(r -> {
+        statuses.forEach(r -> {
             Finding p = lifecycleRowProblem(r);
             if (p != null) {
                 out.add(p);
             }
         });
+        return out;
+    }
+
+    static List<Finding> problems(ProjectionRepository.Stored stored) {
+        List<Finding> out = new ArrayList<>();
         stored.certifications().forEach(r -> {
             Finding p = certificationRowProblem(r);
             if (p != null) {

@@ -50,7 +50,7 @@ class FeedResumeIT {
     @BeforeAll
     static void setUp() {
         registry = new Registry();
-        maker = registry.maker(2);
+        maker = registry.maker(3);
         String body = registry.accredit();
         registry.pass(body, maker.modelCode(), io.robotid.proto.certification.v1.Tier.TIER_BASE_SAFETY,
                 OperatingConditions.newBuilder().setMaxSpeedMPerS(2.0).setEnvironment(Environment.ENVIRONMENT_INDOOR_ONLY)
@@ -59,6 +59,7 @@ class FeedResumeIT {
                 OperatingConditions.newBuilder().setMaxSpeedMPerS(1.5).setEnvironment(Environment.ENVIRONMENT_INDOOR_AND_OUTDOOR)
                         .setPeopleNearbyAllowed(true).addAllowedTaskCategories("cleaning").addAllowedTaskCategories("delivery").build());
         registry.inService(maker, maker.robots().get(0), "op-resume");
+        registry.inService(maker, maker.robots().get(2), "op-resume-2");
     }
 
     @AfterAll
@@ -88,7 +89,21 @@ class FeedResumeIT {
         Projections rebuilt = new Projections(new PermissionWatch(Clock.systemUTC()), Clock.systemUTC());
         stored.levels().forEach((model, level) -> rebuilt.applyLevel(model, IntelligenceLevel.valueOf(level)));
         assertThat(ProjectionChecks.problems(stored)).as("every stored entry checks out against its seal").isEmpty();
-        stored.statuses().forEach(s -> rebuilt.applyStatus(s.entry()));
+        // read back a row a page, so that the robots span several pages
+        await("the second robot projected", () -> projections.get(maker.robots().get(2)).known());
+        java.util.List<ProjectionRepository.StoredStatus> statuses = new java.util.ArrayList<>();
+        java.util.List<Integer> pages = new java.util.ArrayList<>();
+        long robots = repository.forEachStatus(1, page -> {
+            pages.add(page.size());
+            statuses.addAll(page);
+        }).await().atMost(Duration.ofSeconds(10));
+        assertThat(robots).isEqualTo(statuses.size()).isGreaterThanOrEqualTo(2);
+        assertThat(statuses).extracting(ProjectionRepository.StoredStatus::robotId)
+                .contains(maker.robots().get(0), maker.robots().get(2));
+        assertThat(pages).as("full pages, then the empty one that ends the reading").endsWith(0).hasSize(statuses.size() + 1);
+        assertThat(statuses).extracting(ProjectionRepository.StoredStatus::robotId).isSorted().doesNotHaveDuplicates();
+        assertThat(ProjectionChecks.statusProblems(statuses)).as("every stored status checks out against its seal").isEmpty();
+        statuses.forEach(s -> rebuilt.applyStatus(s.entry()));
         stored.certifications().forEach(c -> {
             if (c.entry().hasCertificate()) {
                 rebuilt.applyCertificate(c.entry().getCertificate());
