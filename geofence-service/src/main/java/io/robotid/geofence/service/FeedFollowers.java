@@ -157,11 +157,14 @@ public class FeedFollowers {
         stored.levels().forEach((model, level) -> projections.applyLevel(model, IntelligenceLevel.valueOf(level)));
         // a stored entry is loaded only when it is what its feed sealed and where it is stored
         List<io.robotid.geofence.domain.Finding> problems = new ArrayList<>(ProjectionChecks.problems(stored));
-        long robots = repository.forEachStatus(ProjectionRepository.STATUS_PAGE, page -> {
-            problems.addAll(ProjectionChecks.statusProblems(page));
-            page.stream().filter(e -> ProjectionChecks.lifecycleRowProblem(e) == null)
-                    .forEach(e -> projections.applyStatus(e.entry()));
-        }).await().atMost(Duration.ofMinutes(5));
+        long robots = repository.forEachStatus(ProjectionRepository.STATUS_PAGE, page -> page.forEach(e -> {
+            io.robotid.geofence.domain.Finding problem = ProjectionChecks.lifecycleRowProblem(e); // one seal check a row
+            if (problem == null) {
+                projections.applyStatus(e.entry());
+            } else {
+                problems.add(problem);
+            }
+        })).await().atMost(Duration.ofMinutes(5));
         stored.certifications().stream().filter(e -> ProjectionChecks.certificationRowProblem(e) == null)
                 .forEach(e -> apply(e.entry()));
         integrity.projections(problems);

@@ -114,9 +114,7 @@ public class IdentityQueries implements io.robotid.kit.tlog.TlogRecords {
         }
         RobotId id = ((RobotId.Valid) parsed).id();
         return identities.findById(id.canonical()).chain(record -> checkCertificate(id, certificateText)
-                .map(check -> new Verification(id.canonical(), record == null ? Verdict.UNKNOWN
-                        : record.status == IdentityStatus.RETIRED ? Verdict.RETIRED : Verdict.VALID, "", null, check,
-                        List.of(), Optional.ofNullable(record))));
+                .map(check -> wellFormed(id, record, check)));
     }
 
     /** Most IDs one VerifyIdentities call asks about. */
@@ -143,12 +141,7 @@ public class IdentityQueries implements io.robotid.kit.tlog.TlogRecords {
                 wellFormed.values().stream().map(RobotId::canonical).distinct().toList());
         return found.chain(records -> {
             Verification[] out = new Verification[inputs.size()];
-            wellFormed.forEach((i, id) -> {
-                IdentityRecord record = records.get(id.canonical());
-                out[i] = new Verification(id.canonical(), record == null ? Verdict.UNKNOWN
-                        : record.status == IdentityStatus.RETIRED ? Verdict.RETIRED : Verdict.VALID, "", null,
-                        CertificateCheck.NOT_PRESENTED, List.of(), Optional.ofNullable(record));
-            });
+            wellFormed.forEach((i, id) -> out[i] = wellFormed(id, records.get(id.canonical()), CertificateCheck.NOT_PRESENTED));
             Uni<Void> malformed = Uni.createFrom().voidItem();
             for (int i = 0; i < out.length; i++) {
                 if (out[i] == null) {
@@ -159,6 +152,13 @@ public class IdentityQueries implements io.robotid.kit.tlog.TlogRecords {
             }
             return malformed.map(done -> List.of(out));
         });
+    }
+
+    /** The verification of a well-formed ID: UNKNOWN without a record, else VALID or RETIRED as it stands. */
+    private static Verification wellFormed(RobotId id, IdentityRecord record, CertificateCheck certificate) {
+        return new Verification(id.canonical(), record == null ? Verdict.UNKNOWN
+                : record.status == IdentityStatus.RETIRED ? Verdict.RETIRED : Verdict.VALID, "", null, certificate,
+                List.of(), Optional.ofNullable(record));
     }
 
     /** Whether a presented certificate is the registry's signature over this ID. */

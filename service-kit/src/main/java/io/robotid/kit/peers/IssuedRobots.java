@@ -91,10 +91,7 @@ public final class IssuedRobots {
                 .map(answer -> {
                     for (int i = 0; i < ids.size(); i++) {
                         String canonical = ids.get(i).canonical();
-                        Verdict verdict = answer.getResults(i).getVerdict();
-                        if (verdict == Verdict.VERDICT_VALID || verdict == Verdict.VERDICT_RETIRED) {
-                            issued.put(canonical, verdict);
-                        } else {
+                        if (!remember(canonical, answer.getResults(i).getVerdict())) {
                             never.add(canonical);
                         }
                     }
@@ -142,12 +139,19 @@ public final class IssuedRobots {
                 .verifyIdentity(VerifyIdentityRequest.newBuilder().setRobotId(canonical).build())
                 .onFailure().transform(failure -> PeerCalls.translate(failure, "identity", "robot", canonical, consequence))
                 .map(answer -> {
-                    Verdict verdict = answer.getVerdict();
-                    if (verdict != Verdict.VERDICT_VALID && verdict != Verdict.VERDICT_RETIRED) {
+                    if (!remember(canonical, answer.getVerdict())) {
                         throw DomainException.notFound("robot", canonical);
                     }
-                    issued.put(canonical, verdict);
-                    return verdict;
+                    return answer.getVerdict();
                 }));
+    }
+
+    /** Whether a verdict says the ID was issued (VALID or RETIRED); such a verdict is cached. */
+    private boolean remember(String canonical, Verdict verdict) {
+        if (verdict != Verdict.VERDICT_VALID && verdict != Verdict.VERDICT_RETIRED) {
+            return false;
+        }
+        issued.put(canonical, verdict);
+        return true;
     }
 }
