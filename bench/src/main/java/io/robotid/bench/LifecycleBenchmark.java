@@ -24,6 +24,8 @@ import org.HdrHistogram.Histogram;
 
 import io.grpc.ManagedChannel;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.robotid.proto.identity.v1.IdentityServiceGrpc;
 import io.robotid.proto.identity.v1.IssueIdentitiesRequest;
@@ -218,28 +220,45 @@ public class LifecycleBenchmark {
     }
 
     /** One RecordEvents call: sends the requests in order, half-closes, and waits for the answer. */
+    /**
+     * One RecordEvents stream of {@code requests}, each sent when the transport is ready for it (as a client should:
+     * lifecycle-service takes a stream's events a batch at a time, and the rest wait here).
+     */
     static RecordEventsResponse recordEvents(ManagedChannel channel, String token, List<RecordEventRequest> requests)
             throws Exception {
         CompletableFuture<RecordEventsResponse> answer = new CompletableFuture<>();
-        StreamObserver<RecordEventsRequest> stream = LifecycleServiceGrpc.newStub(channel)
+        LifecycleServiceGrpc.newStub(channel)
                 .withDeadlineAfter(2, TimeUnit.HOURS)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)))
-                .recordEvents(new StreamObserver<>() {
+                .recordEvents(new ClientResponseObserver<RecordEventsRequest, RecordEventsResponse>() {
+                    private int next;
+
+                    @Override
+                    public void beforeStart(ClientCallStreamObserver<RecordEventsRequest> stream) {
+                        stream.setOnReadyHandler(() -> {
+                            while (stream.isReady() && next < requests.size()) {
+                                stream.onNext(RecordEventsRequest.newBuilder().setEvent(requests.get(next++)).build());
+                                if (next == requests.size()) {
+                                    stream.onCompleted();
+                                }
+                            }
+                        });
+                    }
+
+                    @Override
                     public void onNext(RecordEventsResponse value) {
                         answer.complete(value);
                     }
 
+                    @Override
                     public void onError(Throwable t) {
                         answer.completeExceptionally(t);
                     }
 
+                    @Override
                     public void onCompleted() {
                     }
                 });
-        for (RecordEventRequest request : requests) {
-            stream.onNext(RecordEventsRequest.newBuilder().setEvent(request).build());
-        }
-        stream.onCompleted();
         return answer.get(2, TimeUnit.HOURS);
     }
 

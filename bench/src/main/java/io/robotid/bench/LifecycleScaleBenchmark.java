@@ -463,7 +463,9 @@ public class LifecycleScaleBenchmark {
                 callerOf.putIfAbsent(key, s);
                 payloads.add(s.payload());
             }
-            int slice = Math.max(1_000, ids.size() / streams);
+            // streams of at most 10,000 events: the service holds a batch per stream whatever the length (flow
+            // control), but this client builds each stream's requests before sending them
+            int slice = Math.min(10_000, Math.max(1_000, ids.size() / streams));
             List<Upload> uploads = new ArrayList<>();
             for (var group : byCaller.entrySet()) {
                 Step s = callerOf.get(group.getKey());

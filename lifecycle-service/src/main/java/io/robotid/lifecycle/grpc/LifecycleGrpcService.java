@@ -7,10 +7,13 @@ import jakarta.inject.Inject;
 
 import com.google.protobuf.Timestamp;
 
+import io.grpc.ServerServiceDefinition;
+import io.quarkus.arc.NoClassInterceptors;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.robotid.kit.audit.WriteContext;
+import io.robotid.kit.grpc.ClientStreams;
 import io.robotid.kit.paging.PageRequest;
 import io.robotid.kit.security.CallerIdentity;
 import io.robotid.lifecycle.domain.EventChain;
@@ -31,7 +34,7 @@ import io.smallrye.mutiny.Uni;
  */
 @GrpcService
 @Authenticated
-public class LifecycleGrpcService implements LifecycleService {
+public class LifecycleGrpcService extends MutinyLifecycleServiceGrpc.LifecycleServiceImplBase {
     private final LifecycleRecorder recorder;
     private final LifecycleQueries queries;
     private final RecallService recalls;
@@ -55,6 +58,18 @@ public class LifecycleGrpcService implements LifecycleService {
         return recorder.record(
                 WriteContext.of(CallerIdentity.from(identity), request.getRequestId(), "RecordEvent", clock), request,
                 LifecycleMessages.EVENTS);
+    }
+
+    /**
+     * As generated, but RecordEvents takes a stream's events only as the recorder asks for them (a batch at a time):
+     * a bulk upload waits in the client's flow-control window, not in this service's heap. Called once at start, with
+     * no caller: the class's security binding is for the RPCs, which are checked as before.
+     */
+    @Override
+    @NoClassInterceptors
+    public ServerServiceDefinition bindService() {
+        return ClientStreams.withFlowControl(super.bindService(), LifecycleServiceGrpc.getRecordEventsMethod(),
+                this::recordEvents);
     }
 
     /** Each request as RecordEvent would record it, in order; one refusal does not stop the stream. */

@@ -92,6 +92,82 @@ class RecordEventIT {
         assertThat(state(second).getLastSequence()).isEqualTo(1);
     }
 
+    /**
+     * A bulk upload waits in the client while the record is busy: the service takes a stream's events a batch at a
+     * time (ClientStreams), so a client that sends only when the transport is ready (as grpc-java's clients do) is
+     * held to about a batch and the transport's windows. Before, the service took every event as it came.
+     */
+    @Test
+    void aBulkStreamWaitsInTheClientWhileTheRecordIsBusy() throws Exception {
+        String robot = inService();
+        int total = 5_000;
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CompletableFuture<RecordEventsResponse> answer = new java.util.concurrent.CompletableFuture<>();
+        // another writer holds the event table: the first batch waits for it
+        var holder = database.getConnection().await().atMost(Duration.ofSeconds(10));
+        try {
+            holder.query("begin").execute().await().atMost(Duration.ofSeconds(10));
+            holder.query("lock table event in exclusive mode").execute().await().atMost(Duration.ofSeconds(10));
+            // telemetry summaries, as the robot itself sends them
+            fleet.async(Tokens.robot(robot)).withDeadlineAfter(2, java.util.concurrent.TimeUnit.MINUTES).recordEvents(
+                    new io.grpc.stub.ClientResponseObserver<RecordEventsRequest, RecordEventsResponse>() {
+                        @Override
+                        public void beforeStart(io.grpc.stub.ClientCallStreamObserver<RecordEventsRequest> upload) {
+                            upload.setOnReadyHandler(() -> {
+                                while (upload.isReady() && sent.get() < total) {
+                                    upload.onNext(RecordEventsRequest.newBuilder()
+                                            .setEvent(event(robot, telemetry(90))).build());
+                                    if (sent.incrementAndGet() == total) {
+                                        upload.onCompleted();
+                                    }
+                                }
+                            });
+                        }
+
+                        @Override
+                        public void onNext(RecordEventsResponse value) {
+                            answer.complete(value);
+                        }
+
+                        @Override
+                        public void onError(Throwable failure) {
+                            answer.completeExceptionally(failure);
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                        }
+                    });
+            int last = -1;
+            while (sent.get() != last) {
+                last = sent.get();
+                Thread.sleep(500);
+            }
+            assertThat(last).as("events the client could send while the record was busy").isGreaterThan(0)
+                    .isLessThan(2_000);
+            assertThat(answer).isNotDone();
+        } finally {
+            holder.query("rollback").execute().await().atMost(Duration.ofSeconds(10));
+            holder.close().await().atMost(Duration.ofSeconds(10));
+        }
+        RecordEventsResponse response = answer.get(2, java.util.concurrent.TimeUnit.MINUTES);
+        assertThat(response.getRecorded()).as(response.getRefusedCount() > 0 ? response.getRefused(0).toString() : "")
+                .isEqualTo(total);
+        assertThat(state(robot).getLastSequence()).isEqualTo(3 + total);
+    }
+
+    @Test
+    void aStreamWithoutATokenIsRefused() throws Exception {
+        io.robotid.testkit.SingleAnswer<RecordEventsResponse> answer = new io.robotid.testkit.SingleAnswer<>();
+        var upload = fleet.async(null).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS).recordEvents(answer);
+        upload.onNext(RecordEventsRequest.newBuilder().setEvent(event(robot(), produced())).build());
+        upload.onCompleted();
+        java.util.concurrent.ExecutionException failed = catchThrowableOfType(
+                () -> answer.await(30, java.util.concurrent.TimeUnit.SECONDS), java.util.concurrent.ExecutionException.class);
+        assertThat(failed).as("a stream without a token should have been refused").isNotNull();
+        assertThat(Status.fromThrowable(failed.getCause()).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    }
+
     /** A robot produced, sold to org A and deployed by it: IN_SERVICE. */
     static String inService() {
         String robot = robot();

@@ -1,0 +1,266 @@
+package io.robotid.kit.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.robotid.kit.error.DomainException;
+import io.robotid.proto.lifecycle.v1.LifecycleServiceGrpc;
+import io.robotid.proto.lifecycle.v1.MutinyLifecycleServiceGrpc;
+import io.robotid.proto.lifecycle.v1.RecordEventRequest;
+import io.robotid.proto.lifecycle.v1.RecordEventsRequest;
+import io.robotid.proto.lifecycle.v1.RecordEventsResponse;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * {@link ClientStreams} over a real gRPC connection (Netty, on a free port), with a client that sends only while
+ * the transport lets it ({@code isReady}), as grpc-java's clients and the registry's bench do: the server takes a
+ * message only when the method asks for one, and the rest wait in the client.
+ */
+class ClientStreamsTest {
+    /** About 2 KB each, so that a few thousand fill every HTTP/2 window (1 MiB by default) on the way. */
+    private static final RecordEventsRequest MESSAGE = RecordEventsRequest.newBuilder()
+            .setEvent(RecordEventRequest.newBuilder().setRequestId("r".repeat(2_000))).build();
+
+    private Server server;
+    private ManagedChannel channel;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (channel != null) {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        if (server != null) {
+            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A lifecycle service whose RecordEvents is {@code implementation} under flow control, on a free port. */
+    private void serve(Function<Multi<RecordEventsRequest>, Uni<RecordEventsResponse>> implementation)
+            throws Exception {
+        ServerServiceDefinition service = new MutinyLifecycleServiceGrpc.LifecycleServiceImplBase() {
+            @Override
+            public ServerServiceDefinition bindService() {
+                return ClientStreams.withFlowControl(super.bindService(), LifecycleServiceGrpc.getRecordEventsMethod(),
+                        implementation);
+            }
+        }.bindService();
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service).build().start();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    }
+
+    /** Counts the messages it is given, asking for {@code first} at the start and for the rest when released. */
+    private static final class HeldReader implements Flow.Subscriber<RecordEventsRequest> {
+        final AtomicInteger received = new AtomicInteger();
+        final CountDownLatch release = new CountDownLatch(1);
+        final CompletableFuture<RecordEventsResponse> done = new CompletableFuture<>();
+        private final int first;
+
+        HeldReader(int first) {
+            this.first = first;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.request(first);
+            Thread releaser = new Thread(() -> {
+                try {
+                    release.await();
+                    subscription.request(Long.MAX_VALUE);
+                } catch (InterruptedException stop) {
+                    subscription.cancel();
+                }
+            });
+            releaser.setDaemon(true);
+            releaser.start();
+        }
+
+        @Override
+        public void onNext(RecordEventsRequest item) {
+            received.incrementAndGet();
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            done.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            done.complete(RecordEventsResponse.newBuilder().setRecorded(received.get()).build());
+        }
+    }
+
+    /** A client that sends {@code total} messages, each when the transport is ready for it. */
+    private static final class PacedSender implements ClientResponseObserver<RecordEventsRequest, RecordEventsResponse> {
+        final AtomicInteger sent = new AtomicInteger();
+        final CompletableFuture<RecordEventsResponse> answer = new CompletableFuture<>();
+        final AtomicReference<ClientCallStreamObserver<RecordEventsRequest>> requests = new AtomicReference<>();
+        private final int total;
+
+        PacedSender(int total) {
+            this.total = total;
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<RecordEventsRequest> stream) {
+            requests.set(stream);
+            stream.setOnReadyHandler(() -> {
+                while (stream.isReady() && sent.get() < total) {
+                    stream.onNext(MESSAGE);
+                    if (sent.incrementAndGet() == total) {
+                        stream.onCompleted();
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void onNext(RecordEventsResponse value) {
+            answer.complete(value);
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            answer.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onCompleted() {
+        }
+    }
+
+    private static int settled(AtomicInteger counter) throws InterruptedException {
+        int last = -1;
+        while (counter.get() != last) {
+            last = counter.get();
+            Thread.sleep(300);
+        }
+        return last;
+    }
+
+    @Test
+    void messagesAreTakenOnlyAsTheMethodAsks() throws Exception {
+        HeldReader reader = new HeldReader(10);
+        serve(messages -> {
+            messages.subscribe().withSubscriber(reader);
+            return Uni.createFrom().completionStage(reader.done);
+        });
+        int total = 20_000; // 40 MB: far more than every window on the way
+        PacedSender client = new PacedSender(total);
+        LifecycleServiceGrpc.newStub(channel).recordEvents(client);
+
+        int sentWhileHeld = settled(client.sent);
+        assertThat(reader.received.get()).as("messages the method was given before asking for more").isEqualTo(10);
+        assertThat(sentWhileHeld).as("messages the client could send while the method held").isLessThan(total / 4);
+
+        reader.release.countDown();
+        RecordEventsResponse answer = client.answer.get(60, TimeUnit.SECONDS);
+        assertThat(answer.getRecorded()).isEqualTo(total);
+        assertThat(client.sent.get()).isEqualTo(total);
+    }
+
+    @Test
+    void withoutFlowControlTheServerTakesEverything() throws Exception {
+        // the same client against Quarkus's own binding: the contrast the test above depends on
+        HeldReader reader = new HeldReader(10);
+        AtomicInteger arrived = new AtomicInteger();
+        ServerServiceDefinition service = new MutinyLifecycleServiceGrpc.LifecycleServiceImplBase() {
+            @Override
+            public Uni<RecordEventsResponse> recordEvents(Multi<RecordEventsRequest> messages) {
+                messages.onItem().invoke(ignored -> arrived.incrementAndGet()).subscribe().withSubscriber(reader);
+                return Uni.createFrom().completionStage(reader.done);
+            }
+        }.bindService();
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service).build().start();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+        int total = 20_000;
+        PacedSender client = new PacedSender(total);
+        LifecycleServiceGrpc.newStub(channel).recordEvents(client);
+
+        assertThat(settled(client.sent)).as("sent while the method held").isEqualTo(total);
+        assertThat(reader.received.get()).isEqualTo(10);
+        reader.release.countDown();
+        assertThat(client.answer.get(60, TimeUnit.SECONDS).getRecorded()).isEqualTo(total);
+    }
+
+    @Test
+    void anEmptyStreamIsAnsweredAtOnce() throws Exception {
+        serve(messages -> messages.collect().with(java.util.stream.Collectors.counting())
+                .map(n -> RecordEventsResponse.newBuilder().setRecorded(n.intValue()).build()));
+        PacedSender client = new PacedSender(0);
+        LifecycleServiceGrpc.newStub(channel).recordEvents(client);
+        client.requests.get().onCompleted();
+        assertThat(client.answer.get(10, TimeUnit.SECONDS).getRecorded()).isZero();
+    }
+
+    @Test
+    void aFailureIsToldThroughTheErrorTable() throws Exception {
+        serve(messages -> messages.select().first(3).collect().asList().onItem()
+                .transformToUni(read -> Uni.createFrom().<RecordEventsResponse>failure(
+                        DomainException.invalidArgument("request_id", "must be at most 200 characters"))));
+        PacedSender client = new PacedSender(100);
+        LifecycleServiceGrpc.newStub(channel).recordEvents(client);
+        assertThatThrownBy(() -> client.answer.get(10, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(StatusRuntimeException.class, refused -> {
+                    assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(refused.getStatus().getDescription()).contains("request_id")
+                            .contains("must be at most 200 characters");
+                });
+    }
+
+    @Test
+    void aClientThatCancelsStopsTheWork() throws Exception {
+        CompletableFuture<Throwable> seen = new CompletableFuture<>();
+        CompletableFuture<Boolean> workCancelled = new CompletableFuture<>();
+        serve(messages -> messages.onFailure().invoke(seen::complete).collect().asList()
+                .onCancellation().invoke(() -> workCancelled.complete(true))
+                .map(all -> RecordEventsResponse.newBuilder().setRecorded(all.size()).build()));
+        PacedSender client = new PacedSender(Integer.MAX_VALUE);
+        LifecycleServiceGrpc.newStub(channel).recordEvents(client);
+        while (client.sent.get() < 100) {
+            Thread.sleep(10);
+        }
+        client.requests.get().cancel("the client gives up", null);
+        assertThat(workCancelled.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThatThrownBy(() -> client.answer.get(10, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        cancelled -> assertThat(cancelled.getStatus().getCode()).isEqualTo(Status.Code.CANCELLED));
+    }
+
+    @Test
+    void onlyAClientStreamingMethodOfTheServiceCanBeBound() {
+        ServerServiceDefinition lifecycle = new MutinyLifecycleServiceGrpc.LifecycleServiceImplBase() {
+        }.bindService();
+        assertThatThrownBy(() -> ClientStreams.withFlowControl(lifecycle, LifecycleServiceGrpc.getRecordEventMethod(),
+                messages -> Uni.createFrom().nullItem())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("RecordEvent is not a client-streaming method");
+        assertThatThrownBy(() -> ClientStreams.withFlowControl(
+                new io.robotid.proto.identity.v1.MutinyIdentityServiceGrpc.IdentityServiceImplBase() {
+                }.bindService(), LifecycleServiceGrpc.getRecordEventsMethod(), messages -> Uni.createFrom().nullItem()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("RecordEvents is not a method of robotid.identity.v1.IdentityService");
+    }
+}
