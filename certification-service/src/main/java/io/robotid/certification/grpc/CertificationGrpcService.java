@@ -28,6 +28,9 @@ import io.robotid.kit.idempotency.IdempotentWrites;
 import io.robotid.kit.security.CallerIdentity;
 import io.robotid.kit.security.Role;
 import io.robotid.proto.certification.v1.*;
+import io.grpc.ServerServiceDefinition;
+import io.quarkus.arc.NoClassInterceptors;
+import io.robotid.kit.grpc.FlowControl;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -38,7 +41,7 @@ import io.smallrye.mutiny.Uni;
  */
 @GrpcService
 @Authenticated
-public class CertificationGrpcService implements CertificationService {
+public class CertificationGrpcService extends MutinyCertificationServiceGrpc.CertificationServiceImplBase {
     private final BodyService bodies;
     private final TestResultService results;
     private final CertificateService certificates;
@@ -62,6 +65,18 @@ public class CertificationGrpcService implements CertificationService {
         this.writes = writes;
         this.identity = identity;
         this.clock = clock;
+    }
+
+    /**
+     * As generated, but the certification feed is read only as fast as a follower takes it (the kit's
+     * {@link FlowControl}): a follower that falls behind leaves its entries in the database, not in this service's
+     * outbound buffers. Called once at start, with no caller: the class's security binding is for the RPCs.
+     */
+    @Override
+    @NoClassInterceptors
+    public ServerServiceDefinition bindService() {
+        return FlowControl.serverStreaming(super.bindService(),
+                CertificationServiceGrpc.getWatchCertificationChangesMethod(), this::watchCertificationChanges);
     }
 
     @Override

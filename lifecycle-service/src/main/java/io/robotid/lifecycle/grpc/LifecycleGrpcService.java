@@ -13,7 +13,7 @@ import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.robotid.kit.audit.WriteContext;
-import io.robotid.kit.grpc.ClientStreams;
+import io.robotid.kit.grpc.FlowControl;
 import io.robotid.kit.paging.PageRequest;
 import io.robotid.kit.security.CallerIdentity;
 import io.robotid.lifecycle.domain.EventChain;
@@ -61,15 +61,21 @@ public class LifecycleGrpcService extends MutinyLifecycleServiceGrpc.LifecycleSe
     }
 
     /**
-     * As generated, but RecordEvents takes a stream's events only as the recorder asks for them (a batch at a time):
-     * a bulk upload waits in the client's flow-control window, not in this service's heap. Called once at start, with
-     * no caller: the class's security binding is for the RPCs, which are checked as before.
+     * As generated, but with flow control (the kit's {@link FlowControl}): RecordEvents takes a stream's events only
+     * as the recorder asks for them (a batch at a time), so a bulk upload waits in the client, not in this service's
+     * heap; the status feed and a recall's robots are read only as fast as the caller takes them, so a follower that
+     * falls behind leaves its entries in the database, not in this service's outbound buffers. Called once at start,
+     * with no caller: the class's security binding is for the RPCs, which are checked as before.
      */
     @Override
     @NoClassInterceptors
     public ServerServiceDefinition bindService() {
-        return ClientStreams.withFlowControl(super.bindService(), LifecycleServiceGrpc.getRecordEventsMethod(),
-                this::recordEvents);
+        ServerServiceDefinition service = FlowControl.clientStreaming(super.bindService(),
+                LifecycleServiceGrpc.getRecordEventsMethod(), this::recordEvents);
+        service = FlowControl.serverStreaming(service, LifecycleServiceGrpc.getWatchStatusChangesMethod(),
+                this::watchStatusChanges);
+        return FlowControl.serverStreaming(service, LifecycleServiceGrpc.getListAffectedRobotsMethod(),
+                this::listAffectedRobots);
     }
 
     /** Each request as RecordEvent would record it, in order; one refusal does not stop the stream. */

@@ -47,7 +47,7 @@ class RecordEventIT {
 
     @BeforeAll
     static void setUp() {
-        fleet = new Fleet().issue(16);
+        fleet = new Fleet().issue(20);
     }
 
     @AfterAll
@@ -94,7 +94,7 @@ class RecordEventIT {
 
     /**
      * A bulk upload waits in the client while the record is busy: the service takes a stream's events a batch at a
-     * time (ClientStreams), so a client that sends only when the transport is ready (as grpc-java's clients do) is
+     * time (the kit's FlowControl), so a client that sends only when the transport is ready (as grpc-java's clients do) is
      * held to about a batch and the transport's windows. Before, the service took every event as it came.
      */
     @Test

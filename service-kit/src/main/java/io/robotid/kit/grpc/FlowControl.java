@@ -17,26 +17,46 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
- * Client-streaming methods with flow control. Quarkus's Mutiny bridge takes a client stream's messages as fast as
- * they arrive, whatever the method asks for (quarkusio/quarkus#9329): a fast client's stream waits in the server's
- * heap. A method bound here gets its messages from the transport only as its {@code Multi} asks for them (grpc-java's
- * manual flow control, {@code disableAutoRequest} / {@code request(n)}), so the rest wait in the client's HTTP/2
- * flow-control window. Failures become statuses through the error table ({@link GrpcErrors}), as for every method.
+ * Streaming methods with flow control, in both directions. Quarkus's Mutiny bridge takes a client stream's messages
+ * as fast as they arrive, whatever the method asks for (quarkusio/quarkus#9329), and sends a server stream's items as
+ * fast as the method makes them, whatever the client reads: either way the difference waits in the server's heap
+ * (a slow feed follower once left 99,000 entries queued in lifecycle-service's outbound buffers, and it ran out of
+ * heap). A method bound here takes a client's messages only as its {@code Multi} asks for them (grpc-java's
+ * {@code disableAutoRequest} / {@code request(n)}), and asks its own {@code Multi} for the next item only while the
+ * call is ready to send ({@code isReady} / {@code setOnReadyHandler}), so the rest wait in HTTP/2 flow control and
+ * in the peer. Failures become statuses through the error table ({@link GrpcErrors}), as for every method.
  */
-public final class ClientStreams {
-    private static final Logger LOG = Logger.getLogger(ClientStreams.class);
+public final class FlowControl {
+    private static final Logger LOG = Logger.getLogger(FlowControl.class);
 
-    private ClientStreams() {
+    private FlowControl() {
     }
 
     /**
-     * {@code service} (as its generated {@code bindService} made it) with {@code method} answered by
-     * {@code implementation} under flow control; the other methods as they were.
+     * {@code service} (as its generated {@code bindService} made it) with the client-streaming {@code method}
+     * answered by {@code implementation} under flow control; the other methods as they were.
      */
-    public static <I, O> ServerServiceDefinition withFlowControl(ServerServiceDefinition service,
+    public static <I, O> ServerServiceDefinition clientStreaming(ServerServiceDefinition service,
             MethodDescriptor<I, O> method, Function<Multi<I>, Uni<O>> implementation) {
-        if (method.getType() != MethodDescriptor.MethodType.CLIENT_STREAMING) {
-            throw new IllegalArgumentException(method.getFullMethodName() + " is not a client-streaming method");
+        return rebind(service, method, MethodDescriptor.MethodType.CLIENT_STREAMING,
+                ServerCalls.asyncClientStreamingCall(response -> answer(response, implementation)));
+    }
+
+    /**
+     * {@code service} with the server-streaming {@code method} answered by {@code implementation} under flow control:
+     * its {@code Multi} is asked for an item only while the call can send one.
+     */
+    public static <I, O> ServerServiceDefinition serverStreaming(ServerServiceDefinition service,
+            MethodDescriptor<I, O> method, Function<I, Multi<O>> implementation) {
+        return rebind(service, method, MethodDescriptor.MethodType.SERVER_STREAMING,
+                ServerCalls.asyncServerStreamingCall((request, response) -> stream(request, response, implementation)));
+    }
+
+    private static <I, O> ServerServiceDefinition rebind(ServerServiceDefinition service, MethodDescriptor<I, O> method,
+            MethodDescriptor.MethodType type, io.grpc.ServerCallHandler<I, O> handler) {
+        if (method.getType() != type) {
+            throw new IllegalArgumentException(method.getFullMethodName() + " is not a "
+                    + type.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " method");
         }
         ServerServiceDefinition.Builder rebound = ServerServiceDefinition.builder(service.getServiceDescriptor());
         boolean found = false;
@@ -51,8 +71,92 @@ public final class ClientStreams {
             throw new IllegalArgumentException(method.getFullMethodName() + " is not a method of "
                     + service.getServiceDescriptor().getName());
         }
-        rebound.addMethod(method, ServerCalls.asyncClientStreamingCall(response -> answer(response, implementation)));
+        rebound.addMethod(method, handler);
         return rebound.build();
+    }
+
+    private static <I, O> void stream(I request, StreamObserver<O> response, Function<I, Multi<O>> implementation) {
+        ServerCallStreamObserver<O> call = (ServerCallStreamObserver<O>) response;
+        Multi<O> items;
+        try {
+            items = implementation.apply(request);
+        } catch (RuntimeException failure) {
+            fail(call, failure);
+            return;
+        }
+        items.subscribe().withSubscriber(new SentWhenReady<>(call));
+    }
+
+    /**
+     * Sends a method's items one at a time, asking for the next only while the call is ready: when it is not, the
+     * next is asked for by the call's ready handler. {@code waiting} is set before readiness is checked again, and
+     * whichever side clears it asks, so an item is neither asked for twice nor forgotten.
+     */
+    static final class SentWhenReady<O> implements Flow.Subscriber<O> {
+        private final ServerCallStreamObserver<O> call;
+        private final java.util.concurrent.atomic.AtomicBoolean waiting = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile Flow.Subscription upstream;
+
+        SentWhenReady(ServerCallStreamObserver<O> call) {
+            this.call = call;
+            // called while the method is invoked, before the call is frozen
+            call.setOnReadyHandler(this::ready);
+            call.setOnCancelHandler(() -> {
+                Flow.Subscription subscription = upstream;
+                if (subscription != null) {
+                    subscription.cancel();
+                }
+            });
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            upstream = subscription;
+            if (call.isCancelled()) {
+                subscription.cancel();
+                return;
+            }
+            askWhenReady();
+        }
+
+        @Override
+        public void onNext(O item) {
+            try {
+                call.onNext(item);
+            } catch (RuntimeException closed) {
+                // cancelled meanwhile: the cancel handler stops the method
+                return;
+            }
+            askWhenReady();
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            fail(call, failure);
+        }
+
+        @Override
+        public void onComplete() {
+            try {
+                call.onCompleted();
+            } catch (IllegalStateException closed) {
+                // the client went away meanwhile: nothing left to tell
+            }
+        }
+
+        private void askWhenReady() {
+            waiting.set(true);
+            if (call.isReady()) {
+                ready();
+            }
+        }
+
+        private void ready() {
+            Flow.Subscription subscription = upstream;
+            if (subscription != null && waiting.compareAndSet(true, false)) {
+                subscription.request(1);
+            }
+        }
     }
 
     private static <I, O> StreamObserver<I> answer(StreamObserver<O> response, Function<Multi<I>, Uni<O>> implementation) {

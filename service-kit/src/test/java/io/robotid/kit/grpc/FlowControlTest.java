@@ -27,6 +27,8 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.robotid.kit.error.DomainException;
 import io.robotid.proto.lifecycle.v1.LifecycleServiceGrpc;
+import io.robotid.proto.lifecycle.v1.ListAffectedRobotsRequest;
+import io.robotid.proto.lifecycle.v1.ListAffectedRobotsResponse;
 import io.robotid.proto.lifecycle.v1.MutinyLifecycleServiceGrpc;
 import io.robotid.proto.lifecycle.v1.RecordEventRequest;
 import io.robotid.proto.lifecycle.v1.RecordEventsRequest;
@@ -35,11 +37,12 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * {@link ClientStreams} over a real gRPC connection (Netty, on a free port), with a client that sends only while
- * the transport lets it ({@code isReady}), as grpc-java's clients and the registry's bench do: the server takes a
- * message only when the method asks for one, and the rest wait in the client.
+ * {@link FlowControl} over a real gRPC connection (Netty, on a free port). A client stream: a client that sends only
+ * while the transport lets it ({@code isReady}), as grpc-java's clients and the registry's bench do; the server
+ * takes a message only when the method asks for one, and the rest wait in the client. A server stream: a client that
+ * reads only what it asked for; the method is asked for an item only while the call can send it.
  */
-class ClientStreamsTest {
+class FlowControlTest {
     /** About 2 KB each, so that a few thousand fill every HTTP/2 window (1 MiB by default) on the way. */
     private static final RecordEventsRequest MESSAGE = RecordEventsRequest.newBuilder()
             .setEvent(RecordEventRequest.newBuilder().setRequestId("r".repeat(2_000))).build();
@@ -63,7 +66,7 @@ class ClientStreamsTest {
         ServerServiceDefinition service = new MutinyLifecycleServiceGrpc.LifecycleServiceImplBase() {
             @Override
             public ServerServiceDefinition bindService() {
-                return ClientStreams.withFlowControl(super.bindService(), LifecycleServiceGrpc.getRecordEventsMethod(),
+                return FlowControl.clientStreaming(super.bindService(), LifecycleServiceGrpc.getRecordEventsMethod(),
                         implementation);
             }
         }.bindService();
@@ -251,16 +254,153 @@ class ClientStreamsTest {
     }
 
     @Test
-    void onlyAClientStreamingMethodOfTheServiceCanBeBound() {
+    void onlyAStreamingMethodOfTheServiceCanBeBound() {
         ServerServiceDefinition lifecycle = new MutinyLifecycleServiceGrpc.LifecycleServiceImplBase() {
         }.bindService();
-        assertThatThrownBy(() -> ClientStreams.withFlowControl(lifecycle, LifecycleServiceGrpc.getRecordEventMethod(),
+        assertThatThrownBy(() -> FlowControl.clientStreaming(lifecycle, LifecycleServiceGrpc.getRecordEventMethod(),
                 messages -> Uni.createFrom().nullItem())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("RecordEvent is not a client-streaming method");
-        assertThatThrownBy(() -> ClientStreams.withFlowControl(
+        assertThatThrownBy(() -> FlowControl.serverStreaming(lifecycle, LifecycleServiceGrpc.getRecordEventMethod(),
+                request -> Multi.createFrom().empty())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("RecordEvent is not a server-streaming method");
+        assertThatThrownBy(() -> FlowControl.clientStreaming(
                 new io.robotid.proto.identity.v1.MutinyIdentityServiceGrpc.IdentityServiceImplBase() {
                 }.bindService(), LifecycleServiceGrpc.getRecordEventsMethod(), messages -> Uni.createFrom().nullItem()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("RecordEvents is not a method of robotid.identity.v1.IdentityService");
+    }
+
+    // ---- server streams
+
+    /** About 2 KB each, as {@link #MESSAGE}. */
+    private static final ListAffectedRobotsResponse ITEM = ListAffectedRobotsResponse.newBuilder()
+            .setRobotId("r".repeat(2_000)).build();
+
+    /** {@code total} items, each made when asked for; counts how many were made. */
+    private static Multi<ListAffectedRobotsResponse> items(int total, AtomicInteger made) {
+        return Multi.createFrom().generator(() -> 0, (n, emitter) -> {
+            if (n == total) {
+                emitter.complete();
+            } else {
+                made.incrementAndGet();
+                emitter.emit(ITEM);
+            }
+            return n + 1;
+        });
+    }
+
+    /** A lifecycle service whose ListAffectedRobots is {@code implementation}, bound as {@code bind} says. */
+    private void serveStream(Function<ListAffectedRobotsRequest, Multi<ListAffectedRobotsResponse>> implementation,
+            boolean flowControl) throws Exception {
+        ServerServiceDefinition service = new MutinyLifecycleServiceGrpc.LifecycleServiceImplBase() {
+            @Override
+            public Multi<ListAffectedRobotsResponse> listAffectedRobots(ListAffectedRobotsRequest request) {
+                return implementation.apply(request);
+            }
+
+            @Override
+            public ServerServiceDefinition bindService() {
+                return flowControl ? FlowControl.serverStreaming(super.bindService(),
+                        LifecycleServiceGrpc.getListAffectedRobotsMethod(), this::listAffectedRobots) : super.bindService();
+            }
+        }.bindService();
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service).build().start();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    }
+
+    /** A client that reads {@code first} items, then the rest when released. */
+    private static final class HeldClient implements ClientResponseObserver<ListAffectedRobotsRequest, ListAffectedRobotsResponse> {
+        final AtomicInteger read = new AtomicInteger();
+        final CompletableFuture<Integer> done = new CompletableFuture<>();
+        final AtomicReference<ClientCallStreamObserver<ListAffectedRobotsRequest>> call = new AtomicReference<>();
+        private final int first;
+
+        HeldClient(int first) {
+            this.first = first;
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<ListAffectedRobotsRequest> stream) {
+            call.set(stream);
+            stream.disableAutoRequestWithInitial(first);
+        }
+
+        void release() {
+            call.get().request(Integer.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(ListAffectedRobotsResponse value) {
+            read.incrementAndGet();
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            done.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onCompleted() {
+            done.complete(read.get());
+        }
+    }
+
+    @Test
+    void itemsAreMadeOnlyAsTheClientReadsThem() throws Exception {
+        AtomicInteger made = new AtomicInteger();
+        int total = 20_000; // 40 MB
+        serveStream(request -> items(total, made), true);
+        HeldClient client = new HeldClient(10);
+        LifecycleServiceGrpc.newStub(channel).listAffectedRobots(ListAffectedRobotsRequest.getDefaultInstance(), client);
+
+        int madeWhileHeld = settled(made);
+        assertThat(client.read.get()).isEqualTo(10);
+        assertThat(madeWhileHeld).as("items made while the client read 10").isLessThan(total / 4);
+
+        client.release();
+        assertThat(client.done.get(60, TimeUnit.SECONDS)).isEqualTo(total);
+        assertThat(made.get()).isEqualTo(total);
+    }
+
+    @Test
+    void withoutFlowControlEveryItemIsMadeAndQueued() throws Exception {
+        // Quarkus's own binding, the contrast the test above depends on
+        AtomicInteger made = new AtomicInteger();
+        int total = 20_000;
+        serveStream(request -> items(total, made), false);
+        HeldClient client = new HeldClient(10);
+        LifecycleServiceGrpc.newStub(channel).listAffectedRobots(ListAffectedRobotsRequest.getDefaultInstance(), client);
+
+        assertThat(settled(made)).as("items made while the client read 10").isEqualTo(total);
+        client.release();
+        assertThat(client.done.get(60, TimeUnit.SECONDS)).isEqualTo(total);
+    }
+
+    @Test
+    void aServerStreamFailureIsToldThroughTheErrorTable() throws Exception {
+        serveStream(request -> Multi.createBy().concatenating().streams(Multi.createFrom().items(ITEM, ITEM),
+                Multi.createFrom().failure(DomainException.notFound("recall_campaign", "RC-1"))), true);
+        HeldClient client = new HeldClient(100);
+        LifecycleServiceGrpc.newStub(channel).listAffectedRobots(ListAffectedRobotsRequest.getDefaultInstance(), client);
+        assertThatThrownBy(() -> client.done.get(10, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(StatusRuntimeException.class, refused -> {
+                    assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+                    assertThat(refused.getStatus().getDescription()).contains("RC-1");
+                });
+        assertThat(client.read.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aClientThatCancelsAServerStreamStopsTheMethod() throws Exception {
+        CompletableFuture<Boolean> stopped = new CompletableFuture<>();
+        AtomicInteger made = new AtomicInteger();
+        serveStream(request -> items(Integer.MAX_VALUE, made).onCancellation().invoke(() -> stopped.complete(true)), true);
+        HeldClient client = new HeldClient(Integer.MAX_VALUE);
+        LifecycleServiceGrpc.newStub(channel).listAffectedRobots(ListAffectedRobotsRequest.getDefaultInstance(), client);
+        while (client.read.get() < 100) {
+            Thread.sleep(10);
+        }
+        client.call.get().cancel("the follower stops", null);
+        assertThat(stopped.get(10, TimeUnit.SECONDS)).isTrue();
     }
 }
