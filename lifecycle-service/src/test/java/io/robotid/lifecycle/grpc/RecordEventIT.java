@@ -101,56 +101,24 @@ class RecordEventIT {
     void aBulkStreamWaitsInTheClientWhileTheRecordIsBusy() throws Exception {
         String robot = inService();
         int total = 5_000;
-        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.CompletableFuture<RecordEventsResponse> answer = new java.util.concurrent.CompletableFuture<>();
+        // telemetry summaries, as the robot itself sends them
+        io.robotid.testkit.PacedUpload<RecordEventsRequest, RecordEventsResponse> upload = new io.robotid.testkit.PacedUpload<>(
+                total, i -> RecordEventsRequest.newBuilder().setEvent(event(robot, telemetry(90))).build());
         // another writer holds the event table: the first batch waits for it
         var holder = database.getConnection().await().atMost(Duration.ofSeconds(10));
         try {
             holder.query("begin").execute().await().atMost(Duration.ofSeconds(10));
             holder.query("lock table event in exclusive mode").execute().await().atMost(Duration.ofSeconds(10));
-            // telemetry summaries, as the robot itself sends them
-            fleet.async(Tokens.robot(robot)).withDeadlineAfter(2, java.util.concurrent.TimeUnit.MINUTES).recordEvents(
-                    new io.grpc.stub.ClientResponseObserver<RecordEventsRequest, RecordEventsResponse>() {
-                        @Override
-                        public void beforeStart(io.grpc.stub.ClientCallStreamObserver<RecordEventsRequest> upload) {
-                            upload.setOnReadyHandler(() -> {
-                                while (upload.isReady() && sent.get() < total) {
-                                    upload.onNext(RecordEventsRequest.newBuilder()
-                                            .setEvent(event(robot, telemetry(90))).build());
-                                    if (sent.incrementAndGet() == total) {
-                                        upload.onCompleted();
-                                    }
-                                }
-                            });
-                        }
-
-                        @Override
-                        public void onNext(RecordEventsResponse value) {
-                            answer.complete(value);
-                        }
-
-                        @Override
-                        public void onError(Throwable failure) {
-                            answer.completeExceptionally(failure);
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                        }
-                    });
-            int last = -1;
-            while (sent.get() != last) {
-                last = sent.get();
-                Thread.sleep(500);
-            }
+            fleet.async(Tokens.robot(robot)).withDeadlineAfter(2, java.util.concurrent.TimeUnit.MINUTES).recordEvents(upload);
+            int last = upload.settled(500);
             assertThat(last).as("events the client could send while the record was busy").isGreaterThan(0)
                     .isLessThan(2_000);
-            assertThat(answer).isNotDone();
+            assertThat(upload.answer()).isNotDone();
         } finally {
             holder.query("rollback").execute().await().atMost(Duration.ofSeconds(10));
             holder.close().await().atMost(Duration.ofSeconds(10));
         }
-        RecordEventsResponse response = answer.get(2, java.util.concurrent.TimeUnit.MINUTES);
+        RecordEventsResponse response = upload.await(2, java.util.concurrent.TimeUnit.MINUTES);
         assertThat(response.getRecorded()).as(response.getRefusedCount() > 0 ? response.getRefused(0).toString() : "")
                 .isEqualTo(total);
         assertThat(state(robot).getLastSequence()).isEqualTo(3 + total);

@@ -33,6 +33,7 @@ import io.robotid.proto.lifecycle.v1.MutinyLifecycleServiceGrpc;
 import io.robotid.proto.lifecycle.v1.RecordEventRequest;
 import io.robotid.proto.lifecycle.v1.RecordEventsRequest;
 import io.robotid.proto.lifecycle.v1.RecordEventsResponse;
+import io.robotid.testkit.PacedUpload;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -117,42 +118,8 @@ class FlowControlTest {
     }
 
     /** A client that sends {@code total} messages, each when the transport is ready for it. */
-    private static final class PacedSender implements ClientResponseObserver<RecordEventsRequest, RecordEventsResponse> {
-        final AtomicInteger sent = new AtomicInteger();
-        final CompletableFuture<RecordEventsResponse> answer = new CompletableFuture<>();
-        final AtomicReference<ClientCallStreamObserver<RecordEventsRequest>> requests = new AtomicReference<>();
-        private final int total;
-
-        PacedSender(int total) {
-            this.total = total;
-        }
-
-        @Override
-        public void beforeStart(ClientCallStreamObserver<RecordEventsRequest> stream) {
-            requests.set(stream);
-            stream.setOnReadyHandler(() -> {
-                while (stream.isReady() && sent.get() < total) {
-                    stream.onNext(MESSAGE);
-                    if (sent.incrementAndGet() == total) {
-                        stream.onCompleted();
-                    }
-                }
-            });
-        }
-
-        @Override
-        public void onNext(RecordEventsResponse value) {
-            answer.complete(value);
-        }
-
-        @Override
-        public void onError(Throwable failure) {
-            answer.completeExceptionally(failure);
-        }
-
-        @Override
-        public void onCompleted() {
-        }
+    private static PacedUpload<RecordEventsRequest, RecordEventsResponse> paced(int total) {
+        return new PacedUpload<>(total, i -> MESSAGE);
     }
 
     private static int settled(AtomicInteger counter) throws InterruptedException {
@@ -172,17 +139,17 @@ class FlowControlTest {
             return Uni.createFrom().completionStage(reader.done);
         });
         int total = 20_000; // 40 MB: far more than every window on the way
-        PacedSender client = new PacedSender(total);
+        var client = paced(total);
         LifecycleServiceGrpc.newStub(channel).recordEvents(client);
 
-        int sentWhileHeld = settled(client.sent);
+        int sentWhileHeld = client.settled(300);
         assertThat(reader.received.get()).as("messages the method was given before asking for more").isEqualTo(10);
         assertThat(sentWhileHeld).as("messages the client could send while the method held").isLessThan(total / 4);
 
         reader.release.countDown();
-        RecordEventsResponse answer = client.answer.get(60, TimeUnit.SECONDS);
+        RecordEventsResponse answer = client.await(60, TimeUnit.SECONDS);
         assertThat(answer.getRecorded()).isEqualTo(total);
-        assertThat(client.sent.get()).isEqualTo(total);
+        assertThat(client.sent()).isEqualTo(total);
     }
 
     @Test
@@ -200,23 +167,23 @@ class FlowControlTest {
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service).build().start();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
         int total = 20_000;
-        PacedSender client = new PacedSender(total);
+        var client = paced(total);
         LifecycleServiceGrpc.newStub(channel).recordEvents(client);
 
-        assertThat(settled(client.sent)).as("sent while the method held").isEqualTo(total);
+        assertThat(client.settled(300)).as("sent while the method held").isEqualTo(total);
         assertThat(reader.received.get()).isEqualTo(10);
         reader.release.countDown();
-        assertThat(client.answer.get(60, TimeUnit.SECONDS).getRecorded()).isEqualTo(total);
+        assertThat(client.await(60, TimeUnit.SECONDS).getRecorded()).isEqualTo(total);
     }
 
     @Test
     void anEmptyStreamIsAnsweredAtOnce() throws Exception {
         serve(messages -> messages.collect().with(java.util.stream.Collectors.counting())
                 .map(n -> RecordEventsResponse.newBuilder().setRecorded(n.intValue()).build()));
-        PacedSender client = new PacedSender(0);
+        var client = paced(0);
         LifecycleServiceGrpc.newStub(channel).recordEvents(client);
-        client.requests.get().onCompleted();
-        assertThat(client.answer.get(10, TimeUnit.SECONDS).getRecorded()).isZero();
+        client.call().onCompleted();
+        assertThat(client.await(10, TimeUnit.SECONDS).getRecorded()).isZero();
     }
 
     @Test
@@ -224,14 +191,27 @@ class FlowControlTest {
         serve(messages -> messages.select().first(3).collect().asList().onItem()
                 .transformToUni(read -> Uni.createFrom().<RecordEventsResponse>failure(
                         DomainException.invalidArgument("request_id", "must be at most 200 characters"))));
-        PacedSender client = new PacedSender(100);
+        var client = paced(100);
         LifecycleServiceGrpc.newStub(channel).recordEvents(client);
-        assertThatThrownBy(() -> client.answer.get(10, TimeUnit.SECONDS)).cause()
+        assertThatThrownBy(() -> client.await(10, TimeUnit.SECONDS)).cause()
                 .isInstanceOfSatisfying(StatusRuntimeException.class, refused -> {
                     assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
                     assertThat(refused.getStatus().getDescription()).contains("request_id")
                             .contains("must be at most 200 characters");
                 });
+    }
+
+    @Test
+    void aMethodThatThrowsAtOnceIsToldThroughTheErrorTable() throws Exception {
+        // as a security check refusing the call before the method runs does
+        serve(messages -> {
+            throw DomainException.unauthenticated("no token");
+        });
+        var client = paced(5);
+        LifecycleServiceGrpc.newStub(channel).recordEvents(client);
+        assertThatThrownBy(() -> client.await(10, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        refused -> assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
     }
 
     @Test
@@ -241,14 +221,14 @@ class FlowControlTest {
         serve(messages -> messages.onFailure().invoke(seen::complete).collect().asList()
                 .onCancellation().invoke(() -> workCancelled.complete(true))
                 .map(all -> RecordEventsResponse.newBuilder().setRecorded(all.size()).build()));
-        PacedSender client = new PacedSender(Integer.MAX_VALUE);
+        var client = paced(Integer.MAX_VALUE);
         LifecycleServiceGrpc.newStub(channel).recordEvents(client);
-        while (client.sent.get() < 100) {
+        while (client.sent() < 100) {
             Thread.sleep(10);
         }
-        client.requests.get().cancel("the client gives up", null);
+        client.call().cancel("the client gives up", null);
         assertThat(workCancelled.get(10, TimeUnit.SECONDS)).isTrue();
-        assertThatThrownBy(() -> client.answer.get(10, TimeUnit.SECONDS)).cause()
+        assertThatThrownBy(() -> client.await(10, TimeUnit.SECONDS)).cause()
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         cancelled -> assertThat(cancelled.getStatus().getCode()).isEqualTo(Status.Code.CANCELLED));
     }
@@ -388,6 +368,19 @@ class FlowControlTest {
                     assertThat(refused.getStatus().getDescription()).contains("RC-1");
                 });
         assertThat(client.read.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aServerStreamMethodThatThrowsAtOnceIsToldThroughTheErrorTable() throws Exception {
+        serveStream(request -> {
+            throw DomainException.unauthenticated("no token");
+        }, true);
+        HeldClient client = new HeldClient(10);
+        LifecycleServiceGrpc.newStub(channel).listAffectedRobots(ListAffectedRobotsRequest.getDefaultInstance(), client);
+        assertThatThrownBy(() -> client.done.get(10, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        refused -> assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+        assertThat(client.read.get()).isZero();
     }
 
     @Test
