@@ -50,7 +50,8 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * {@code feed_position} and moves only forward, in the same transaction as the marks an entry
  * causes ({@code ... where last_sequence < $seq}), so after a restart it resumes after the last
  * applied entry: nothing is missed, and an entry seen twice (a resumed stream, a second replica)
- * changes nothing the second time. Entries that re-open nothing are not written one by one: the
+ * changes nothing the second time. Entries that arrive together are applied in one transaction (the kit's
+ * batch), their robots locked first. Entries that re-open nothing are not written one by one: the
  * position catches up every {@value PositionedFeedFollower#IDLE_CHECKPOINT} of them (re-reading them after a crash is
  * harmless). Streaming, batching, reconnecting with backoff and the token are the kit's
  * {@link PositionedFeedFollower}; this class keeps what is its own: where its position is and what an entry does.
@@ -85,6 +86,12 @@ public class LifecycleFollower extends LifecycleFeedFollower {
 
     void onStop(@Observes ShutdownEvent event) {
         stop();
+    }
+
+    /** The robots of a batch's marks, locked before the first mark takes the feed lock. */
+    @Override
+    protected Uni<Void> beforeEffects(SqlConnection connection, List<WatchStatusChangesResponse> entries) {
+        return RobotLocks.lockAll(connection, entries.stream().map(WatchStatusChangesResponse::getRobotId).toList());
     }
 
     /** The marks of the tiers the entry re-opens, if any. */

@@ -58,7 +58,7 @@ class LifecycleFollowerIT {
     @BeforeAll
     static void setUp() {
         registry = new Registry();
-        maker = registry.maker(5);
+        maker = registry.maker(8);
         for (String robot : maker.robots()) {
             registry.lifecycle(maker.token()).recordEvent(event(robot, produced()));
         }
@@ -150,6 +150,32 @@ class LifecycleFollowerIT {
             assertThat(refused.getMessage()).contains("does not match its seal");
         }
         assertThat(marks(robot)).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchIsAppliedInOneTransactionUpToAnEntryThatDoesNotMatchItsSeal() {
+        List<String> robots = maker.robots().subList(5, 8);
+        follower.stop();
+        List<WatchStatusChangesResponse> entries = new java.util.ArrayList<>();
+        for (String robot : robots) {
+            entries.add(entryOf(robot, replaceBattery(robot, "BAT-9", "BAT-2" + robot.charAt(robot.length() - 2))
+                    .getEvent().getSequence()));
+        }
+        WatchStatusChangesResponse forged = entries.get(1).toBuilder().setOperatorOrgId("org-elsewhere").build();
+
+        // the entry before the forged one is stored with the position at it; the forged one and the one after are not
+        DomainException refused = catchThrowableOfType(DomainException.class, () -> follower.applyAll(
+                List.of(entries.get(0), forged, entries.get(2))).await().atMost(Duration.ofSeconds(10)));
+        assertThat(refused).isNotNull();
+        assertThat(refused.kind()).isEqualTo(ErrorKind.DATA_LOSS);
+        assertThat(robots.stream().map(this::marks).toList()).containsExactly(1L, 0L, 0L);
+        assertThat(follower.position().await().atMost(Duration.ofSeconds(10))).isEqualTo(entries.get(0).getFeedSequence());
+
+        // the batch from there, as sealed: both stored in one go, the position at the last; the first again changes nothing
+        follower.applyAll(entries).await().atMost(Duration.ofSeconds(10));
+        assertThat(robots.stream().map(this::marks).toList()).containsExactly(1L, 1L, 1L);
+        assertThat(follower.position().await().atMost(Duration.ofSeconds(10))).isEqualTo(entries.get(2).getFeedSequence());
+        assertThat(needs(robots.get(1))).containsExactly(Tier.TIER_BASE_SAFETY);
     }
 
     @Test

@@ -21,6 +21,15 @@ public final class FeedPositions {
                 .execute(Tuple.of(consumer)).map(rows -> rows.iterator().next().getLong("last_sequence"));
     }
 
+    /**
+     * The last applied sequence of {@code consumer}'s feed, its row locked until the caller's transaction ends
+     * (two replicas following one feed apply a batch one after the other).
+     */
+    public static Uni<Long> lock(SqlConnection connection, String consumer) {
+        return connection.preparedQuery("select last_sequence from feed_position where consumer = $1 for update")
+                .execute(Tuple.of(consumer)).map(rows -> rows.iterator().next().getLong("last_sequence"));
+    }
+
     /** Moves the position to {@code sequence}, in the caller's transaction; false when it was there already. */
     public static Uni<Boolean> advance(SqlConnection connection, String consumer, long sequence) {
         return connection.preparedQuery("""

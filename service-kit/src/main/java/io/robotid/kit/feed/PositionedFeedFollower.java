@@ -1,6 +1,7 @@
 package io.robotid.kit.feed;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -12,8 +13,8 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * A follower whose effects are rows in its own database (identity's retirements, certification's
- * re-validation marks): each entry is verified, then its effect and the position ({@link FeedPositions},
- * consumer {@code consumer}) are written in one transaction, in order. The position moves only forward,
+ * re-validation marks): each entry is verified, then the effects of a batch of entries and the position
+ * ({@link FeedPositions}, consumer {@code consumer}) are written in one transaction, in order. The position moves only forward,
  * so an entry seen twice (a resumed stream, a second replica) changes nothing the second time. Entries
  * without effect are not written one by one: the position catches up every {@value #IDLE_CHECKPOINT} of
  * them (reading them again after a crash is harmless).
@@ -39,6 +40,16 @@ public abstract class PositionedFeedFollower<R, E> extends FeedFollower<R, E> {
     /** The entry's effect, written in the transaction that moves the position to it; null when it has none. */
     protected abstract Function<SqlConnection, Uni<Void>> effect(E entry);
 
+    /**
+     * Runs in a batch's transaction before the first effect, with the entries whose effects follow (none are
+     * empty): where a follower takes every lock its effects need, before any of them takes a lock of its own.
+     * A batch that took them one effect at a time could hold a lock a single-entry writer waits for while it
+     * waits for that writer's (certification's robot lock and feed lock: a deadlock).
+     */
+    protected Uni<Void> beforeEffects(SqlConnection connection, List<E> entries) {
+        return Uni.createFrom().voidItem();
+    }
+
     /** The stored position: the last sequence whose effect is applied. */
     public Uni<Long> position() {
         return FeedPositions.read(database, consumer);
@@ -49,14 +60,73 @@ public abstract class PositionedFeedFollower<R, E> extends FeedFollower<R, E> {
         return position().invoke(from -> lastStored = Math.max(lastStored, from));
     }
 
-    /** The entries in order, each with its effect and the position in its own transaction. */
+    /**
+     * The entries in order, their effects and the position in one transaction (a follower behind by a fleet's
+     * software rollout has a million entries to apply; a commit each held certification's follower at 60 entries
+     * a second). Each entry is verified before anything is written: an entry that does not match its seal fails
+     * the batch after the entries before it are stored, so that the follower resumes exactly at it.
+     */
     @Override
     protected Uni<Void> store(List<E> entries) {
-        Uni<Boolean> chain = Uni.createFrom().item(false);
+        return applyAll(entries);
+    }
+
+    /** {@link #store}: the entries, in order, verified, their effects and the position in one transaction. */
+    public Uni<Void> applyAll(List<E> entries) {
+        int verified = 0;
+        RuntimeException refused = null;
         for (E entry : entries) {
-            chain = chain.chain(() -> apply(entry));
+            try {
+                verify(entry);
+            } catch (RuntimeException e) {
+                refused = e;
+                break;
+            }
+            verified++;
         }
-        return chain.replaceWithVoid();
+        Uni<Boolean> stored = storeVerified(entries.subList(0, verified));
+        RuntimeException failure = refused;
+        return failure == null ? stored.replaceWithVoid() : stored.chain(() -> Uni.createFrom().failure(failure));
+    }
+
+    /**
+     * Writes verified entries' effects and moves the position to the last of them, in one transaction. The
+     * position row is locked first, so a second replica waits and then skips what this one wrote; entries at or
+     * before the stored position change nothing.
+     *
+     * @return true when this call moved the position
+     */
+    private Uni<Boolean> storeVerified(List<E> entries) {
+        if (entries.isEmpty()) {
+            return Uni.createFrom().item(false);
+        }
+        List<Function<SqlConnection, Uni<Void>>> effects = new ArrayList<>(entries.size());
+        List<Long> sequences = new ArrayList<>(entries.size());
+        boolean anyEffect = false;
+        for (E entry : entries) {
+            Function<SqlConnection, Uni<Void>> effect = effect(entry);
+            effects.add(effect);
+            sequences.add(sequence(entry));
+            anyEffect |= effect != null;
+        }
+        long last = sequences.get(sequences.size() - 1);
+        if (!anyEffect && last - lastStored < IDLE_CHECKPOINT) {
+            return Uni.createFrom().item(false);
+        }
+        return database.withTransaction(connection -> FeedPositions.lock(connection, consumer).chain(position -> {
+            List<E> effective = new ArrayList<>();
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (int i = 0; i < effects.size(); i++) {
+                Function<SqlConnection, Uni<Void>> effect = effects.get(i);
+                if (effect != null && sequences.get(i) > position) {
+                    effective.add(entries.get(i));
+                    chain = chain.chain(() -> effect.apply(connection));
+                }
+            }
+            Uni<Void> locked = effective.isEmpty() ? Uni.createFrom().voidItem() : beforeEffects(connection, effective);
+            Uni<Void> applied = chain;
+            return locked.chain(() -> applied).chain(() -> FeedPositions.advance(connection, consumer, last));
+        })).invoke(() -> lastStored = Math.max(lastStored, last));
     }
 
     /**
@@ -67,13 +137,6 @@ public abstract class PositionedFeedFollower<R, E> extends FeedFollower<R, E> {
      */
     public Uni<Boolean> apply(E entry) {
         verify(entry);
-        long sequence = sequence(entry);
-        Function<SqlConnection, Uni<Void>> effect = effect(entry);
-        if (effect == null && sequence - lastStored < IDLE_CHECKPOINT) {
-            return Uni.createFrom().item(false);
-        }
-        return database.withTransaction(connection -> FeedPositions.advance(connection, consumer, sequence)
-                .call(advanced -> advanced && effect != null ? effect.apply(connection) : Uni.createFrom().voidItem()))
-                .invoke(() -> lastStored = Math.max(lastStored, sequence));
+        return storeVerified(List.of(entry));
     }
 }

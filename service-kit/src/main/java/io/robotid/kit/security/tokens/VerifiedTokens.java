@@ -121,14 +121,17 @@ public class VerifiedTokens {
     }
 
     /**
-     * A fresh identity with the same principal, roles, credentials and permission checks, and the caller read
-     * from it ({@link CallerIdentity#ATTRIBUTE}): attributes that belong to the call that verified the token
-     * (its routing context) are not carried over.
+     * A fresh identity with the same principal, roles, credentials and permissions (quarkus-oidc's, from the
+     * token's scopes), and the caller read from it ({@link CallerIdentity#ATTRIBUTE}). Nothing of the call that
+     * verified the token is kept: not its routing context, and not the verified identity itself, which holds it.
+     * (Delegating permission checks to that identity kept each token's first request alive while the entry
+     * lived: 10,000 robots' tokens ran lifecycle-service's heap out in the scale run.) Permission checkers an
+     * augmentor adds are therefore not carried over; the registry adds none (its roles and callers decide).
      */
-    private static SecurityIdentity copy(SecurityIdentity identity) {
+    static SecurityIdentity copy(SecurityIdentity identity) {
         QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder().setPrincipal(identity.getPrincipal())
                 .addRoles(identity.getRoles()).addCredentials(identity.getCredentials())
-                .addPermissionChecker(identity::checkPermission).addAttribute(FROM_CACHE, Boolean.TRUE)
+                .addPermissions(identity.getPermissions()).addAttribute(FROM_CACHE, Boolean.TRUE)
                 .addAttribute(CallerIdentity.ATTRIBUTE, CallerIdentity.read(identity));
         identity.getAttributes().forEach((name, value) -> {
             if (!(value instanceof io.vertx.ext.web.RoutingContext) && !name.equals(FROM_CACHE)

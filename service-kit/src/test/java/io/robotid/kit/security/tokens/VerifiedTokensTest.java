@@ -163,4 +163,31 @@ class VerifiedTokensTest {
         assertThat(tokens.size()).isEqualTo(1);
         assertThat(VerifiedTokens.key(token(id))).hasSize(64).doesNotContain(token(id));
     }
+
+    @Test
+    void theCacheKeepsNothingOfTheCallThatVerifiedTheToken() throws InterruptedException {
+        VerifiedTokens tokens = new VerifiedTokens(true, 1000, 300_000, clock);
+        // quarkus-oidc's identity of a call carries that call's routing context (its request, its connection):
+        // the copy leaves the routing context out, and must not keep the identity itself either
+        SecurityIdentity onACall = QuarkusSecurityIdentity.builder(verified("robot-7", "k", 3600))
+                .addPermissionAsString("lifecycle:read").build();
+        String token = token(onACall);
+        var granted = new io.quarkus.security.StringPermission("lifecycle", "read");
+        var other = new io.quarkus.security.StringPermission("lifecycle", "write");
+        assertThat(onACall.checkPermissionBlocking(granted)).isTrue();
+        assertThat(onACall.checkPermissionBlocking(other)).isFalse();
+        tokens.remember(onACall);
+        java.lang.ref.WeakReference<SecurityIdentity> identity = new java.lang.ref.WeakReference<>(onACall);
+        onACall = null;
+        for (int i = 0; i < 50 && identity.get() != null; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(identity.get()).as("the verified identity, once its call is over").isNull();
+        SecurityIdentity hit = tokens.lookup(token);
+        assertThat(hit.getPrincipal().getName()).isEqualTo("robot-7");
+        // the token's permissions (quarkus-oidc's, from its scopes) are checked as the verified identity checked them
+        assertThat(hit.checkPermissionBlocking(granted)).isTrue();
+        assertThat(hit.checkPermissionBlocking(other)).isFalse();
+    }
 }
