@@ -65,16 +65,27 @@ public class FeedRepository {
                 .replaceWithVoid();
     }
 
-    /** Appends on the connection's transaction. */
-    public Uni<Void> append(SqlConnection connection, WatchCertificationChangesResponse entry) {
+    /**
+     * Appends entries in order on the connection's transaction: the lock and the last number taken once, the rows
+     * numbered from there and written in one pipelined batch (the lifecycle follower's batch of marks).
+     */
+    public Uni<Void> appendAll(SqlConnection connection, List<WatchCertificationChangesResponse> entries) {
+        if (entries.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         return connection.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(FEED_LOCK))
                 .chain(() -> connection.query(LAST).execute())
                 .map(rows -> rows.iterator().next().getLong(0))
                 .chain(last -> {
-                    Sealed sealed = Sealed.of(last + 1, entry);
-                    return connection.preparedQuery(INSERT).execute(Tuple.from(Arrays.asList(sealed.sequence(),
-                            entry.getKind().name(), sealed.certificateId(), sealed.robotId(), Buffer.buffer(sealed.body()),
-                            sealed.changedAt().atOffset(ZoneOffset.UTC), sealed.hash())));
+                    List<Tuple> rows = new ArrayList<>(entries.size());
+                    for (int i = 0; i < entries.size(); i++) {
+                        WatchCertificationChangesResponse entry = entries.get(i);
+                        Sealed sealed = Sealed.of(last + 1 + i, entry);
+                        rows.add(Tuple.from(Arrays.asList(sealed.sequence(), entry.getKind().name(), sealed.certificateId(),
+                                sealed.robotId(), Buffer.buffer(sealed.body()), sealed.changedAt().atOffset(ZoneOffset.UTC),
+                                sealed.hash())));
+                    }
+                    return connection.preparedQuery(INSERT).executeBatch(rows);
                 })
                 .replaceWithVoid();
     }

@@ -34,21 +34,66 @@ public class RevalidationMarkRepository implements PanacheRepositoryBase<Revalid
         return list("robotId = ?1 order by id", robotId);
     }
 
+    /** What a lifecycle feed entry asks: the passing unit-level tests of its robot's re-opened tiers since the change. */
+    public record Revalidating(String robotId, Collection<Tier> tiers, Instant since) {
+    }
+
     /**
-     * Per tier, the first certificate of a passing unit-level test of the robot dated at or after
-     * {@code since}: such a test satisfies a mark of that time at once.
+     * Per question, per tier, the first certificate of a passing unit-level test of the robot dated at or after
+     * {@code since} (such a test satisfies a mark of that time at once), for a batch of questions in one statement:
+     * the answers in the order of the questions.
      */
-    public Uni<Map<Tier, UUID>> revalidating(SqlConnection connection, String robotId, Collection<Tier> tiers,
-            Instant since) {
+    public Uni<List<Map<Tier, UUID>>> revalidating(SqlConnection connection, List<Revalidating> questions) {
+        String[] robots = new String[questions.size()];
+        OffsetDateTime[] since = new OffsetDateTime[questions.size()];
+        Integer[] index = new Integer[questions.size()];
+        for (int i = 0; i < questions.size(); i++) {
+            index[i] = i;
+            robots[i] = questions.get(i).robotId();
+            since[i] = questions.get(i).since().atOffset(ZoneOffset.UTC);
+        }
         return connection.preparedQuery("""
-                select distinct on (tier) tier, id from certificate
-                where certified_subject = $1 and tier = any($2) and test_date >= $3
-                order by tier, seq""")
-                .execute(Tuple.of(robotId, tiers.stream().map(Enum::name).toArray(String[]::new),
-                        since.atOffset(ZoneOffset.UTC)))
+                select distinct on (q.i, c.tier) q.i, c.tier, c.id
+                from unnest($1::int[], $2::text[], $3::timestamptz[]) as q(i, robot, since)
+                join certificate c on c.certified_subject = q.robot and c.test_date >= q.since
+                order by q.i, c.tier, c.seq""")
+                .execute(Tuple.of(index, robots, since))
                 .map(rows -> {
-                    Map<Tier, UUID> out = new EnumMap<>(Tier.class);
-                    rows.forEach(row -> out.put(Tier.valueOf(row.getString("tier")), row.getUUID("id")));
+                    List<Map<Tier, UUID>> out = new ArrayList<>(questions.size());
+                    for (int i = 0; i < questions.size(); i++) {
+                        out.add(new EnumMap<>(Tier.class));
+                    }
+                    for (Row row : rows) {
+                        int i = row.getInteger("i");
+                        Tier tier = Tier.valueOf(row.getString("tier"));
+                        if (questions.get(i).tiers().contains(tier)) {
+                            out.get(i).put(tier, row.getUUID("id"));
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    /**
+     * The open marks of several robots, oldest first, each with the lifecycle feed entry that caused it (so that a
+     * batch can tell, for each of its entries, what was open after it).
+     */
+    public Uni<Map<String, List<RevalidationMark>>> open(SqlConnection connection, Collection<String> robotIds) {
+        return connection.preparedQuery("""
+                select robot_id, tier, since, cause, lifecycle_event_sequence, lifecycle_feed_sequence from revalidation_mark
+                where robot_id = any($1) and cleared_at is null order by id""")
+                .execute(Tuple.of(robotIds.stream().distinct().toArray(String[]::new))).map(rows -> {
+                    Map<String, List<RevalidationMark>> out = new java.util.HashMap<>();
+                    for (Row row : rows) {
+                        RevalidationMark m = new RevalidationMark();
+                        m.robotId = row.getString("robot_id");
+                        m.tier = Tier.valueOf(row.getString("tier"));
+                        m.since = row.getOffsetDateTime("since").toInstant();
+                        m.cause = row.getString("cause");
+                        m.lifecycleEventSequence = row.getLong("lifecycle_event_sequence");
+                        m.lifecycleFeedSequence = row.getLong("lifecycle_feed_sequence");
+                        out.computeIfAbsent(m.robotId, k -> new ArrayList<>()).add(m);
+                    }
                     return out;
                 });
     }
@@ -69,27 +114,6 @@ public class RevalidationMarkRepository implements PanacheRepositoryBase<Revalid
                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
                 on conflict (robot_id, tier, lifecycle_feed_sequence) do nothing""")
                 .executeBatch(rows).replaceWithVoid();
-    }
-
-    /** The robot's open marks, oldest first. */
-    public Uni<List<RevalidationMark>> open(SqlConnection connection, String robotId) {
-        return connection.preparedQuery("""
-                select tier, since, cause, lifecycle_event_sequence, lifecycle_feed_sequence from revalidation_mark
-                where robot_id = $1 and cleared_at is null order by id""")
-                .execute(Tuple.of(robotId)).map(rows -> {
-                    List<RevalidationMark> out = new ArrayList<>();
-                    for (Row row : rows) {
-                        RevalidationMark m = new RevalidationMark();
-                        m.robotId = robotId;
-                        m.tier = Tier.valueOf(row.getString("tier"));
-                        m.since = row.getOffsetDateTime("since").toInstant();
-                        m.cause = row.getString("cause");
-                        m.lifecycleEventSequence = row.getLong("lifecycle_event_sequence");
-                        m.lifecycleFeedSequence = row.getLong("lifecycle_feed_sequence");
-                        out.add(m);
-                    }
-                    return out;
-                });
     }
 
     private static OffsetDateTime offset(Instant at) {

@@ -35,8 +35,4 @@ public final class RobotLocks {
                 .execute(Tuple.of(ROBOT_LOCKS, robotIds.toArray(String[]::new))).replaceWithVoid();
     }
 
-    public static Uni<Void> lock(SqlConnection connection, String robotId) {
-        return connection.preparedQuery("select pg_advisory_xact_lock($1, hashtext($2))")
-                .execute(Tuple.of(ROBOT_LOCKS, robotId)).replaceWithVoid();
-    }
 }

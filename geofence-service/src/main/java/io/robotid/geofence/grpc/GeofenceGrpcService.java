@@ -12,7 +12,9 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.quarkus.arc.NoClassInterceptors;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -32,6 +34,7 @@ import io.robotid.kit.audit.WriteContext;
 import io.robotid.kit.error.DomainException;
 import io.robotid.kit.validation.Violations;
 import io.robotid.kit.error.GrpcErrors;
+import io.robotid.kit.grpc.FlowControl;
 import io.robotid.kit.security.CallerIdentity;
 import io.robotid.kit.security.Role;
 import io.robotid.proto.geofence.v1.*;
@@ -44,7 +47,7 @@ import io.smallrye.mutiny.Uni;
  */
 @GrpcService
 @Authenticated
-public class GeofenceGrpcService implements GeofenceService {
+public class GeofenceGrpcService extends MutinyGeofenceServiceGrpc.GeofenceServiceImplBase {
     static final String CHECKERS_ROBOT = Role.Names.ROBOT;
 
     private final ZoneService zones;
@@ -72,6 +75,20 @@ public class GeofenceGrpcService implements GeofenceService {
         this.evidence = evidence;
         this.identity = identity;
         this.clock = clock;
+    }
+
+    /**
+     * As generated, but WatchPermissions is read only as fast as the watcher takes it (the kit's {@link FlowControl}):
+     * a watcher that cannot keep up then keeps only the latest change ({@link PermissionWatch}'s LATEST strategy).
+     * Quarkus's binding asks for every change at once, so a slow robot's changes queued in this service's outbound
+     * buffers however many zones changed. Called once at start, with no caller: the class's security binding is for
+     * the RPCs, which are checked as before.
+     */
+    @Override
+    @NoClassInterceptors
+    public ServerServiceDefinition bindService() {
+        return FlowControl.serverStreaming(super.bindService(), GeofenceServiceGrpc.getWatchPermissionsMethod(),
+                this::watchPermissions);
     }
 
     @Override

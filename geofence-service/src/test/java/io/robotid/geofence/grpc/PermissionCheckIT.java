@@ -565,6 +565,66 @@ class PermissionCheckIT {
         assertThat(subscribedProjection(robotA).getOpenStopUseRecallsList()).isEmpty();
     }
 
+    @Test
+    @Order(11)
+    void aWatcherThatDoesNotReadIsToldTheLatestChangeNotEveryOne() throws Exception {
+        Zone field = create(outdoor("Test field", ZoneKind.ZONE_KIND_RESTRICTED, square(52.0, 13.0, 0.01)));
+        // a robot's small receive window (16 KiB), so that its unread changes fill it within a few dozen messages
+        io.grpc.ManagedChannel channel = io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", GEOFENCE_PORT)
+                .usePlaintext().flowControlWindow(16 * 1024).build();
+        List<WatchPermissionsResponse> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<io.grpc.stub.ClientCallStreamObserver<WatchPermissionsRequest>> call =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            io.robotid.testkit.GrpcClients.withToken(GeofenceServiceGrpc.newStub(channel), Tokens.regulator()).watchPermissions(
+                    WatchPermissionsRequest.newBuilder().setRobotId(robotA).build(),
+                    new io.grpc.stub.ClientResponseObserver<WatchPermissionsRequest, WatchPermissionsResponse>() {
+                        @Override
+                        public void beforeStart(io.grpc.stub.ClientCallStreamObserver<WatchPermissionsRequest> stream) {
+                            stream.disableAutoRequestWithInitial(1);
+                            call.set(stream);
+                        }
+
+                        @Override
+                        public void onNext(WatchPermissionsResponse value) {
+                            received.add(value);
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                        }
+                    });
+            await("subscribed", () -> received.size() == 1);
+            // the robot reads nothing while its zone changes 600 times
+            int changes = 600;
+            long latest = 0;
+            for (int i = 0; i < changes; i++) {
+                latest = registry.as(CITY).updateZone(UpdateZoneRequest.newBuilder().setRequestId(requestId())
+                        .setZoneId(field.getZoneId()).setZone(field.getDefinition().toBuilder().setName("Test field " + i))
+                        .build()).getZone().getVersion();
+            }
+            call.get().request(Integer.MAX_VALUE);
+            long told = latest;
+            await("the latest change told", () -> received.stream().anyMatch(m -> m.getPolicyVersion() == told));
+            List<WatchPermissionsResponse> fieldChanges = received.stream()
+                    .filter(m -> m.getKind() == PermissionChangeKind.PERMISSION_CHANGE_KIND_ZONE_CHANGED
+                            && m.getZoneId().equals(field.getZoneId())).toList();
+            System.out.printf("a watcher that read none of %d zone changes was told %d of them%n", changes, fieldChanges.size());
+            // what filled the window and the server's ready threshold (about 48 KiB), then the latest: not all 600
+            assertThat(fieldChanges.size()).as("changes told to a robot that read none of them").isBetween(1, changes / 2);
+            assertThat(fieldChanges.get(fieldChanges.size() - 1).getPolicyVersion()).isEqualTo(latest);
+        } finally {
+            if (call.get() != null) {
+                call.get().cancel("done", null);
+            }
+            channel.shutdownNow();
+        }
+    }
+
     /** The robot's projection in the SUBSCRIBED message of a watch that is then closed. */
     static RobotProjection subscribedProjection(String robotId) {
         Context.CancellableContext context = Context.current().withCancellation();

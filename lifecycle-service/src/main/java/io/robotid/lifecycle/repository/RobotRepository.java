@@ -371,10 +371,14 @@ public class RobotRepository {
      * One page of robots matching every criterion, in ID order, after {@code afterRobotId}. The statement
      * names only the criteria given (a generic "$2 = '' or model_code = $2" plan cannot use an index, and
      * PostgreSQL switches a prepared statement to its generic plan after five runs); the values stay bound.
+     * The page's IDs are found first and only then its robots read: by model, part and lot that takes index-only
+     * scans ({@code (model_code, robot_id)}, {@code (part_number, lot, robot_id)}) rather than reading every robot
+     * of the model from the heap (13-19 ms instead of 200-370 ms at 1,000,000 robots, cold).
      */
     public Uni<List<RobotState>> find(Criteria c, String afterRobotId, int limit) {
         List<Object> values = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("select r.state from robot r where r.robot_id > $1");
+        StringBuilder sql = new StringBuilder("select page.state from robot page where page.robot_id in"
+                + " (select r.robot_id from robot r where r.robot_id > $1");
         values.add(afterRobotId == null ? "" : afterRobotId);
         java.util.function.BiConsumer<String, Object> where = (condition, value) -> {
             values.add(value);
@@ -415,7 +419,7 @@ public class RobotRepository {
                     .append(values.size()).append(")");
         }
         values.add(limit);
-        sql.append(" order by r.robot_id limit $").append(values.size());
+        sql.append(" order by r.robot_id limit $").append(values.size()).append(") order by page.robot_id");
         return database.preparedQuery(sql.toString()).execute(Tuple.from(values))
                 .map(rows -> {
                     List<RobotState> out = new ArrayList<>();

@@ -41,13 +41,19 @@ public abstract class PositionedFeedFollower<R, E> extends FeedFollower<R, E> {
     protected abstract Function<SqlConnection, Uni<Void>> effect(E entry);
 
     /**
-     * Runs in a batch's transaction before the first effect, with the entries whose effects follow (none are
-     * empty): where a follower takes every lock its effects need, before any of them takes a lock of its own.
-     * A batch that took them one effect at a time could hold a lock a single-entry writer waits for while it
-     * waits for that writer's (certification's robot lock and feed lock: a deadlock).
+     * The effects of a batch's entries that have one and are past the stored position (never empty), in the batch's
+     * transaction, in feed order: each entry's {@link #effect} one after the other. A follower whose effects can be
+     * written set-based (certification's marks) writes the batch at once instead; one whose effects take locks takes
+     * every lock first, since a batch that took them one effect at a time could hold a lock a single-entry writer
+     * waits for while it waits for that writer's (a deadlock).
      */
-    protected Uni<Void> beforeEffects(SqlConnection connection, List<E> entries) {
-        return Uni.createFrom().voidItem();
+    protected Uni<Void> applyEffects(SqlConnection connection, List<E> entries) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (E entry : entries) {
+            Function<SqlConnection, Uni<Void>> effect = effect(entry);
+            chain = chain.chain(() -> effect.apply(connection));
+        }
+        return chain;
     }
 
     /** The stored position: the last sequence whose effect is applied. */
@@ -115,17 +121,13 @@ public abstract class PositionedFeedFollower<R, E> extends FeedFollower<R, E> {
         }
         return database.withTransaction(connection -> FeedPositions.lock(connection, consumer).chain(position -> {
             List<E> effective = new ArrayList<>();
-            Uni<Void> chain = Uni.createFrom().voidItem();
             for (int i = 0; i < effects.size(); i++) {
-                Function<SqlConnection, Uni<Void>> effect = effects.get(i);
-                if (effect != null && sequences.get(i) > position) {
+                if (effects.get(i) != null && sequences.get(i) > position) {
                     effective.add(entries.get(i));
-                    chain = chain.chain(() -> effect.apply(connection));
                 }
             }
-            Uni<Void> locked = effective.isEmpty() ? Uni.createFrom().voidItem() : beforeEffects(connection, effective);
-            Uni<Void> applied = chain;
-            return locked.chain(() -> applied).chain(() -> FeedPositions.advance(connection, consumer, last));
+            Uni<Void> applied = effective.isEmpty() ? Uni.createFrom().voidItem() : applyEffects(connection, effective);
+            return applied.chain(() -> FeedPositions.advance(connection, consumer, last));
         })).invoke(() -> lastStored = Math.max(lastStored, last));
     }
 
