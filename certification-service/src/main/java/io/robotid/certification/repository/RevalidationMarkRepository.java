@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -83,7 +84,7 @@ public class RevalidationMarkRepository implements PanacheRepositoryBase<Revalid
                 select robot_id, tier, since, cause, lifecycle_event_sequence, lifecycle_feed_sequence from revalidation_mark
                 where robot_id = any($1) and cleared_at is null order by id""")
                 .execute(Tuple.of(robotIds.stream().distinct().toArray(String[]::new))).map(rows -> {
-                    Map<String, List<RevalidationMark>> out = new java.util.HashMap<>();
+                    Map<String, List<RevalidationMark>> out = new HashMap<>();
                     for (Row row : rows) {
                         RevalidationMark m = new RevalidationMark();
                         m.robotId = row.getString("robot_id");

@@ -1,5 +1,7 @@
 package io.robotid.certification.repository;
 
+import java.util.Collection;
+
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.smallrye.mutiny.Uni;
@@ -28,11 +30,10 @@ public final class RobotLocks {
      * The locks of several robots in one statement, in the order of their IDs (the lifecycle follower's batch
      * takes them all before it marks any, so it never waits for a robot while holding the feed lock).
      */
-    public static Uni<Void> lockAll(SqlConnection connection, java.util.Collection<String> robotIds) {
+    public static Uni<Void> lockAll(SqlConnection connection, Collection<String> robotIds) {
         return connection.preparedQuery("""
                 select pg_advisory_xact_lock($1, hashtext(robot))
                 from (select distinct robot from unnest($2::text[]) as robot order by robot) as robots""")
                 .execute(Tuple.of(ROBOT_LOCKS, robotIds.toArray(String[]::new))).replaceWithVoid();
     }
-
 }

@@ -1,7 +1,6 @@
 package io.robotid.kit.feed;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -106,26 +105,14 @@ public abstract class PositionedFeedFollower<R, E> extends FeedFollower<R, E> {
         if (entries.isEmpty()) {
             return Uni.createFrom().item(false);
         }
-        List<Function<SqlConnection, Uni<Void>>> effects = new ArrayList<>(entries.size());
-        List<Long> sequences = new ArrayList<>(entries.size());
-        boolean anyEffect = false;
-        for (E entry : entries) {
-            Function<SqlConnection, Uni<Void>> effect = effect(entry);
-            effects.add(effect);
-            sequences.add(sequence(entry));
-            anyEffect |= effect != null;
-        }
-        long last = sequences.get(sequences.size() - 1);
-        if (!anyEffect && last - lastStored < IDLE_CHECKPOINT) {
+        // the entries with an effect; applyEffects asks each for its effect again when it writes them
+        List<E> withEffect = entries.stream().filter(entry -> effect(entry) != null).toList();
+        long last = sequence(entries.get(entries.size() - 1));
+        if (withEffect.isEmpty() && last - lastStored < IDLE_CHECKPOINT) {
             return Uni.createFrom().item(false);
         }
         return database.withTransaction(connection -> FeedPositions.lock(connection, consumer).chain(position -> {
-            List<E> effective = new ArrayList<>();
-            for (int i = 0; i < effects.size(); i++) {
-                if (effects.get(i) != null && sequences.get(i) > position) {
-                    effective.add(entries.get(i));
-                }
-            }
+            List<E> effective = withEffect.stream().filter(entry -> sequence(entry) > position).toList();
             Uni<Void> applied = effective.isEmpty() ? Uni.createFrom().voidItem() : applyEffects(connection, effective);
             return applied.chain(() -> FeedPositions.advance(connection, consumer, last));
         })).invoke(() -> lastStored = Math.max(lastStored, last));

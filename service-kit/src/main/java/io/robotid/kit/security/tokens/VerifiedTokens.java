@@ -128,7 +128,7 @@ public class VerifiedTokens {
      * lived: 10,000 robots' tokens ran lifecycle-service's heap out in the scale run.) Permission checkers an
      * augmentor adds are therefore not carried over; the registry adds none (its roles and callers decide).
      */
-    static SecurityIdentity copy(SecurityIdentity identity) {
+    private static SecurityIdentity copy(SecurityIdentity identity) {
         QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder().setPrincipal(identity.getPrincipal())
                 .addRoles(identity.getRoles()).addCredentials(identity.getCredentials())
                 .addPermissions(identity.getPermissions()).addAttribute(FROM_CACHE, Boolean.TRUE)
