@@ -9,7 +9,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -98,18 +97,10 @@ public class LifecycleBenchmark {
                             .setCriteria(RecallCriteria.newBuilder().addModelCodes(filed.modelCode())
                                     .setPartNumber("MTR-100").addLots("L-7"))
                             .build()).getCampaign();
-            Histogram affected = time(queries, () -> {
-                Iterator<ListAffectedRobotsResponse> it = LifecycleServiceGrpc.newBlockingStub(lifecycle)
-                        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(regulator)))
-                        .listAffectedRobots(ListAffectedRobotsRequest.newBuilder().setCampaignId(campaign.getCampaignId())
-                                .build());
-                int n = 0;
-                while (it.hasNext()) {
-                    it.next();
-                    n++;
-                }
-                return n;
-            });
+            Histogram affected = time(queries, () -> LifecycleScaleBenchmark.affected(LifecycleServiceGrpc.newStub(lifecycle)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(regulator))),
+                    ListAffectedRobotsRequest.newBuilder().setCampaignId(campaign.getCampaignId()).build(), robot -> {
+                    }));
 
             System.out.println();
             System.out.printf("appended through RecordEvents: %,d events in %.1f s = %,10.0f events/s%n", recorded,

@@ -58,7 +58,7 @@ class LifecycleFollowerIT {
     @BeforeAll
     static void setUp() {
         registry = new Registry();
-        maker = registry.maker(8);
+        maker = registry.maker(10);
         for (String robot : maker.robots()) {
             registry.lifecycle(maker.token()).recordEvent(event(robot, produced()));
         }
@@ -176,6 +176,65 @@ class LifecycleFollowerIT {
         assertThat(robots.stream().map(this::marks).toList()).containsExactly(1L, 1L, 1L);
         assertThat(follower.position().await().atMost(Duration.ofSeconds(10))).isEqualTo(entries.get(2).getFeedSequence());
         assertThat(needs(robots.get(1))).containsExactly(Tier.TIER_BASE_SAFETY);
+    }
+
+    /**
+     * Two entries of one robot in one batch leave what they leave applied one batch each: the same marks, and the
+     * same certification feed entries (each lists the robot's needs up to its own entry, not the batch's).
+     */
+    @Test
+    void twoEntriesOfOneRobotInOneBatchLeaveWhatTheyLeaveOneAtATime() {
+        String together = maker.robots().get(8);
+        String apart = maker.robots().get(9);
+        follower.stop();
+        List<WatchStatusChangesResponse> batch = twoBatteryChanges(together);
+        List<WatchStatusChangesResponse> oneByOne = twoBatteryChanges(apart);
+
+        follower.applyAll(batch).await().atMost(Duration.ofSeconds(10));
+        follower.applyAll(List.of(oneByOne.get(0))).await().atMost(Duration.ofSeconds(10));
+        follower.applyAll(List.of(oneByOne.get(1))).await().atMost(Duration.ofSeconds(10));
+
+        assertThat(markRows(together)).hasSize(2).isEqualTo(markRows(apart));
+        List<List<String>> feedTogether = revalidationEntries(together);
+        assertThat(feedTogether).hasSize(2).isEqualTo(revalidationEntries(apart));
+        assertThat(feedTogether.get(0)).hasSize(1);
+        assertThat(feedTogether.get(1)).hasSize(2);
+        assertThat(follower.position().await().atMost(Duration.ofSeconds(10))).isEqualTo(oneByOne.get(1).getFeedSequence());
+    }
+
+    /** Two battery replacements of a robot, and their lifecycle feed entries. */
+    private List<WatchStatusChangesResponse> twoBatteryChanges(String robot) {
+        long first = replaceBattery(robot, "BAT-9", "BAT-30").getEvent().getSequence();
+        long second = replaceBattery(robot, "BAT-30", "BAT-31").getEvent().getSequence();
+        return List.of(entryOf(robot, first), entryOf(robot, second));
+    }
+
+    /** A robot's marks: tier, cause, event and whether open, in the order stored. */
+    List<String> markRows(String robot) {
+        List<String> rows = new java.util.ArrayList<>();
+        database.preparedQuery("""
+                select tier, cause, lifecycle_event_sequence, cleared_at is null as open from revalidation_mark
+                where robot_id = $1 order by id""").execute(Tuple.of(robot)).await().atMost(Duration.ofSeconds(10))
+                .forEach(row -> rows.add(row.getString("tier") + " | " + row.getString("cause") + " | "
+                        + row.getLong("lifecycle_event_sequence") + " | " + row.getBoolean("open")));
+        return rows;
+    }
+
+    /** The needs each of a robot's certification feed entries lists, as tier, cause and event, in feed order. */
+    List<List<String>> revalidationEntries(String robot) {
+        List<List<String>> entries = new java.util.ArrayList<>();
+        database.preparedQuery("select body from certification_feed where robot_id = $1 order by sequence")
+                .execute(Tuple.of(robot)).await().atMost(Duration.ofSeconds(10)).forEach(row -> {
+                    try {
+                        var entry = io.robotid.proto.certification.v1.WatchCertificationChangesResponse
+                                .parseFrom(row.getBuffer("body").getBytes());
+                        entries.add(entry.getRevalidation().getNeedsList().stream().map(need -> need.getTier() + " | "
+                                + need.getCause() + " | " + need.getLifecycleEventSequence()).toList());
+                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+        return entries;
     }
 
     @Test

@@ -81,14 +81,18 @@ public class GeofenceGrpcService extends MutinyGeofenceServiceGrpc.GeofenceServi
      * As generated, but WatchPermissions is read only as fast as the watcher takes it (the kit's {@link FlowControl}):
      * a watcher that cannot keep up then keeps only the latest change ({@link PermissionWatch}'s LATEST strategy).
      * Quarkus's binding asks for every change at once, so a slow robot's changes queued in this service's outbound
-     * buffers however many zones changed. Called once at start, with no caller: the class's security binding is for
-     * the RPCs, which are checked as before.
+     * buffers however many zones changed. StreamChecks takes a stream's checks only while fewer than
+     * {@link #STREAM_CHECKS_IN_FLIGHT} wait for their answers, and sends answers only while the robot reads them
+     * (Quarkus's binding took every check as it came and queued every answer). Called once at start, with no caller:
+     * the class's security binding is for the RPCs, which are checked as before.
      */
     @Override
     @NoClassInterceptors
     public ServerServiceDefinition bindService() {
-        return FlowControl.serverStreaming(super.bindService(), GeofenceServiceGrpc.getWatchPermissionsMethod(),
-                this::watchPermissions);
+        ServerServiceDefinition service = FlowControl.serverStreaming(super.bindService(),
+                GeofenceServiceGrpc.getWatchPermissionsMethod(), this::watchPermissions);
+        return FlowControl.bidiStreaming(service, GeofenceServiceGrpc.getStreamChecksMethod(), this::streamCheckAnswers,
+                STREAM_CHECKS_IN_FLIGHT);
     }
 
     @Override
@@ -171,20 +175,24 @@ public class GeofenceGrpcService extends MutinyGeofenceServiceGrpc.GeofenceServi
         return checks.check(caller(), GeofenceViews.check(request)).map(GeofenceViews::answer);
     }
 
-    @Override
+    /**
+     * StreamChecks, bound by {@link #bindService}: what answers one stream's checks, made when the stream opens (the
+     * caller is read and the roles checked once a stream). Each check starts as it arrives, up to
+     * {@link #STREAM_CHECKS_IN_FLIGHT} at once, so that the receipts of checks arriving together share one signature;
+     * a check's refusal is its answer's error and the stream goes on.
+     */
     @RolesAllowed({Role.Names.ROBOT, Role.Names.OPERATOR, Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
-    public Multi<StreamChecksResponse> streamChecks(Multi<StreamChecksRequest> requests) {
+    public Function<StreamChecksRequest, Uni<StreamChecksResponse>> streamCheckAnswers() {
         CallerIdentity caller = caller();
-        // each check starts as it arrives (so that the receipts of checks arriving together share one signature)
-        // and the answers go out in the order asked
-        return requests.map(r -> Uni.createFrom().deferred(() -> checks.check(caller, GeofenceViews.check(r.getCheck())))
+        return r -> Uni.createFrom().deferred(() -> checks.check(caller, GeofenceViews.check(r.getCheck())))
                 .map(answer -> StreamChecksResponse.newBuilder().setCorrelationId(r.getCorrelationId())
                         .setResult(GeofenceViews.answer(answer)).build())
                 .onFailure().recoverWithItem(failure -> StreamChecksResponse.newBuilder().setCorrelationId(r.getCorrelationId())
-                        .setError(error(failure)).build())
-                .subscribeAsCompletionStage())
-                .onItem().transformToUni(started -> Uni.createFrom().completionStage(started)).concatenate(true);
+                        .setError(error(failure)).build());
     }
+
+    /** StreamChecks' checks taken from a stream and not yet answered: beyond it, a robot's checks wait in HTTP/2. */
+    static final int STREAM_CHECKS_IN_FLIGHT = 256;
 
     @Override
     @RolesAllowed({Role.Names.ROBOT, Role.Names.OPERATOR, Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})

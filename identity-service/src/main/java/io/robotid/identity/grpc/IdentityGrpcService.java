@@ -7,6 +7,8 @@ import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 
+import io.grpc.ServerServiceDefinition;
+import io.quarkus.arc.NoClassInterceptors;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.security.Authenticated;
@@ -19,6 +21,7 @@ import io.robotid.identity.service.IdentityIssuer;
 import io.robotid.identity.service.IdentityQueries;
 import io.robotid.identity.service.SigningKeyRing;
 import io.robotid.kit.audit.WriteContext;
+import io.robotid.kit.grpc.FlowControl;
 import io.robotid.kit.idempotency.RequestHash;
 import io.robotid.kit.paging.PageRequest;
 import io.robotid.kit.security.CallerIdentity;
@@ -30,7 +33,7 @@ import io.smallrye.mutiny.Uni;
 /** The gRPC face of identity-service: proto in, domain call, proto out, errors mapped here. */
 @GrpcService
 @Authenticated
-public class IdentityGrpcService implements IdentityService {
+public class IdentityGrpcService extends MutinyIdentityServiceGrpc.IdentityServiceImplBase {
     /** Identities per streamed message. */
     static final int CHUNK = 1_000;
     private static final String ISSUE = "IssueIdentities";
@@ -55,6 +58,19 @@ public class IdentityGrpcService implements IdentityService {
         this.keys = keys;
         this.identity = identity;
         this.clock = clock;
+    }
+
+    /**
+     * As generated, but IssueIdentities sends its chunks only as fast as the manufacturer reads them (the kit's
+     * {@link FlowControl}): a chunk's message is made when the call can send it. Quarkus's binding made every chunk
+     * of a batch (up to 50,000 identities) at once and queued them in this service's outbound buffers. Called once at
+     * start, with no caller: the class's security binding is for the RPCs, which are checked as before.
+     */
+    @Override
+    @NoClassInterceptors
+    public ServerServiceDefinition bindService() {
+        return FlowControl.serverStreaming(super.bindService(), IdentityServiceGrpc.getIssueIdentitiesMethod(),
+                this::issueIdentities);
     }
 
     @Override

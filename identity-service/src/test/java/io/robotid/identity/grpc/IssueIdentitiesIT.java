@@ -194,6 +194,57 @@ class IssueIdentitiesIT {
         assertThat(reason(reused)).isEqualTo("REQUEST_ID_REUSED");
     }
 
+    /**
+     * Under the kit's flow control a chunk is made when the call can send it: a manufacturer that reads one chunk at a
+     * time, pausing between them, gets every chunk, in order, as one unbroken range, and the same batch on a retry.
+     */
+    @Test
+    void aManufacturerThatReadsSlowlyGetsEveryChunkInOrder() throws Exception {
+        Filings.Maker fresh = clients.fileMaker();
+        IssueIdentitiesRequest request = Clients.issue(fresh, 5_000).build();
+        List<IssueIdentitiesResponse> chunks = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        clients.identityAsync(fresh.token()).issueIdentities(request,
+                new io.grpc.stub.ClientResponseObserver<IssueIdentitiesRequest, IssueIdentitiesResponse>() {
+                    io.grpc.stub.ClientCallStreamObserver<IssueIdentitiesRequest> call;
+
+                    @Override
+                    public void beforeStart(io.grpc.stub.ClientCallStreamObserver<IssueIdentitiesRequest> stream) {
+                        call = stream;
+                        stream.disableAutoRequestWithInitial(1);
+                    }
+
+                    @Override
+                    public void onNext(IssueIdentitiesResponse chunk) {
+                        chunks.add(chunk);
+                        // the next chunk asked for a while later, from another thread, as a slow reader does
+                        java.util.concurrent.CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS)
+                                .execute(() -> call.request(1));
+                    }
+
+                    @Override
+                    public void onError(Throwable failure) {
+                        done.completeExceptionally(failure);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.complete(null);
+                    }
+                });
+        done.get(120, TimeUnit.SECONDS);
+        assertThat(chunks).hasSize(5);
+        List<Identity> read = chunks.stream().flatMap(chunk -> chunk.getIdentitiesList().stream()).toList();
+        assertThat(read).extracting(Identity::getSequence)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 5_000).boxed().toList());
+        assertThat(chunks).allSatisfy(chunk -> {
+            assertThat(chunk.getBatchCount()).isEqualTo(5_000);
+            assertThat(chunk.getFirstSequence()).isEqualTo(1);
+            assertThat(chunk.getLastSequence()).isEqualTo(5_000);
+        });
+        assertThat(issue(fresh, request)).isEqualTo(read);
+    }
+
     @Test
     void aRetryAfterTheFirstAttemptWasCutOffCompletesTheSameBatch() throws Exception {
         Filings.Maker fresh = clients.fileMaker();

@@ -1,5 +1,6 @@
 package io.robotid.kit.grpc;
 
+import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
 
@@ -50,6 +51,23 @@ public final class FlowControl {
             MethodDescriptor<I, O> method, Function<I, Multi<O>> implementation) {
         return rebind(service, method, MethodDescriptor.MethodType.SERVER_STREAMING,
                 ServerCalls.asyncServerStreamingCall((request, response) -> stream(request, response, implementation)));
+    }
+
+    /**
+     * {@code service} with the bidirectional {@code method} answered one response per request, in the order asked, under
+     * flow control both ways: at most {@code inFlight} requests are taken from the connection and not yet answered
+     * (they run at once, so answers that finish together can share work, as receipts share a signature), and an
+     * answer is sent only while the call is ready; a client that stops reading stops being read. {@code opened} is
+     * called once per call, when it opens (where the method's roles are checked and the caller is read), and gives
+     * what answers that call's requests. An answer that fails ends the call with its status.
+     */
+    public static <I, O> ServerServiceDefinition bidiStreaming(ServerServiceDefinition service,
+            MethodDescriptor<I, O> method, java.util.function.Supplier<Function<I, Uni<O>>> opened, int inFlight) {
+        if (inFlight < 1) {
+            throw new IllegalArgumentException("inFlight must be at least 1, not " + inFlight);
+        }
+        return rebind(service, method, MethodDescriptor.MethodType.BIDI_STREAMING,
+                ServerCalls.asyncBidiStreamingCall(response -> answered(response, opened, inFlight)));
     }
 
     private static <I, O> ServerServiceDefinition rebind(ServerServiceDefinition service, MethodDescriptor<I, O> method,
@@ -156,6 +174,148 @@ public final class FlowControl {
             if (subscription != null && waiting.compareAndSet(true, false)) {
                 subscription.request(1);
             }
+        }
+    }
+
+    private static <I, O> StreamObserver<I> answered(StreamObserver<O> response,
+            java.util.function.Supplier<Function<I, Uni<O>>> opened, int inFlight) {
+        ServerCallStreamObserver<O> call = (ServerCallStreamObserver<O>) response;
+        call.disableAutoRequest();
+        Function<I, Uni<O>> answerer;
+        try {
+            answerer = opened.get();
+        } catch (RuntimeException failure) {
+            fail(call, failure);
+            return new AnsweredInOrder<>(call, null);
+        }
+        AnsweredInOrder<I, O> answers = new AnsweredInOrder<>(call, answerer);
+        call.request(inFlight);
+        return answers;
+    }
+
+    /**
+     * One bidirectional call's requests, each answered as it arrives, the answers sent in the order asked. Requests
+     * come from gRPC one at a time; answers finish on any thread: everything that touches the call happens under
+     * this object's lock, in {@link #drain}, which sends the answers at the head that are done while the call is
+     * ready, and asks the transport for one more request per answer sent.
+     */
+    static final class AnsweredInOrder<I, O> implements StreamObserver<I> {
+        /** A request's answer to come: its item, or its failure, once done. */
+        private static final class Slot<O> {
+            volatile boolean done;
+            O answer;
+            Throwable failure;
+            Cancellable running;
+        }
+
+        private final ServerCallStreamObserver<O> call;
+        private final Function<I, Uni<O>> answerer;
+        /** Requests taken and not yet answered, in the order asked; guarded by this. */
+        private final java.util.ArrayDeque<Slot<O>> asked = new java.util.ArrayDeque<>();
+        /** The client half-closed; guarded by this. */
+        private boolean clientDone;
+        /** The call is over (completed, failed or cancelled); guarded by this. */
+        private boolean over;
+
+        AnsweredInOrder(ServerCallStreamObserver<O> call, Function<I, Uni<O>> answerer) {
+            this.call = call;
+            this.answerer = answerer;
+            if (answerer == null) {
+                over = true; // refused when it opened: the call was failed already
+                return;
+            }
+            call.setOnReadyHandler(this::drain);
+            call.setOnCancelHandler(this::cancelled);
+        }
+
+        @Override
+        public void onNext(I request) {
+            Slot<O> slot = new Slot<>();
+            synchronized (this) {
+                if (over) {
+                    return;
+                }
+                asked.add(slot);
+            }
+            Uni<O> answer;
+            try {
+                answer = answerer.apply(request);
+            } catch (RuntimeException failure) {
+                answer = Uni.createFrom().failure(failure);
+            }
+            slot.running = answer.subscribe().with(item -> {
+                slot.answer = item;
+                slot.done = true;
+                drain();
+            }, failure -> {
+                slot.failure = failure;
+                slot.done = true;
+                drain();
+            });
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            cancelled();
+        }
+
+        @Override
+        public void onCompleted() {
+            synchronized (this) {
+                clientDone = true;
+            }
+            drain();
+        }
+
+        private void cancelled() {
+            List<Slot<O>> running;
+            synchronized (this) {
+                over = true;
+                running = List.copyOf(asked);
+                asked.clear();
+            }
+            running.forEach(slot -> {
+                if (slot.running != null) {
+                    slot.running.cancel();
+                }
+            });
+        }
+
+        synchronized void drain() {
+            if (over) {
+                return;
+            }
+            try {
+                while (!asked.isEmpty() && asked.peek().done && call.isReady()) {
+                    Slot<O> slot = asked.poll();
+                    if (slot.failure != null) {
+                        over = true;
+                        fail(call, slot.failure);
+                        cancelRest();
+                        return;
+                    }
+                    call.onNext(slot.answer);
+                    if (!clientDone) {
+                        call.request(1);
+                    }
+                }
+                if (asked.isEmpty() && clientDone) {
+                    over = true;
+                    call.onCompleted();
+                }
+            } catch (IllegalStateException | io.grpc.StatusRuntimeException closed) {
+                // cancelled meanwhile: the cancel handler stops what runs
+                over = true;
+            }
+        }
+
+        private void cancelRest() {
+            asked.forEach(slot -> {
+                if (slot.running != null) {
+                    slot.running.cancel();
+                }
+            });
+            asked.clear();
         }
     }
 

@@ -26,6 +26,10 @@ import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.robotid.kit.error.DomainException;
+import io.robotid.proto.geofence.v1.GeofenceServiceGrpc;
+import io.robotid.proto.geofence.v1.MutinyGeofenceServiceGrpc;
+import io.robotid.proto.geofence.v1.StreamChecksRequest;
+import io.robotid.proto.geofence.v1.StreamChecksResponse;
 import io.robotid.proto.lifecycle.v1.LifecycleServiceGrpc;
 import io.robotid.proto.lifecycle.v1.ListAffectedRobotsRequest;
 import io.robotid.proto.lifecycle.v1.ListAffectedRobotsResponse;
@@ -395,5 +399,231 @@ class FlowControlTest {
         }
         client.call.get().cancel("the follower stops", null);
         assertThat(stopped.get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    // ---- bidirectional streams: one answer per request, in order
+
+    /** About 2 KB each, as {@link #MESSAGE}; the correlation id is the request's number. */
+    private static StreamChecksRequest check(int n) {
+        return StreamChecksRequest.newBuilder().setCorrelationId(n + ":" + "c".repeat(2_000)).build();
+    }
+
+    private static int number(String correlationId) {
+        return Integer.parseInt(correlationId.substring(0, correlationId.indexOf(':')));
+    }
+
+    /** A geofence service whose StreamChecks answers each request with {@code answer}, under flow control or not. */
+    private void serveChecks(java.util.function.Supplier<Function<StreamChecksRequest, Uni<StreamChecksResponse>>> opened,
+            int inFlight, boolean flowControl) throws Exception {
+        ServerServiceDefinition service = new MutinyGeofenceServiceGrpc.GeofenceServiceImplBase() {
+            @Override
+            public Multi<StreamChecksResponse> streamChecks(Multi<StreamChecksRequest> requests) {
+                Function<StreamChecksRequest, Uni<StreamChecksResponse>> answer = opened.get();
+                return requests.onItem().transformToUniAndConcatenate(answer::apply);
+            }
+
+            @Override
+            public ServerServiceDefinition bindService() {
+                return flowControl ? FlowControl.bidiStreaming(super.bindService(), GeofenceServiceGrpc.getStreamChecksMethod(),
+                        opened, inFlight) : super.bindService();
+            }
+        }.bindService();
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service).build().start();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    }
+
+    /**
+     * A robot that sends {@code total} checks, each when the transport is ready for it, and reads {@code first} answers,
+     * then the rest when released; keeps the answers' numbers in the order they came.
+     */
+    private static final class CheckingRobot implements ClientResponseObserver<StreamChecksRequest, StreamChecksResponse> {
+        final AtomicInteger sent = new AtomicInteger();
+        final java.util.List<Integer> answered = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        final CompletableFuture<Integer> done = new CompletableFuture<>();
+        final AtomicReference<ClientCallStreamObserver<StreamChecksRequest>> call = new AtomicReference<>();
+        private final int total;
+        private final int first;
+
+        CheckingRobot(int total, int first) {
+            this.total = total;
+            this.first = first;
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<StreamChecksRequest> stream) {
+            call.set(stream);
+            stream.disableAutoRequestWithInitial(first);
+            stream.setOnReadyHandler(() -> {
+                while (stream.isReady() && sent.get() < total) {
+                    stream.onNext(check(sent.get()));
+                    if (sent.incrementAndGet() == total) {
+                        stream.onCompleted();
+                    }
+                }
+            });
+        }
+
+        void release() {
+            call.get().request(Integer.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(StreamChecksResponse value) {
+            answered.add(number(value.getCorrelationId()));
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            done.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onCompleted() {
+            done.complete(answered.size());
+        }
+    }
+
+    /** Answers at once, counting the checks it started. */
+    private static java.util.function.Supplier<Function<StreamChecksRequest, Uni<StreamChecksResponse>>> answeringAtOnce(
+            AtomicInteger started) {
+        return () -> request -> {
+            started.incrementAndGet();
+            return Uni.createFrom().item(StreamChecksResponse.newBuilder().setCorrelationId(request.getCorrelationId()).build());
+        };
+    }
+
+    @Test
+    void atMostInFlightChecksAreTakenAndTheirAnswersComeInTheOrderAsked() throws Exception {
+        // answers held until released, and finished in reverse order: they still go out in the order asked
+        AtomicInteger started = new AtomicInteger();
+        java.util.List<CompletableFuture<StreamChecksResponse>> held = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        serveChecks(() -> request -> {
+            started.incrementAndGet();
+            CompletableFuture<StreamChecksResponse> answer = new CompletableFuture<>();
+            held.add(answer);
+            return Uni.createFrom().completionStage(answer)
+                    .map(ignored -> StreamChecksResponse.newBuilder().setCorrelationId(request.getCorrelationId()).build());
+        }, 16, true);
+        CheckingRobot robot = new CheckingRobot(2_000, Integer.MAX_VALUE);
+        GeofenceServiceGrpc.newStub(channel).streamChecks(robot);
+
+        assertThat(settled(started)).as("checks taken while none was answered").isEqualTo(16);
+        for (int answered = 0; answered < 2_000;) {
+            java.util.List<CompletableFuture<StreamChecksResponse>> now;
+            synchronized (held) {
+                now = new java.util.ArrayList<>(held.subList(answered, held.size()));
+            }
+            if (now.isEmpty()) {
+                Thread.sleep(1);
+                continue;
+            }
+            java.util.Collections.reverse(now);
+            now.forEach(answer -> answer.complete(StreamChecksResponse.getDefaultInstance()));
+            answered += now.size();
+        }
+        assertThat(robot.done.get(60, TimeUnit.SECONDS)).isEqualTo(2_000);
+        assertThat(robot.answered).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 2_000).boxed().toList());
+        assertThat(started.get()).isEqualTo(2_000);
+    }
+
+    @Test
+    void aRobotThatDoesNotReadItsAnswersStopsBeingRead() throws Exception {
+        AtomicInteger started = new AtomicInteger();
+        int total = 20_000; // 40 MB each way
+        serveChecks(answeringAtOnce(started), 64, true);
+        CheckingRobot robot = new CheckingRobot(total, 10);
+        GeofenceServiceGrpc.newStub(channel).streamChecks(robot);
+
+        int startedWhileHeld = settled(started);
+        assertThat(robot.answered).hasSize(10);
+        assertThat(startedWhileHeld).as("checks taken while the robot read 10 answers").isLessThan(total / 4);
+        assertThat(robot.sent.get()).as("checks the robot could send meanwhile").isLessThan(total / 2);
+
+        robot.release();
+        assertThat(robot.done.get(60, TimeUnit.SECONDS)).isEqualTo(total);
+        assertThat(robot.answered).containsExactlyElementsOf(java.util.stream.IntStream.range(0, total).boxed().toList());
+    }
+
+    @Test
+    void withoutFlowControlEveryCheckIsTakenAndItsAnswerQueued() throws Exception {
+        // Quarkus's own binding, the contrast the test above depends on
+        AtomicInteger started = new AtomicInteger();
+        int total = 20_000;
+        serveChecks(answeringAtOnce(started), 64, false);
+        CheckingRobot robot = new CheckingRobot(total, 10);
+        GeofenceServiceGrpc.newStub(channel).streamChecks(robot);
+
+        assertThat(settled(started)).as("checks taken while the robot read 10 answers").isEqualTo(total);
+        robot.release();
+        assertThat(robot.done.get(60, TimeUnit.SECONDS)).isEqualTo(total);
+    }
+
+    @Test
+    void anAnswerThatFailsEndsTheStreamThroughTheErrorTable() throws Exception {
+        serveChecks(() -> request -> number(request.getCorrelationId()) == 5 ? Uni.createFrom().failure(DomainException.unavailable("SIGNER_UNAVAILABLE", "no signer"))
+                        : Uni.createFrom().item(StreamChecksResponse.newBuilder().setCorrelationId(request.getCorrelationId()).build()),
+                4, true);
+        CheckingRobot robot = new CheckingRobot(100, Integer.MAX_VALUE);
+        GeofenceServiceGrpc.newStub(channel).streamChecks(robot);
+        assertThatThrownBy(() -> robot.done.get(10, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(StatusRuntimeException.class, refused -> {
+                    assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                    assertThat(refused.getStatus().getDescription()).contains("no signer");
+                });
+        assertThat(robot.answered).containsExactly(0, 1, 2, 3, 4);
+    }
+
+    @Test
+    void aStreamRefusedWhenItOpensIsToldThroughTheErrorTableAndNothingIsTaken() throws Exception {
+        // as the method's roles refusing the caller do
+        AtomicInteger started = new AtomicInteger();
+        serveChecks(() -> {
+            throw DomainException.unauthenticated("no token");
+        }, 4, true);
+        CheckingRobot robot = new CheckingRobot(10, Integer.MAX_VALUE);
+        GeofenceServiceGrpc.newStub(channel).streamChecks(robot);
+        assertThatThrownBy(() -> robot.done.get(10, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        refused -> assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+        assertThat(started.get()).isZero();
+        assertThat(robot.answered).isEmpty();
+    }
+
+    @Test
+    void anEmptyStreamEndsAtOnce() throws Exception {
+        serveChecks(answeringAtOnce(new AtomicInteger()), 4, true);
+        CheckingRobot robot = new CheckingRobot(0, Integer.MAX_VALUE);
+        GeofenceServiceGrpc.newStub(channel).streamChecks(robot);
+        robot.call.get().onCompleted();
+        assertThat(robot.done.get(10, TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
+    void aRobotThatCancelsStopsTheChecksRunning() throws Exception {
+        CompletableFuture<Boolean> stopped = new CompletableFuture<>();
+        AtomicInteger started = new AtomicInteger();
+        serveChecks(() -> request -> {
+            started.incrementAndGet();
+            return Uni.createFrom().<StreamChecksResponse>nothing().onCancellation().invoke(() -> stopped.complete(true));
+        }, 4, true);
+        CheckingRobot robot = new CheckingRobot(Integer.MAX_VALUE, Integer.MAX_VALUE);
+        GeofenceServiceGrpc.newStub(channel).streamChecks(robot);
+        while (started.get() < 4) {
+            Thread.sleep(10);
+        }
+        robot.call.get().cancel("the robot stops", null);
+        assertThat(stopped.get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void theNumberInFlightMustBePositive() {
+        ServerServiceDefinition geofence = new MutinyGeofenceServiceGrpc.GeofenceServiceImplBase() {
+        }.bindService();
+        assertThatThrownBy(() -> FlowControl.bidiStreaming(geofence, GeofenceServiceGrpc.getStreamChecksMethod(),
+                () -> request -> Uni.createFrom().nullItem(), 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("inFlight must be at least 1");
+        assertThatThrownBy(() -> FlowControl.bidiStreaming(geofence, GeofenceServiceGrpc.getCheckPermissionMethod(),
+                () -> request -> Uni.createFrom().nullItem(), 4)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("CheckPermission is not a bidi-streaming method");
     }
 }

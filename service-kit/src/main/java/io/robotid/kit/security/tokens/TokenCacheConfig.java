@@ -12,9 +12,12 @@ public interface TokenCacheConfig {
     @WithDefault("true")
     boolean enabled();
 
-    /** Most tokens kept. */
-    @WithDefault("100000")
-    long maxSize();
+    /**
+     * The share of the heap the cache may take, in percent: entries are weighed by an estimate of their bytes
+     * ({@link VerifiedTokens#weight}), and the least used go first beyond it.
+     */
+    @WithDefault("10")
+    int maxHeapPercent();
 
     /** Longest a verified token is reused, whatever its expiry. */
     @WithDefault("5m")

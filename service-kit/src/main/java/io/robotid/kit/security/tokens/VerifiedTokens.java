@@ -26,33 +26,51 @@ import io.robotid.kit.security.CallerIdentity;
  * RS256 signature and claims cost more than a permission check). Keyed by the SHA-256 of the raw token, so
  * the cache never holds a token. An entry is answered only while its token has not expired (checked against
  * the clock on every use, not only when stored), for at most a maximum age, and only while the key that
- * signed it is still in the issuer's JWKS; the cache is bounded in size.
+ * signed it is still in the issuer's JWKS; the cache is bounded by weight, a share of the heap, each entry weighed by
+ * an estimate of its bytes (a count of entries would let long tokens take several times what short ones do).
  */
 @ApplicationScoped
 public class VerifiedTokens {
     /** Marks an identity answered from the cache (so it is not stored again). */
     static final String FROM_CACHE = "robotid.token-cache.hit";
 
-    /** A verified token: the identity quarkus-oidc made of it, its expiry and the id of its signing key. */
-    record Entry(SecurityIdentity identity, long expiresAtSecond, String keyId) {
+    /**
+     * A verified token: the identity quarkus-oidc made of it, its expiry, the id of its signing key, and its weight
+     * ({@link #weight}).
+     */
+    record Entry(SecurityIdentity identity, long expiresAtSecond, String keyId, int weight) {
+    }
+
+    /**
+     * The bytes an entry is taken to hold, for a token of {@code tokenLength} characters: the token itself (kept as
+     * the principal's raw token and as the credential, one string), its claims parsed into a map (about twice the
+     * payload's characters), and the identity's objects around them (principal, credential, roles, attributes, the
+     * caller: about 2 KB). An estimate, not a measurement of each entry: it errs high rather than low.
+     */
+    static int weight(int tokenLength) {
+        return 2_048 + 3 * tokenLength;
     }
 
     private final Cache<String, Entry> cache;
     private final Clock clock;
     private final boolean enabled;
+    private final long maxBytes;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private volatile Set<String> publishedKeys;
 
     @Inject
     public VerifiedTokens(TokenCacheConfig config, Clock clock) {
-        this(config.enabled(), config.maxSize(), config.maxAge().toMillis(), clock);
+        this(config.enabled(), Runtime.getRuntime().maxMemory() / 100 * config.maxHeapPercent(),
+                config.maxAge().toMillis(), clock);
     }
 
-    VerifiedTokens(boolean enabled, long maxSize, long maxAgeMillis, Clock clock) {
+    VerifiedTokens(boolean enabled, long maxBytes, long maxAgeMillis, Clock clock) {
         this.enabled = enabled;
         this.clock = clock;
-        this.cache = Caffeine.newBuilder().maximumSize(maxSize).expireAfterWrite(maxAgeMillis, TimeUnit.MILLISECONDS)
+        this.maxBytes = maxBytes;
+        this.cache = Caffeine.newBuilder().maximumWeight(maxBytes).<String, Entry>weigher((key, entry) -> entry.weight())
+                .expireAfterWrite(maxAgeMillis, TimeUnit.MILLISECONDS)
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).build();
     }
 
@@ -94,7 +112,7 @@ public class VerifiedTokens {
             return;
         }
         // the copy is made once and answered to every call of the token (a SecurityIdentity is immutable)
-        cache.put(key(credential.getToken()), new Entry(copy(identity), exp, kid));
+        cache.put(key(credential.getToken()), new Entry(copy(identity), exp, kid, weight(credential.getToken().length())));
     }
 
     /** Runs pending evictions now (tests). */
@@ -118,6 +136,16 @@ public class VerifiedTokens {
 
     public long size() {
         return cache.estimatedSize();
+    }
+
+    /** The estimated bytes of the entries kept ({@link #weight}), at most {@link #maxBytes()}. */
+    public long bytes() {
+        return cache.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0)).orElse(0L);
+    }
+
+    /** The bound on {@link #bytes()}: {@code robotid.token-cache.max-heap-percent} of the heap. */
+    public long maxBytes() {
+        return maxBytes;
     }
 
     /**

@@ -75,7 +75,7 @@ class VerifiedTokensTest {
 
     @Test
     void aVerifiedTokenIsAnsweredUntilTheSecondItExpiresAndNotAfter() {
-        VerifiedTokens tokens = new VerifiedTokens(true, 1000, 300_000, clock);
+        VerifiedTokens tokens = new VerifiedTokens(true, 10_000_000, 300_000, clock);
         SecurityIdentity id = verified("robot-1", "k1", 10);
         assertThat(tokens.lookup(token(id))).as("never seen").isNull();
         tokens.remember(id);
@@ -94,7 +94,7 @@ class VerifiedTokensTest {
 
     @Test
     void aCachedIdentityCarriesItsCallerReadOnceFromTheToken() {
-        VerifiedTokens tokens = new VerifiedTokens(true, 1000, 300_000, clock);
+        VerifiedTokens tokens = new VerifiedTokens(true, 10_000_000, 300_000, clock);
         SecurityIdentity id = verified("robot-2", "k1", 60, java.util.Map.of("robot_id", "robot-2-id", "org_id", " ORG-7 "));
         tokens.remember(id);
         SecurityIdentity first = tokens.lookup(token(id));
@@ -114,7 +114,7 @@ class VerifiedTokensTest {
 
     @Test
     void noTokenOutlivesTheMaximumAgeWhateverItsExpiry() {
-        VerifiedTokens tokens = new VerifiedTokens(true, 1000, 60_000, clock);
+        VerifiedTokens tokens = new VerifiedTokens(true, 10_000_000, 60_000, clock);
         SecurityIdentity id = verified("robot-2", "k1", 3600);
         tokens.remember(id);
         clock.advanceSeconds(59);
@@ -125,7 +125,7 @@ class VerifiedTokensTest {
 
     @Test
     void aTokenWhoseSigningKeyLeftTheJwksIsDropped() {
-        VerifiedTokens tokens = new VerifiedTokens(true, 1000, 300_000, clock);
+        VerifiedTokens tokens = new VerifiedTokens(true, 10_000_000, 300_000, clock);
         SecurityIdentity old = verified("robot-3", "old-key", 3600);
         SecurityIdentity current = verified("robot-4", "new-key", 3600);
         tokens.remember(old);
@@ -141,14 +141,31 @@ class VerifiedTokensTest {
     }
 
     @Test
-    void theCacheIsBoundedAndOffMeansOff() {
-        VerifiedTokens tokens = new VerifiedTokens(true, 100, 300_000, clock);
+    void theCacheIsBoundedByTheEstimatedBytesOfItsTokensAndOffMeansOff() {
+        long bound = 100L * VerifiedTokens.weight(token(verified("r0", "k", 3600)).length());
+        VerifiedTokens tokens = new VerifiedTokens(true, bound, 300_000, clock);
         for (int i = 0; i < 1000; i++) {
             tokens.remember(verified("r" + i, "k", 3600));
         }
         tokens.cleanUp();
-        assertThat(tokens.size()).isLessThanOrEqualTo(100);
-        VerifiedTokens off = new VerifiedTokens(false, 100, 300_000, clock);
+        assertThat(tokens.bytes()).isLessThanOrEqualTo(bound).isGreaterThan(bound / 2);
+        assertThat(tokens.size()).isBetween(50L, 100L);
+        assertThat(tokens.maxBytes()).isEqualTo(bound);
+
+        // tokens ten times as long weigh about twice as much (the identity around a token is most of a short one's
+        // weight): the same bound holds fewer of them
+        VerifiedTokens longer = new VerifiedTokens(true, bound, 300_000, clock);
+        String padding = "x".repeat(10 * token(verified("r0", "k", 3600)).length());
+        int longLength = token(verified("r0" + padding, "k", 3600)).length();
+        for (int i = 0; i < 1000; i++) {
+            longer.remember(verified("r" + i + padding, "k", 3600));
+        }
+        longer.cleanUp();
+        assertThat(longer.bytes()).isLessThanOrEqualTo(bound);
+        assertThat(longer.size()).isLessThanOrEqualTo(bound / VerifiedTokens.weight(longLength))
+                .isLessThan(tokens.size() * 2 / 3);
+
+        VerifiedTokens off = new VerifiedTokens(false, bound, 300_000, clock);
         SecurityIdentity id = verified("robot-5", "k", 3600);
         off.remember(id);
         assertThat(off.lookup(token(id))).isNull();
@@ -156,7 +173,7 @@ class VerifiedTokensTest {
 
     @Test
     void anIdentityAnsweredFromTheCacheIsNotStoredAgainAndTheKeyIsTheTokensDigest() {
-        VerifiedTokens tokens = new VerifiedTokens(true, 1000, 300_000, clock);
+        VerifiedTokens tokens = new VerifiedTokens(true, 10_000_000, 300_000, clock);
         SecurityIdentity id = verified("robot-6", "k", 3600);
         tokens.remember(id);
         tokens.remember(tokens.lookup(token(id)));
@@ -166,7 +183,7 @@ class VerifiedTokensTest {
 
     @Test
     void theCacheKeepsNothingOfTheCallThatVerifiedTheToken() throws InterruptedException {
-        VerifiedTokens tokens = new VerifiedTokens(true, 1000, 300_000, clock);
+        VerifiedTokens tokens = new VerifiedTokens(true, 10_000_000, 300_000, clock);
         // quarkus-oidc's identity of a call carries that call's routing context (its request, its connection):
         // the copy leaves the routing context out, and must not keep the identity itself either
         SecurityIdentity onACall = QuarkusSecurityIdentity.builder(verified("robot-7", "k", 3600))
