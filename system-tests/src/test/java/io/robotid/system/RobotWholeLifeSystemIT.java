@@ -448,7 +448,8 @@ class RobotWholeLifeSystemIT {
             // gRPC per method and status, HTTP, the JVM and the database pool, on every service
             assertThat(m.names()).as(e.getKey()).contains("grpc_server_processing_duration_seconds_count",
                     "http_server_requests_seconds_count", "jvm_memory_used_bytes", "sql_pool_active",
-                    "robotid_token_cache_misses_total");
+                    "robotid_token_cache_misses_total", "robotid_token_cache_weight_bytes",
+                    "robotid_token_cache_max_weight_bytes");
             assertThat(m.samples("grpc_server_processing_duration_seconds_count")).as(e.getKey())
                     .allMatch(s -> s.labels().containsKey("method") && s.labels().containsKey("statusCode"));
             // every service's log holds the story's records

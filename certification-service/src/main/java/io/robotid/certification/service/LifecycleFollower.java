@@ -6,7 +6,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
@@ -127,10 +126,10 @@ public class LifecycleFollower extends LifecycleFeedFollower {
                         entries.size(), entries.get(0).getFeedSequence(), entries.get(entries.size() - 1).getFeedSequence()));
     }
 
-    /** The marks of the tiers the entry re-opens, if any: a batch of one ({@link #applyEffects}). */
+    /** An entry that re-opens a tier (a part, firmware or AI model change) marks it. */
     @Override
-    protected Function<SqlConnection, Uni<Void>> effect(WatchStatusChangesResponse entry) {
-        return RevalidationRules.reopened(entry).isEmpty() ? null : connection -> applyEffects(connection, List.of(entry));
+    protected boolean hasEffect(WatchStatusChangesResponse entry) {
+        return !RevalidationRules.reopened(entry).isEmpty();
     }
 
     /** Since when the entry's tiers need re-validation: when lifecycle-service recorded the change (microseconds). */

@@ -1,7 +1,7 @@
 package io.robotid.identity.service;
 
 import java.util.EnumSet;
-import java.util.function.Function;
+import java.util.List;
 import java.util.Set;
 
 import jakarta.inject.Singleton;
@@ -68,8 +68,18 @@ public class RetirementFollower extends LifecycleFeedFollower {
 
     /** A robot whose status is one of {@link #RETIRING} has its ID retired. */
     @Override
-    protected Function<SqlConnection, Uni<Void>> effect(WatchStatusChangesResponse entry) {
-        return RETIRING.contains(entry.getStatus()) ? connection -> retire(connection, entry) : null;
+    protected boolean hasEffect(WatchStatusChangesResponse entry) {
+        return RETIRING.contains(entry.getStatus());
+    }
+
+    /** The robots' IDs retired one after the other, in feed order (a retired ID stays retired: a repeat changes nothing). */
+    @Override
+    protected Uni<Void> applyEffects(SqlConnection connection, List<WatchStatusChangesResponse> entries) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (WatchStatusChangesResponse entry : entries) {
+            chain = chain.chain(() -> retire(connection, entry));
+        }
+        return chain;
     }
 
     private static Uni<Void> retire(SqlConnection connection, WatchStatusChangesResponse entry) {

@@ -18,8 +18,8 @@ import io.vertx.mutiny.sqlclient.Pool;
  * identity's retirements, certification's re-validation marks. The feed is opened with the service's own
  * REGISTRY_SERVICE token (fetched per connection, since the token is checked when a stream opens), each entry
  * is checked against its seal (EVIDENCE.md section 5) before anything is applied, and the position is the
- * kit's {@link FeedPositions} row of consumer {@value #CONSUMER}. A subclass says only what an entry does
- * ({@link #effect}).
+ * kit's {@link FeedPositions} row of consumer {@value #CONSUMER}. A subclass says only which entries do
+ * something ({@link #hasEffect}) and writes what they do ({@link #applyEffects}).
  */
 public abstract class LifecycleFeedFollower extends PositionedFeedFollower<WatchStatusChangesRequest, WatchStatusChangesResponse> {
     /** The consumer name of the stored position. */

@@ -2,7 +2,6 @@ package io.robotid.kit.feed;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Function;
 
 import io.robotid.kit.security.ServiceToken;
 import io.smallrye.mutiny.Uni;
@@ -36,24 +35,17 @@ public abstract class PositionedFeedFollower<R, E> extends FeedFollower<R, E> {
     /** Refuses an entry that must not be applied (one that does not match its seal), before anything is written. */
     protected abstract void verify(E entry);
 
-    /** The entry's effect, written in the transaction that moves the position to it; null when it has none. */
-    protected abstract Function<SqlConnection, Uni<Void>> effect(E entry);
+    /** Whether the entry changes anything here (most entries do not, and only move the position). */
+    protected abstract boolean hasEffect(E entry);
 
     /**
-     * The effects of a batch's entries that have one and are past the stored position (never empty), in the batch's
-     * transaction, in feed order: each entry's {@link #effect} one after the other. A follower whose effects can be
-     * written set-based (certification's marks) writes the batch at once instead; one whose effects take locks takes
-     * every lock first, since a batch that took them one effect at a time could hold a lock a single-entry writer
-     * waits for while it waits for that writer's (a deadlock).
+     * Writes the effects of a batch's entries that have one ({@link #hasEffect}) and are past the stored position (never
+     * empty), in feed order, in the transaction that moves the position past them. Effects that can be written
+     * set-based (certification's marks) are written at once; a follower whose effects take locks takes every lock
+     * first, since a batch that took them one effect at a time could hold a lock a single-entry writer waits for while
+     * it waits for that writer's (a deadlock).
      */
-    protected Uni<Void> applyEffects(SqlConnection connection, List<E> entries) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (E entry : entries) {
-            Function<SqlConnection, Uni<Void>> effect = effect(entry);
-            chain = chain.chain(() -> effect.apply(connection));
-        }
-        return chain;
-    }
+    protected abstract Uni<Void> applyEffects(SqlConnection connection, List<E> entries);
 
     /** The stored position: the last sequence whose effect is applied. */
     public Uni<Long> position() {
@@ -105,8 +97,7 @@ public abstract class PositionedFeedFollower<R, E> extends FeedFollower<R, E> {
         if (entries.isEmpty()) {
             return Uni.createFrom().item(false);
         }
-        // the entries with an effect; applyEffects asks each for its effect again when it writes them
-        List<E> withEffect = entries.stream().filter(entry -> effect(entry) != null).toList();
+        List<E> withEffect = entries.stream().filter(this::hasEffect).toList();
         long last = sequence(entries.get(entries.size() - 1));
         if (withEffect.isEmpty() && last - lastStored < IDLE_CHECKPOINT) {
             return Uni.createFrom().item(false);
