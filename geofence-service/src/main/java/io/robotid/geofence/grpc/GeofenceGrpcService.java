@@ -182,13 +182,16 @@ public class GeofenceGrpcService extends MutinyGeofenceServiceGrpc.GeofenceServi
      * a check's refusal is its answer's error and the stream goes on.
      */
     @RolesAllowed({Role.Names.ROBOT, Role.Names.OPERATOR, Role.Names.ZONE_AUTHORITY, Role.Names.REGULATOR})
-    public Function<StreamChecksRequest, Uni<StreamChecksResponse>> streamCheckAnswers() {
-        CallerIdentity caller = caller();
-        return r -> Uni.createFrom().deferred(() -> checks.check(caller, GeofenceViews.check(r.getCheck())))
-                .map(answer -> StreamChecksResponse.newBuilder().setCorrelationId(r.getCorrelationId())
-                        .setResult(GeofenceViews.answer(answer)).build())
-                .onFailure().recoverWithItem(failure -> StreamChecksResponse.newBuilder().setCorrelationId(r.getCorrelationId())
-                        .setError(error(failure)).build());
+    public Uni<Function<StreamChecksRequest, Uni<StreamChecksResponse>>> streamCheckAnswers() {
+        // a Uni, so that the role check above is made without blocking, whether or not the identity is resolved yet
+        return Uni.createFrom().item(() -> {
+            CallerIdentity caller = caller();
+            return r -> Uni.createFrom().deferred(() -> checks.check(caller, GeofenceViews.check(r.getCheck())))
+                    .map(answer -> StreamChecksResponse.newBuilder().setCorrelationId(r.getCorrelationId())
+                            .setResult(GeofenceViews.answer(answer)).build())
+                    .onFailure().recoverWithItem(failure -> StreamChecksResponse.newBuilder()
+                            .setCorrelationId(r.getCorrelationId()).setError(error(failure)).build());
+        });
     }
 
     /** StreamChecks' checks taken from a stream and not yet answered: beyond it, a robot's checks wait in HTTP/2. */

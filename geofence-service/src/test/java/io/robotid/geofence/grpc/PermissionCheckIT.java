@@ -304,6 +304,45 @@ class PermissionCheckIT {
                 .setValidity(com.google.protobuf.Duration.newBuilder().setSeconds(3 * 86400)).build()), "validity");
     }
 
+    /**
+     * StreamChecks' roles are checked once, when the stream opens (it is bound under the kit's flow control): a caller
+     * without a token, or with a role that may not ask, is refused before any check is taken, and gets no answer.
+     */
+    @Test
+    @Order(5)
+    void aStreamOfChecksFromTheWrongCallerIsRefusedWithoutAnAnswer() throws Exception {
+        for (var caller : java.util.List.of(java.util.Map.entry("no token", Status.Code.UNAUTHENTICATED),
+                java.util.Map.entry(Tokens.manufacturer("0001"), Status.Code.PERMISSION_DENIED),
+                java.util.Map.entry(Tokens.certificationBody("CB-1"), Status.Code.PERMISSION_DENIED))) {
+            List<StreamChecksResponse> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
+            StreamObserver<StreamChecksRequest> requests = registry.async(caller.getKey().equals("no token") ? null
+                    : caller.getKey()).streamChecks(new StreamObserver<>() {
+                        @Override
+                        public void onNext(StreamChecksResponse value) {
+                            answers.add(value);
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            ended.complete(Status.fromThrowable(t));
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            ended.complete(Status.OK);
+                        }
+                    });
+            for (int i = 0; i < 5; i++) {
+                requests.onNext(StreamChecksRequest.newBuilder().setCorrelationId("w" + i)
+                        .setCheck(request(robotA, NOWHERE, "logistics")).build());
+            }
+            requests.onCompleted();
+            assertThat(ended.get(30, TimeUnit.SECONDS).getCode()).as(caller.getValue().name()).isEqualTo(caller.getValue());
+            assertThat(answers).isEmpty();
+        }
+    }
+
     @Test
     @Order(5)
     void streamedChecksAnswerInOrderWithErrorsInline() throws Exception {

@@ -63,7 +63,7 @@ public class IdentityGrpcService extends MutinyIdentityServiceGrpc.IdentityServi
     /**
      * As generated, but IssueIdentities sends its chunks only as fast as the manufacturer reads them (the kit's
      * {@link FlowControl}): a chunk's message is made when the call can send it. Quarkus's binding made every chunk
-     * of a batch (up to 50,000 identities) at once and queued them in this service's outbound buffers. Called once at
+     * of a batch (up to 100,000 identities) at once and queued them in this service's outbound buffers. Called once at
      * start, with no caller: the class's security binding is for the RPCs, which are checked as before.
      */
     @Override

@@ -195,8 +195,9 @@ class IssueIdentitiesIT {
     }
 
     /**
-     * Under the kit's flow control a chunk is made when the call can send it: a manufacturer that reads one chunk at a
-     * time, pausing between them, gets every chunk, in order, as one unbroken range, and the same batch on a retry.
+     * Through the kit's flow-controlled binding (a chunk made when the call can send it; the bound itself is tested
+     * in the kit's FlowControlTest): a manufacturer that reads one chunk at a time, pausing between them, gets every
+     * chunk, in order, as one unbroken range, and the same batch on a retry.
      */
     @Test
     void aManufacturerThatReadsSlowlyGetsEveryChunkInOrder() throws Exception {

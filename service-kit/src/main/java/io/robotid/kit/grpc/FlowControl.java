@@ -1,8 +1,10 @@
 package io.robotid.kit.grpc;
 
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
@@ -58,11 +60,12 @@ public final class FlowControl {
      * flow control both ways: at most {@code inFlight} requests are taken from the connection and not yet answered
      * (they run at once, so answers that finish together can share work, as receipts share a signature), and an
      * answer is sent only while the call is ready; a client that stops reading stops being read. {@code opened} is
-     * called once per call, when it opens (where the method's roles are checked and the caller is read), and gives
-     * what answers that call's requests. An answer that fails ends the call with its status.
+     * called once per call, when it opens, and gives (as a {@code Uni}, so that a method's role check need not block)
+     * what answers that call's requests; no request is taken before it has, and its failure (a refused caller) ends
+     * the call through the error table. An answer that fails ends the call with its status.
      */
     public static <I, O> ServerServiceDefinition bidiStreaming(ServerServiceDefinition service,
-            MethodDescriptor<I, O> method, java.util.function.Supplier<Function<I, Uni<O>>> opened, int inFlight) {
+            MethodDescriptor<I, O> method, Supplier<Uni<Function<I, Uni<O>>>> opened, int inFlight) {
         if (inFlight < 1) {
             throw new IllegalArgumentException("inFlight must be at least 1, not " + inFlight);
         }
@@ -178,26 +181,34 @@ public final class FlowControl {
     }
 
     private static <I, O> StreamObserver<I> answered(StreamObserver<O> response,
-            java.util.function.Supplier<Function<I, Uni<O>>> opened, int inFlight) {
+            Supplier<Uni<Function<I, Uni<O>>>> opened, int inFlight) {
         ServerCallStreamObserver<O> call = (ServerCallStreamObserver<O>) response;
         call.disableAutoRequest();
-        Function<I, Uni<O>> answerer;
+        AnsweredInOrder<I, O> answers = new AnsweredInOrder<>(call);
+        Uni<Function<I, Uni<O>>> answerer;
         try {
             answerer = opened.get();
         } catch (RuntimeException failure) {
-            fail(call, failure);
-            return new AnsweredInOrder<>(call, null);
+            answerer = Uni.createFrom().failure(failure);
         }
-        AnsweredInOrder<I, O> answers = new AnsweredInOrder<>(call, answerer);
-        call.request(inFlight);
+        if (answerer == null) {
+            answerer = Uni.createFrom().failure(new IllegalStateException("the method gave no answerer"));
+        }
+        answerer.subscribe().with(made -> {
+            if (made == null) {
+                answers.refused(new IllegalStateException("the method gave no answerer"));
+            } else {
+                answers.opened(made, inFlight);
+            }
+        }, answers::refused);
         return answers;
     }
 
     /**
      * One bidirectional call's requests, each answered as it arrives, the answers sent in the order asked. Requests
-     * come from gRPC one at a time; answers finish on any thread: everything that touches the call happens under
-     * this object's lock, in {@link #drain}, which sends the answers at the head that are done while the call is
-     * ready, and asks the transport for one more request per answer sent.
+     * come from gRPC one at a time, only after the call is {@link #opened}; answers finish on any thread: everything
+     * that touches the call happens under this object's lock, in {@link #drain}, which sends the answers at the head
+     * that are done while the call is ready, and asks the transport for one more request per answer sent.
      */
     static final class AnsweredInOrder<I, O> implements StreamObserver<I> {
         /** A request's answer to come: its item, or its failure, once done. */
@@ -205,27 +216,42 @@ public final class FlowControl {
             volatile boolean done;
             O answer;
             Throwable failure;
-            Cancellable running;
+            volatile Cancellable running;
         }
 
         private final ServerCallStreamObserver<O> call;
-        private final Function<I, Uni<O>> answerer;
+        /** What answers the requests; set once, before the first request is asked for. */
+        private volatile Function<I, Uni<O>> answerer;
         /** Requests taken and not yet answered, in the order asked; guarded by this. */
-        private final java.util.ArrayDeque<Slot<O>> asked = new java.util.ArrayDeque<>();
+        private final ArrayDeque<Slot<O>> asked = new ArrayDeque<>();
         /** The client half-closed; guarded by this. */
         private boolean clientDone;
         /** The call is over (completed, failed or cancelled); guarded by this. */
         private boolean over;
 
-        AnsweredInOrder(ServerCallStreamObserver<O> call, Function<I, Uni<O>> answerer) {
+        AnsweredInOrder(ServerCallStreamObserver<O> call) {
             this.call = call;
-            this.answerer = answerer;
-            if (answerer == null) {
-                over = true; // refused when it opened: the call was failed already
-                return;
-            }
+            // set while the method is invoked, before the call is frozen
             call.setOnReadyHandler(this::drain);
             call.setOnCancelHandler(this::cancelled);
+        }
+
+        /** The call opened: its answerer, and the first requests asked for. */
+        synchronized void opened(Function<I, Uni<O>> made, int inFlight) {
+            if (over) {
+                return;
+            }
+            answerer = made;
+            call.request(inFlight);
+        }
+
+        /** The call was refused when it opened: told through the error table, nothing taken. */
+        synchronized void refused(Throwable failure) {
+            if (over) {
+                return;
+            }
+            over = true;
+            fail(call, failure);
         }
 
         @Override
@@ -252,6 +278,13 @@ public final class FlowControl {
                 slot.done = true;
                 drain();
             });
+            boolean stop;
+            synchronized (this) {
+                stop = over; // the call ended while the answer was being started: it is not wanted
+            }
+            if (stop) {
+                slot.running.cancel();
+            }
         }
 
         @Override
@@ -274,11 +307,14 @@ public final class FlowControl {
                 running = List.copyOf(asked);
                 asked.clear();
             }
-            running.forEach(slot -> {
-                if (slot.running != null) {
-                    slot.running.cancel();
-                }
-            });
+            running.forEach(AnsweredInOrder::cancel);
+        }
+
+        private static void cancel(Slot<?> slot) {
+            Cancellable running = slot.running;
+            if (running != null) {
+                running.cancel();
+            }
         }
 
         synchronized void drain() {
@@ -289,32 +325,32 @@ public final class FlowControl {
                 while (!asked.isEmpty() && asked.peek().done && call.isReady()) {
                     Slot<O> slot = asked.poll();
                     if (slot.failure != null) {
-                        over = true;
-                        fail(call, slot.failure);
-                        cancelRest();
+                        end(slot.failure);
                         return;
                     }
                     call.onNext(slot.answer);
                     if (!clientDone) {
                         call.request(1);
                     }
+                    if (over) {
+                        return; // a nested drain (a request delivered at once) ended the call
+                    }
                 }
                 if (asked.isEmpty() && clientDone) {
                     over = true;
                     call.onCompleted();
                 }
-            } catch (IllegalStateException | io.grpc.StatusRuntimeException closed) {
-                // cancelled meanwhile: the cancel handler stops what runs
-                over = true;
+            } catch (RuntimeException failure) {
+                // cancelled meanwhile (the cancel handler stops what runs), or an answer that could not be sent
+                end(failure);
             }
         }
 
-        private void cancelRest() {
-            asked.forEach(slot -> {
-                if (slot.running != null) {
-                    slot.running.cancel();
-                }
-            });
+        /** Ends the call with {@code failure}'s status and stops the answers still running; the caller holds the lock. */
+        private void end(Throwable failure) {
+            over = true;
+            fail(call, failure);
+            asked.forEach(AnsweredInOrder::cancel);
             asked.clear();
         }
     }
@@ -346,7 +382,8 @@ public final class FlowControl {
     private static void fail(ServerCallStreamObserver<?> call, Throwable failure) {
         try {
             call.onError(GrpcErrors.toStatusException(failure));
-        } catch (IllegalStateException closed) {
+        } catch (RuntimeException closed) {
+            // best effort: the call is over either way
             LOG.debugf("client stream ended before its failure could be told: %s", failure);
         }
     }

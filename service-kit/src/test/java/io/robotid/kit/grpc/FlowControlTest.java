@@ -11,10 +11,13 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -47,6 +50,7 @@ import io.smallrye.mutiny.Uni;
  * takes a message only when the method asks for one, and the rest wait in the client. A server stream: a client that
  * reads only what it asked for; the method is asked for an item only while the call can send it.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class FlowControlTest {
     /** About 2 KB each, so that a few thousand fill every HTTP/2 window (1 MiB by default) on the way. */
     private static final RecordEventsRequest MESSAGE = RecordEventsRequest.newBuilder()
@@ -412,14 +416,20 @@ class FlowControlTest {
         return Integer.parseInt(correlationId.substring(0, correlationId.indexOf(':')));
     }
 
-    /** A geofence service whose StreamChecks answers each request with {@code answer}, under flow control or not. */
-    private void serveChecks(java.util.function.Supplier<Function<StreamChecksRequest, Uni<StreamChecksResponse>>> opened,
+    /** What answers a stream's checks, given when it opens (as a method whose role check passed gives it). */
+    private static Supplier<Uni<Function<StreamChecksRequest, Uni<StreamChecksResponse>>>> answering(
+            Function<StreamChecksRequest, Uni<StreamChecksResponse>> answer) {
+        return () -> Uni.createFrom().item(answer);
+    }
+
+    /** A geofence service whose StreamChecks answers with what {@code opened} gives, under flow control or not. */
+    private void serveChecks(Supplier<Uni<Function<StreamChecksRequest, Uni<StreamChecksResponse>>>> opened,
             int inFlight, boolean flowControl) throws Exception {
         ServerServiceDefinition service = new MutinyGeofenceServiceGrpc.GeofenceServiceImplBase() {
             @Override
             public Multi<StreamChecksResponse> streamChecks(Multi<StreamChecksRequest> requests) {
-                Function<StreamChecksRequest, Uni<StreamChecksResponse>> answer = opened.get();
-                return requests.onItem().transformToUniAndConcatenate(answer::apply);
+                return opened.get().onItem().transformToMulti(answer -> requests.onItem()
+                        .transformToUniAndConcatenate(answer::apply));
             }
 
             @Override
@@ -484,12 +494,21 @@ class FlowControlTest {
     }
 
     /** Answers at once, counting the checks it started. */
-    private static java.util.function.Supplier<Function<StreamChecksRequest, Uni<StreamChecksResponse>>> answeringAtOnce(
+    private static Supplier<Uni<Function<StreamChecksRequest, Uni<StreamChecksResponse>>>> answeringAtOnce(
             AtomicInteger started) {
-        return () -> request -> {
+        return answering(request -> {
             started.incrementAndGet();
             return Uni.createFrom().item(StreamChecksResponse.newBuilder().setCorrelationId(request.getCorrelationId()).build());
-        };
+        });
+    }
+
+    /** Waits (up to 20 s) until {@code counter} is {@code expected}, then checks it stays there. */
+    private static void reachesAndStays(AtomicInteger counter, int expected, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (counter.get() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(settled(counter)).as(what).isEqualTo(expected);
     }
 
     @Test
@@ -497,17 +516,17 @@ class FlowControlTest {
         // answers held until released, and finished in reverse order: they still go out in the order asked
         AtomicInteger started = new AtomicInteger();
         java.util.List<CompletableFuture<StreamChecksResponse>> held = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        serveChecks(() -> request -> {
+        serveChecks(answering(request -> {
             started.incrementAndGet();
             CompletableFuture<StreamChecksResponse> answer = new CompletableFuture<>();
             held.add(answer);
             return Uni.createFrom().completionStage(answer)
                     .map(ignored -> StreamChecksResponse.newBuilder().setCorrelationId(request.getCorrelationId()).build());
-        }, 16, true);
+        }), 16, true);
         CheckingRobot robot = new CheckingRobot(2_000, Integer.MAX_VALUE);
         GeofenceServiceGrpc.newStub(channel).streamChecks(robot);
 
-        assertThat(settled(started)).as("checks taken while none was answered").isEqualTo(16);
+        reachesAndStays(started, 16, "checks taken while none was answered");
         for (int answered = 0; answered < 2_000;) {
             java.util.List<CompletableFuture<StreamChecksResponse>> now;
             synchronized (held) {
@@ -553,15 +572,16 @@ class FlowControlTest {
         CheckingRobot robot = new CheckingRobot(total, 10);
         GeofenceServiceGrpc.newStub(channel).streamChecks(robot);
 
-        assertThat(settled(started)).as("checks taken while the robot read 10 answers").isEqualTo(total);
+        reachesAndStays(started, total, "checks taken while the robot read 10 answers");
         robot.release();
         assertThat(robot.done.get(60, TimeUnit.SECONDS)).isEqualTo(total);
     }
 
     @Test
     void anAnswerThatFailsEndsTheStreamThroughTheErrorTable() throws Exception {
-        serveChecks(() -> request -> number(request.getCorrelationId()) == 5 ? Uni.createFrom().failure(DomainException.unavailable("SIGNER_UNAVAILABLE", "no signer"))
-                        : Uni.createFrom().item(StreamChecksResponse.newBuilder().setCorrelationId(request.getCorrelationId()).build()),
+        serveChecks(answering(request -> number(request.getCorrelationId()) == 5
+                ? Uni.createFrom().failure(DomainException.unavailable("SIGNER_UNAVAILABLE", "no signer"))
+                : Uni.createFrom().item(StreamChecksResponse.newBuilder().setCorrelationId(request.getCorrelationId()).build())),
                 4, true);
         CheckingRobot robot = new CheckingRobot(100, Integer.MAX_VALUE);
         GeofenceServiceGrpc.newStub(channel).streamChecks(robot);
@@ -575,18 +595,44 @@ class FlowControlTest {
 
     @Test
     void aStreamRefusedWhenItOpensIsToldThroughTheErrorTableAndNothingIsTaken() throws Exception {
-        // as the method's roles refusing the caller do
+        // as the method's role check refusing the caller does: a failed Uni, a method that throws, or no answerer
+        Supplier<Uni<Function<StreamChecksRequest, Uni<StreamChecksResponse>>>> failedUni = () -> Uni.createFrom()
+                .failure(DomainException.unauthenticated("no token"));
+        Supplier<Uni<Function<StreamChecksRequest, Uni<StreamChecksResponse>>>> throwing = () -> {
+            throw DomainException.permissionDenied("ROLE_NOT_ALLOWED", "not a robot");
+        };
+        Supplier<Uni<Function<StreamChecksRequest, Uni<StreamChecksResponse>>>> noAnswerer = () -> Uni.createFrom().nullItem();
+        for (var refusing : List.of(java.util.Map.entry(failedUni, Status.Code.UNAUTHENTICATED),
+                java.util.Map.entry(throwing, Status.Code.PERMISSION_DENIED), java.util.Map.entry(noAnswerer, Status.Code.INTERNAL))) {
+            stop();
+            serveChecks(refusing.getKey(), 4, true);
+            CheckingRobot robot = new CheckingRobot(10, Integer.MAX_VALUE);
+            GeofenceServiceGrpc.newStub(channel).streamChecks(robot);
+            assertThatThrownBy(() -> robot.done.get(10, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            refused -> assertThat(refused.getStatus().getCode()).isEqualTo(refusing.getValue()));
+            assertThat(robot.answered).isEmpty();
+        }
+    }
+
+    @Test
+    void noCheckIsTakenBeforeTheStreamIsOpened() throws Exception {
+        // the role check still running (an identity being resolved): the robot's checks wait, then all are answered
+        CompletableFuture<Function<StreamChecksRequest, Uni<StreamChecksResponse>>> opening = new CompletableFuture<>();
         AtomicInteger started = new AtomicInteger();
-        serveChecks(() -> {
-            throw DomainException.unauthenticated("no token");
-        }, 4, true);
-        CheckingRobot robot = new CheckingRobot(10, Integer.MAX_VALUE);
+        serveChecks(() -> Uni.createFrom().completionStage(opening), 8, true);
+        CheckingRobot robot = new CheckingRobot(1_000, Integer.MAX_VALUE);
         GeofenceServiceGrpc.newStub(channel).streamChecks(robot);
-        assertThatThrownBy(() -> robot.done.get(10, TimeUnit.SECONDS)).cause()
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
-                        refused -> assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+        Thread.sleep(500);
+        assertThat(robot.sent.get()).as("checks sent before the stream was opened").isPositive();
         assertThat(started.get()).isZero();
-        assertThat(robot.answered).isEmpty();
+
+        opening.complete(request -> {
+            started.incrementAndGet();
+            return Uni.createFrom().item(StreamChecksResponse.newBuilder().setCorrelationId(request.getCorrelationId()).build());
+        });
+        assertThat(robot.done.get(60, TimeUnit.SECONDS)).isEqualTo(1_000);
+        assertThat(robot.answered).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 1_000).boxed().toList());
     }
 
     @Test
@@ -602,10 +648,10 @@ class FlowControlTest {
     void aRobotThatCancelsStopsTheChecksRunning() throws Exception {
         CompletableFuture<Boolean> stopped = new CompletableFuture<>();
         AtomicInteger started = new AtomicInteger();
-        serveChecks(() -> request -> {
+        serveChecks(answering(request -> {
             started.incrementAndGet();
             return Uni.createFrom().<StreamChecksResponse>nothing().onCancellation().invoke(() -> stopped.complete(true));
-        }, 4, true);
+        }), 4, true);
         CheckingRobot robot = new CheckingRobot(Integer.MAX_VALUE, Integer.MAX_VALUE);
         GeofenceServiceGrpc.newStub(channel).streamChecks(robot);
         while (started.get() < 4) {
@@ -620,10 +666,11 @@ class FlowControlTest {
         ServerServiceDefinition geofence = new MutinyGeofenceServiceGrpc.GeofenceServiceImplBase() {
         }.bindService();
         assertThatThrownBy(() -> FlowControl.bidiStreaming(geofence, GeofenceServiceGrpc.getStreamChecksMethod(),
-                () -> request -> Uni.createFrom().nullItem(), 0)).isInstanceOf(IllegalArgumentException.class)
+                answering(request -> Uni.createFrom().nullItem()), 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("inFlight must be at least 1");
         assertThatThrownBy(() -> FlowControl.bidiStreaming(geofence, GeofenceServiceGrpc.getCheckPermissionMethod(),
-                () -> request -> Uni.createFrom().nullItem(), 4)).isInstanceOf(IllegalArgumentException.class)
+                () -> Uni.createFrom().item(request -> Uni.createFrom().nullItem()), 4))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("CheckPermission is not a bidi-streaming method");
     }
 }

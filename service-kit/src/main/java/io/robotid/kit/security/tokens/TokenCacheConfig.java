@@ -1,6 +1,7 @@
 package io.robotid.kit.security.tokens;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -18,6 +19,13 @@ public interface TokenCacheConfig {
      */
     @WithDefault("10")
     int maxHeapPercent();
+
+    /**
+     * No longer used: the cache was bounded by a count of tokens before it was bounded by their weight. Still read, so
+     * that a deployment that sets it starts (an unknown key under this prefix would stop it) and is told.
+     */
+    @Deprecated
+    Optional<Long> maxSize();
 
     /** Longest a verified token is reused, whatever its expiry. */
     @WithDefault("5m")

@@ -31,6 +31,7 @@ import io.robotid.kit.security.CallerIdentity;
  */
 @ApplicationScoped
 public class VerifiedTokens {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(VerifiedTokens.class);
     /** Marks an identity answered from the cache (so it is not stored again). */
     static final String FROM_CACHE = "robotid.token-cache.hit";
 
@@ -61,8 +62,20 @@ public class VerifiedTokens {
 
     @Inject
     public VerifiedTokens(TokenCacheConfig config, Clock clock) {
-        this(config.enabled(), Runtime.getRuntime().maxMemory() / 100 * config.maxHeapPercent(),
-                config.maxAge().toMillis(), clock);
+        this(config.enabled(), Runtime.getRuntime().maxMemory() / 100 * heapPercent(config), config.maxAge().toMillis(),
+                clock);
+        config.maxSize().ifPresent(ignored -> LOG.warnf("robotid.token-cache.max-size is no longer used: the cache of"
+                + " verified tokens is bounded by their estimated bytes, robotid.token-cache.max-heap-percent (%d %% of"
+                + " the heap, %d MB)", config.maxHeapPercent(), maxBytes >> 20));
+    }
+
+    private static int heapPercent(TokenCacheConfig config) {
+        int percent = config.maxHeapPercent();
+        if (percent < 1 || percent > 100) {
+            throw new IllegalArgumentException("robotid.token-cache.max-heap-percent must be 1 to 100, not " + percent
+                    + " (robotid.token-cache.enabled=false turns the cache off)");
+        }
+        return percent;
     }
 
     VerifiedTokens(boolean enabled, long maxBytes, long maxAgeMillis, Clock clock) {
