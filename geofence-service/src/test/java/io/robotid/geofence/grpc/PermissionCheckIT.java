@@ -314,32 +314,10 @@ class PermissionCheckIT {
         for (var caller : java.util.List.of(java.util.Map.entry("no token", Status.Code.UNAUTHENTICATED),
                 java.util.Map.entry(Tokens.manufacturer("0001"), Status.Code.PERMISSION_DENIED),
                 java.util.Map.entry(Tokens.certificationBody("CB-1"), Status.Code.PERMISSION_DENIED))) {
-            List<StreamChecksResponse> answers = java.util.Collections.synchronizedList(new ArrayList<>());
-            java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
-            StreamObserver<StreamChecksRequest> requests = registry.async(caller.getKey().equals("no token") ? null
-                    : caller.getKey()).streamChecks(new StreamObserver<>() {
-                        @Override
-                        public void onNext(StreamChecksResponse value) {
-                            answers.add(value);
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            ended.complete(Status.fromThrowable(t));
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                            ended.complete(Status.OK);
-                        }
-                    });
-            for (int i = 0; i < 5; i++) {
-                requests.onNext(StreamChecksRequest.newBuilder().setCorrelationId("w" + i)
-                        .setCheck(request(robotA, NOWHERE, "logistics")).build());
-            }
-            requests.onCompleted();
-            assertThat(ended.get(30, TimeUnit.SECONDS).getCode()).as(caller.getValue().name()).isEqualTo(caller.getValue());
-            assertThat(answers).isEmpty();
+            StreamedChecks refused = streamChecks(caller.getKey().equals("no token") ? null : caller.getKey(),
+                    java.util.Collections.nCopies(5, request(robotA, NOWHERE, "logistics").build()));
+            assertThat(refused.ended().getCode()).as(caller.getValue().name()).isEqualTo(caller.getValue());
+            assertThat(refused.answers()).isEmpty();
         }
     }
 
@@ -430,32 +408,42 @@ class PermissionCheckIT {
                 bundle.getSignature().toByteArray(), keys, robotA, Instant.now().plusSeconds(601))).hasMessageContaining("EXPIRED");
     }
 
-    static List<CheckPermissionResponse> streamed(String token, List<CheckPermissionRequest> checks) throws InterruptedException {
-        List<CheckPermissionResponse> out = new ArrayList<>();
-        CountDownLatch done = new CountDownLatch(1);
+    /** A stream's answers, and how it ended. */
+    record StreamedChecks(List<StreamChecksResponse> answers, Status ended) {
+    }
+
+    /** Sends the checks on one StreamChecks stream (correlation ids 0, 1, ...), then half-closes; waits for its end. */
+    static StreamedChecks streamChecks(String token, List<CheckPermissionRequest> checks) throws Exception {
+        List<StreamChecksResponse> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
         StreamObserver<StreamChecksRequest> requests = registry.async(token).streamChecks(new StreamObserver<>() {
             @Override
             public void onNext(StreamChecksResponse value) {
-                out.add(value.getResult());
+                answers.add(value);
             }
 
             @Override
             public void onError(Throwable t) {
-                done.countDown();
+                ended.complete(Status.fromThrowable(t));
             }
 
             @Override
             public void onCompleted() {
-                done.countDown();
+                ended.complete(Status.OK);
             }
         });
         for (int i = 0; i < checks.size(); i++) {
             requests.onNext(StreamChecksRequest.newBuilder().setCorrelationId(Integer.toString(i)).setCheck(checks.get(i)).build());
         }
         requests.onCompleted();
-        assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(out).hasSize(checks.size());
-        return out;
+        return new StreamedChecks(answers, ended.get(60, TimeUnit.SECONDS));
+    }
+
+    static List<CheckPermissionResponse> streamed(String token, List<CheckPermissionRequest> checks) throws Exception {
+        StreamedChecks streamed = streamChecks(token, checks);
+        assertThat(streamed.ended().getCode()).isEqualTo(Status.Code.OK);
+        assertThat(streamed.answers()).hasSize(checks.size());
+        return streamed.answers().stream().map(StreamChecksResponse::getResult).toList();
     }
 
     /** Opens a watch; its messages go to the queue. */

@@ -207,4 +207,53 @@ class VerifiedTokensTest {
         assertThat(hit.checkPermissionBlocking(granted)).isTrue();
         assertThat(hit.checkPermissionBlocking(other)).isFalse();
     }
+
+    /** The configuration as a deployment sets it. */
+    static TokenCacheConfig config(int maxHeapPercent, Long maxSize) {
+        return new TokenCacheConfig() {
+            @Override
+            public boolean enabled() {
+                return true;
+            }
+
+            @Override
+            public int maxHeapPercent() {
+                return maxHeapPercent;
+            }
+
+            @Override
+            public java.util.Optional<Long> maxSize() {
+                return java.util.Optional.ofNullable(maxSize);
+            }
+
+            @Override
+            public java.time.Duration maxAge() {
+                return java.time.Duration.ofMinutes(5);
+            }
+
+            @Override
+            public java.time.Duration jwksRefresh() {
+                return java.time.Duration.ofSeconds(60);
+            }
+        };
+    }
+
+    @Test
+    void theBoundIsTheConfiguredShareOfTheHeapAndAShareOutsideOneToAHundredStopsTheStart() {
+        assertThat(new VerifiedTokens(config(10, null), clock).maxBytes())
+                .isEqualTo(Runtime.getRuntime().maxMemory() / 100 * 10);
+        for (int bad : new int[] { 0, -5, 101 }) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new VerifiedTokens(config(bad, null), clock))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("robotid.token-cache.max-heap-percent must be 1 to 100, not " + bad);
+        }
+        // the earlier bound by count is still accepted (a deployment that sets it starts), and ignored
+        VerifiedTokens withOldSetting = new VerifiedTokens(config(10, 100L), clock);
+        assertThat(withOldSetting.maxBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 100 * 10);
+        for (int i = 0; i < 200; i++) {
+            withOldSetting.remember(verified("r" + i, "k", 3600));
+        }
+        withOldSetting.cleanUp();
+        assertThat(withOldSetting.size()).isEqualTo(200);
+    }
 }
