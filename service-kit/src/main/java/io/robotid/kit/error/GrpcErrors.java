@@ -141,6 +141,11 @@ public final class GrpcErrors {
      * that is shutting down is being opened.
      */
     private static boolean connectionLost(Throwable t) {
+        if (t instanceof io.vertx.core.impl.NoStackTraceThrowable && t.getMessage() != null
+                && t.getMessage().startsWith("Connection is not active now")) {
+            // the SQL client's words for a statement on a pooled connection the database had just closed (a restart)
+            return true;
+        }
         if (!(t instanceof java.io.IOException) || t.getMessage() == null) {
             return false;
         }

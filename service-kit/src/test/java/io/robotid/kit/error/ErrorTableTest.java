@@ -145,12 +145,16 @@ class ErrorTableTest {
                 new java.net.ConnectException("Connection refused"), new java.nio.channels.ClosedChannelException(),
                 // NIO's own words while a connection to a PostgreSQL shutting down was being opened
                 new java.io.IOException("Connection reset by peer"), new java.io.IOException("Broken pipe"),
-                new io.vertx.pgclient.PgException("the database system is shutting down", "FATAL", "57P03", null) }) {
+                new io.vertx.pgclient.PgException("the database system is shutting down", "FATAL", "57P03", null),
+                // the SQL client's words for a statement sent on a pooled connection PostgreSQL had just closed
+                new io.vertx.core.impl.NoStackTraceThrowable("Connection is not active now, current status: CLOSED") }) {
             DomainException mapped = GrpcErrors.classify(new java.util.concurrent.CompletionException(lost));
             assertThat(mapped.kind()).as(lost.toString()).isEqualTo(ErrorKind.UNAVAILABLE);
             assertThat(mapped.reason()).isEqualTo("DATABASE_UNAVAILABLE");
         }
         // any other I/O failure is not taken for a lost connection: it stays INTERNAL
         assertThat(GrpcErrors.classify(new java.io.IOException("disk full")).kind()).isEqualTo(ErrorKind.INTERNAL);
+        assertThat(GrpcErrors.classify(new io.vertx.core.impl.NoStackTraceThrowable("something else")).kind())
+                .isEqualTo(ErrorKind.INTERNAL);
     }
 }
